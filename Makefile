@@ -1,0 +1,32 @@
+# Duradora — the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+SYSTEM_PACKAGES := libsqlite3-dev libmp3lame-dev libsndfile1-dev libsodium-dev pkg-config
+TEST_PACKAGES := sox lame
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+CONFIG ?= ./config.toml
+
+.PHONY: deps test-deps build run test bench fuzz clean
+
+# Installs the C libraries only when one is missing, so a second run costs nothing.
+deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; fi
+
+test-deps: deps
+	@missing=""; for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; fi
+
+build: deps
+	swift build -c release
+
+run: build
+	.build/release/duradora serve --config $(CONFIG)
+
+test: test-deps
+	swift build --build-tests
+	swift test --skip-build
+
+clean:
+	rm -rf .build

@@ -1,0 +1,49 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Duradora",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "duradora", targets: ["duradora"]),
+        .library(name: "DuradoraHTTP", targets: ["DuradoraHTTP"]),
+        .library(name: "DuradoraApp", targets: ["DuradoraApp"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        // C libraries, through system-library targets (see each module.modulemap / shim.h).
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CLame", providers: [.apt(["libmp3lame-dev"])]),
+        .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
+        .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+
+        // The HTTP/1.1 server: POSIX sockets + Dispatch. Knows nothing about music.
+        .target(name: "DuradoraHTTP"),
+
+        // The music server: configuration, storage, audio, auth, controllers.
+        .target(
+            name: "DuradoraApp",
+            dependencies: [
+                "DuradoraHTTP", "CSQLite", "CLame", "CSndFile", "CSodium",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+
+        .executableTarget(
+            name: "duradora",
+            dependencies: [
+                "DuradoraApp",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // Test helpers shared by both test targets: a real server on port 0 and a raw-socket client.
+        .target(name: "DuradoraTestSupport", dependencies: ["DuradoraHTTP", "DuradoraApp"], path: "Tests/Support"),
+        .testTarget(name: "DuradoraHTTPTests", dependencies: ["DuradoraHTTP", "DuradoraTestSupport"]),
+        .testTarget(name: "DuradoraAppTests", dependencies: ["DuradoraApp", "DuradoraTestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,50 @@
+/// A header field name. Comparison and hashing ignore ASCII case (RFC 9110 §5.1).
+public struct HTTPHeader: Hashable, Sendable, ExpressibleByStringLiteral, CustomStringConvertible {
+    /// The name as it was written (or as we spell it when we send it).
+    public let name: String
+    /// The lower-cased name, used for comparison.
+    public let canonical: String
+
+    public init(_ name: String) {
+        self.name = name
+        self.canonical = name.lowercased()
+    }
+
+    public init(stringLiteral value: String) { self.init(value) }
+    public var description: String { name }
+
+    public static func == (lhs: HTTPHeader, rhs: HTTPHeader) -> Bool { lhs.canonical == rhs.canonical }
+    public func hash(into hasher: inout Hasher) { hasher.combine(canonical) }
+
+    public static let accept: HTTPHeader = "Accept"
+    public static let acceptRanges: HTTPHeader = "Accept-Ranges"
+    public static let allow: HTTPHeader = "Allow"
+    public static let authorization: HTTPHeader = "Authorization"
+    public static let cacheControl: HTTPHeader = "Cache-Control"
+    public static let connection: HTTPHeader = "Connection"
+    public static let contentDisposition: HTTPHeader = "Content-Disposition"
+    public static let contentLength: HTTPHeader = "Content-Length"
+    public static let contentRange: HTTPHeader = "Content-Range"
+    public static let contentType: HTTPHeader = "Content-Type"
+    public static let cookie: HTTPHeader = "Cookie"
+    public static let date: HTTPHeader = "Date"
+    public static let etag: HTTPHeader = "ETag"
+    public static let expect: HTTPHeader = "Expect"
+    public static let host: HTTPHeader = "Host"
+    public static let ifMatch: HTTPHeader = "If-Match"
+    public static let ifModifiedSince: HTTPHeader = "If-Modified-Since"
+    public static let ifNoneMatch: HTTPHeader = "If-None-Match"
+    public static let ifRange: HTTPHeader = "If-Range"
+    public static let ifUnmodifiedSince: HTTPHeader = "If-Unmodified-Since"
+    public static let lastModified: HTTPHeader = "Last-Modified"
+    public static let location: HTTPHeader = "Location"
+    public static let range: HTTPHeader = "Range"
+    public static let retryAfter: HTTPHeader = "Retry-After"
+    public static let server: HTTPHeader = "Server"
+    public static let setCookie: HTTPHeader = "Set-Cookie"
+    public static let transferEncoding: HTTPHeader = "Transfer-Encoding"
+    public static let vary: HTTPHeader = "Vary"
+    public static let wwwAuthenticate: HTTPHeader = "WWW-Authenticate"
+    public static let xContentTypeOptions: HTTPHeader = "X-Content-Type-Options"
+    public static let xRequestId: HTTPHeader = "X-Request-Id"
+}

@@ -1,0 +1,2 @@
+import DuradoraApp
+print("duradora \(DuradoraVersion.current)")

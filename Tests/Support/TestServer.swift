@@ -1,0 +1,2 @@
+import DuradoraHTTP
+import DuradoraApp
