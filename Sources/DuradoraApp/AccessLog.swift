@@ -4,12 +4,8 @@ import Foundation
 /// Log lines on standard error: one per request (`AccessLog.record`) and one per notable event, in logfmt or
 /// JSON. Never a token, password or cookie: targets arrive already masked and no header is logged.
 public final class AccessLog: Sendable {
-    public enum Format: String, Sendable { case logfmt, json }
-    public enum Level: Int, Sendable, Comparable {
-        case debug, info, warning, error
-        public static func < (lhs: Level, rhs: Level) -> Bool { lhs.rawValue < rhs.rawValue }
-        var name: String { ["debug", "info", "warning", "error"][rawValue] }
-    }
+    public typealias Format = Configuration.LogFormat
+    public typealias Level = Configuration.LogLevel
 
     private let format: Format
     private let minimum: Level
@@ -39,7 +35,7 @@ public final class AccessLog: Sendable {
         guard level >= minimum else { return }
         let time = ISO8601DateFormatter.string(from: Date(), timeZone: TimeZone(identifier: "UTC")!,
                                                formatOptions: [.withInternetDateTime, .withFractionalSeconds])
-        let all = [("time", time), ("level", level.name), ("msg", message)] + fields
+        let all = [("time", time), ("level", level.rawValue), ("msg", message)] + fields
         switch format {
         case .logfmt:
             write(all.map { "\($0.0)=\(Self.logfmtValue($0.1))" }.joined(separator: " "))

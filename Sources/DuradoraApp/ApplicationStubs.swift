@@ -1,20 +1,6 @@
 // TEMPORARY — stand-ins so the `duradora` command line builds before the real application lands.
 // The real `Application` and `Maintenance` replace this whole file on merge; delete it then. Nothing here works.
 
-/// TEMPORARY stub of the real application (see the file header).
-public final class Application {
-    private let configuration: Configuration
-
-    public init(configuration: Configuration) throws {
-        self.configuration = configuration
-    }
-
-    /// Serves until SIGINT/SIGTERM, then shuts down gracefully.
-    public func runUntilSignalled() throws {
-        throw ApplicationStubError.notImplemented("serve on \(configuration.effectivePublicURL)")
-    }
-}
-
 /// TEMPORARY stub of the real maintenance commands (see the file header).
 public enum Maintenance {
     /// Applies pending migrations; returns a summary to print.

@@ -1,5 +1,6 @@
 import Foundation
 import DuradoraHTTP
+import DuradoraApp
 
 /// A real HTTP server on 127.0.0.1 and a kernel-chosen port, for one test.
 public final class TestHTTPServer: @unchecked Sendable {
@@ -56,4 +57,34 @@ public final class TestHTTPServer: @unchecked Sendable {
 private final class RecordBox: @unchecked Sendable {
     weak var owner: TestHTTPServer?
     func append(_ record: ExchangeRecord) { owner?.append(record) }
+}
+
+/// The whole application on 127.0.0.1 and a kernel-chosen port, with its database and uploads in a fresh
+/// temporary directory, for one test.
+public final class TestApplication: @unchecked Sendable {
+    public let application: Application
+    public let port: Int
+    public let directory: URL
+
+    public init(configure: (inout Configuration) -> Void = { _ in }) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("duradora-app-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var configuration = Configuration.defaults(baseDirectory: directory.path)
+        configuration.server.host = "127.0.0.1"
+        configuration.server.port = 0
+        configuration.auth.passwordHashCost = .min
+        configure(&configuration)
+        try configuration.validate()
+        application = try Application(configuration: configuration)
+        port = try application.start()
+    }
+
+    public func makeClient(timeoutSeconds: Int = 30) throws -> TestClient {
+        try TestClient(port: port, timeoutSeconds: timeoutSeconds)
+    }
+
+    public func stop() {
+        application.stop()
+        try? FileManager.default.removeItem(at: directory)
+    }
 }
