@@ -160,6 +160,7 @@ public final class SQLiteConnection {
     // MARK: Transactions
 
     /// Runs `body` in a transaction: commits when it returns, rolls back when it (or the commit) throws.
+    @discardableResult
     public func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
         try execute("BEGIN \(kind.rawValue)")
         let value: T
