@@ -51,7 +51,7 @@ public enum ByteRange {
                 guard first < length else { return nil }
                 return first...min(last ?? (length - 1), length - 1)
             case .suffix(let count):
-                
+                guard count > 0 else { return nil }
                 return max(0, length - count)...(length - 1)
             }
         }
