@@ -96,6 +96,11 @@ public final class TestClient: @unchecked Sendable {
             buffer.removeFirst(taken.count)
             return taken
         }
+        return try receiveFromSocket(max: max)
+    }
+
+    /// One `recv` straight from the socket, past the buffer; empty at end of stream.
+    private func receiveFromSocket(max: Int = 65536) throws -> [UInt8] {
         var chunk = [UInt8](repeating: 0, count: max)
         let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, max, 0) }
         if count < 0 { throw TestClientError("recv failed: errno \(errno)") }
@@ -109,7 +114,7 @@ public final class TestClient: @unchecked Sendable {
     }
 
     private func fill() throws -> Bool {
-        let chunk = try receiveSome()
+        let chunk = try receiveFromSocket()
         if chunk.isEmpty { return false }
         buffer.append(contentsOf: chunk)
         return true

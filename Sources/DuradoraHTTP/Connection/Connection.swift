@@ -15,7 +15,8 @@ final class Connection: @unchecked Sendable {
     private let socket: Socket
     private let peer: String
     private let queue: DispatchQueue
-    private unowned let server: ServerCore
+    // Strong: a handler still running on a worker after shutdown may come back to this connection and its server.
+    private let server: ServerCore
     private var parser: RequestParser
     private var state = State.awaitingHead
     private var readSource: DispatchSourceRead?
@@ -37,15 +38,15 @@ final class Connection: @unchecked Sendable {
         self.peer = peer
         self.server = server
         self.parser = RequestParser(limits: server.configuration.limits)
-        self.queue = DispatchQueue(label: "duradora.connection", target: server.ioQueue)
+        self.queue = DispatchQueue(label: "duradora.connection", target: server.eventLoops[id % server.eventLoops.count])
     }
 
     func start() {
         queue.async { [self] in
             let read = DispatchSource.makeReadSource(fileDescriptor: socket.descriptor, queue: queue)
             let write = DispatchSource.makeWriteSource(fileDescriptor: socket.descriptor, queue: queue)
-            read.setEventHandler { [unowned self] in handleReadable() }
-            write.setEventHandler { [unowned self] in handleWritable() }
+            read.setEventHandler { [self] in handleReadable() }  // released on cancel
+            write.setEventHandler { [self] in handleWritable() }
             // Both sources share the descriptor: close it only after both have been cancelled.
             let group = DispatchGroup()
             group.enter()

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Synchronization
 
 /// What the server calls for every request: returns the response and the route label for logs/metrics.
@@ -10,8 +11,10 @@ final class ServerCore: @unchecked Sendable {
     let responder: Responder
     let observer: (@Sendable (ExchangeRecord) -> Void)?
     let workers: WorkerPool
-    /// Connection queues target this concurrent queue: Dispatch spreads them over its threads.
-    let ioQueue = DispatchQueue(label: "duradora.io", attributes: .concurrent)
+    /// Each connection's queue targets one of these serial queues, round-robin: a fixed set of event loops like
+    /// NIO's. Serial queues without a target run on Dispatch's overcommitting pool, so socket I/O never waits
+    /// behind code that blocks threads of the width-limited default pool (Swift concurrency, other libraries).
+    let eventLoops: [DispatchQueue]
     private let connections = Mutex<[Int: Connection]>([:])
     private let nextId = Atomic<Int>(0)
     private let requestCounter = Atomic<UInt64>(0)
@@ -23,6 +26,8 @@ final class ServerCore: @unchecked Sendable {
         self.configuration = configuration
         self.responder = responder
         self.observer = observer
+        let loopCount = configuration.eventLoops > 0 ? configuration.eventLoops : ProcessInfo.processInfo.activeProcessorCount
+        self.eventLoops = (0..<max(1, loopCount)).map { DispatchQueue(label: "duradora.loop.\($0)") }
         self.workers = WorkerPool(threadCount: configuration.workerThreads, maxQueued: configuration.maxQueuedRequests)
     }
 
@@ -84,11 +89,14 @@ public final class HTTPServer: @unchecked Sendable {
     /// Binds and starts accepting; returns the bound port (the kernel's choice when configured with 0).
     @discardableResult
     public func start() throws -> Int {
+        // sendfile(2) has no MSG_NOSIGNAL: a client that hangs up mid-file would kill the process with SIGPIPE.
+        // Ignoring it turns that into EPIPE, which the connection handles like any other reset.
+        signal(SIGPIPE, SIG_IGN)
         let configuration = core.configuration
         let listener = try Listener(host: configuration.host, port: configuration.port)
+        let refusalBody = #"{"error":{"code":"too_many_connections","message":"Too many open connections."}}"#
         let refusal = Array(("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\n"
-            + "Retry-After: 1\r\nConnection: close\r\nContent-Length: 86\r\n\r\n"
-            + "{\"error\":{\"code\":\"too_many_connections\",\"message\":\"Too many open connections.\"}}   ").utf8)
+            + "Retry-After: 1\r\nConnection: close\r\nContent-Length: \(refusalBody.utf8.count)\r\n\r\n" + refusalBody).utf8)
         let core = self.core
         listener.start(refusal: refusal) { socket, peer in
             if !core.admit(socket: socket, peer: peer) {

@@ -9,6 +9,8 @@ public struct ServerConfiguration: Sendable {
     /// write may wait for a client that stopped reading.
     public var idleTimeoutSeconds: Double
     public var maxConnections: Int
+    /// Serial event-loop queues that run every connection's socket sources; 0 means one per core.
+    public var eventLoops: Int
     public var workerThreads: Int
     /// Jobs that may wait for a worker before new requests get 503.
     public var maxQueuedRequests: Int
@@ -19,7 +21,7 @@ public struct ServerConfiguration: Sendable {
     public init(
         host: String = "127.0.0.1", port: Int = 0, limits: ParserLimits = ParserLimits(),
         readTimeoutSeconds: Double = 30, idleTimeoutSeconds: Double = 75, maxConnections: Int = 10_000,
-        workerThreads: Int = 32, maxQueuedRequests: Int = 4096, shutdownGraceSeconds: Double = 10,
+        eventLoops: Int = 0, workerThreads: Int = 32, maxQueuedRequests: Int = 4096, shutdownGraceSeconds: Double = 10,
         serverName: String = "duradora"
     ) {
         self.host = host
@@ -28,6 +30,7 @@ public struct ServerConfiguration: Sendable {
         self.readTimeoutSeconds = readTimeoutSeconds
         self.idleTimeoutSeconds = idleTimeoutSeconds
         self.maxConnections = maxConnections
+        self.eventLoops = eventLoops
         self.workerThreads = workerThreads
         self.maxQueuedRequests = maxQueuedRequests
         self.shutdownGraceSeconds = shutdownGraceSeconds

@@ -15,7 +15,8 @@ public final class WorkerPool: @unchecked Sendable {
     public init(threadCount: Int, maxQueued: Int) {
         self.maxQueued = maxQueued
         for index in 0..<max(1, threadCount) {
-            let thread = Thread { [unowned self] in self.work() }
+            // Each thread keeps the pool alive until `stop()` lets it return.
+            let thread = Thread { [self] in self.work() }
             thread.name = "duradora.worker.\(index)"
             thread.stackSize = 1 << 20
             threads.append(thread)

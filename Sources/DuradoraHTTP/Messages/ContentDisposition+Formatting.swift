@@ -3,7 +3,7 @@ import Foundation
 /// `Content-Disposition` values (RFC 6266) with an ASCII `filename` for old clients and an RFC 8187 `filename*`
 /// carrying the exact UTF-8 name. No input can break out of the header: quotes, backslashes, path separators and
 /// control characters never reach the quoted fallback, and `filename*` percent-encodes everything but attr-char.
-public enum ContentDisposition {
+extension ContentDisposition {
     /// `attachment; filename="Beyonce - Halo.mp3"; filename*=UTF-8''Beyonc%C3%A9%20-%20Halo.mp3`
     public static func attachment(filename: String) -> String {
         make("attachment", filename: filename)
