@@ -20,7 +20,9 @@ router.get("/file") { _, _ in
 signal(SIGPIPE, SIG_IGN)
 let server = HTTPServer(configuration: ServerConfiguration(host: "127.0.0.1", port: port, workerThreads: 4), router: router)
 try server.start()
-print("listening on \(server.port)")
+// Written straight to the descriptor: stdout into a pipe is block-buffered, and whoever waits for this line
+// (the tests, bench/run.py) would wait forever.
+FileHandle.standardOutput.write(Data("listening on \(server.port)\n".utf8))
 let stop = DispatchSemaphore(value: 0)
 signal(SIGTERM, SIG_IGN)
 let termination = DispatchSource.makeSignalSource(signal: SIGTERM)

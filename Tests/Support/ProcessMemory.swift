@@ -1,11 +1,20 @@
 import Foundation
 
-/// Reads this process's memory figures from /proc.
+/// Reads a process's memory figures from /proc.
 public enum ProcessMemory {
-    /// Current resident set size in bytes (VmRSS).
-    public static func residentBytes() -> Int {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
-        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+    /// Current resident set size in bytes (VmRSS) of `pid` ("self" by default).
+    public static func residentBytes(of pid: String = "self") -> Int {
+        field("VmRSS:", of: pid)
+    }
+
+    /// Peak resident set size in bytes (VmHWM) of `pid`.
+    public static func peakResidentBytes(of pid: String = "self") -> Int {
+        field("VmHWM:", of: pid)
+    }
+
+    private static func field(_ name: String, of pid: String) -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return 0 }
+        for line in status.split(separator: "\n") where line.hasPrefix(name) {
             let digits = line.split(separator: " ").compactMap { Int($0) }.first ?? 0
             return digits * 1024
         }
