@@ -260,6 +260,22 @@ import DuradoraTestSupport
         #expect(other.status == 403)
     }
 
+    @Test func passwordChangeEndsOtherLoginsOnly() throws {
+        let app = try TestApplication()
+        defer { app.stop() }
+        let client = try app.makeClient()
+        let user = try client.createUser("leaky", password: "password1")
+        let here = try client.loginPair("leaky", "password1")
+        let elsewhere = try client.loginPair("leaky", "password1")
+        let response = try client.patchJSON("/api/v1/users/\(user.id)", #"{"password":"password2"}"#, token: here.access)
+        #expect(response.status == 200)
+        #expect(try client.me(here.access).status == 200)
+        #expect(try client.postJSON("/api/v1/auth/refresh", #"{"refresh_token":"\#(here.refresh)"}"#).status == 200)
+        #expect(try client.me(elsewhere.access).status == 401)
+        #expect(try client.postJSON("/api/v1/auth/refresh", #"{"refresh_token":"\#(elsewhere.refresh)"}"#).status == 401)
+        #expect(try client.me(user.token).status == 200)  // API tokens are separate credentials
+    }
+
     @Test func deleteUserRemovesAccountAndTokens() throws {
         let fixture = try AdminFixture()
         defer { fixture.stop() }

@@ -120,9 +120,10 @@ public final class UserController: Sendable {
         try visible(id, to: caller) { try database.read { try $0.users.find(id: id) } }
     }
 
-    /// `PATCH /api/v1/users/{id}`: admins change roles (never their own way up, there is no way up for them; and
-    /// never leaving no admin), users change their own password. A user cannot raise their own role.
-    public func update(id: UUID, role: Role?, password: String?, caller: User) throws -> User {
+    /// `PATCH /api/v1/users/{id}`: admins change roles (never leaving no admin), users change their own password.
+    /// A user cannot raise their own role. A new password ends every other login of the user (a password change
+    /// often follows a leak); the login of `callerToken` and API tokens stay.
+    public func update(id: UUID, role: Role?, password: String?, caller: User, callerToken: UUID? = nil) throws -> User {
         let target = try show(id: id, caller: caller)
         if let role, role != target.role {
             guard caller.isAdmin else { throw APIError.forbidden("You cannot raise your own role.") }
@@ -138,7 +139,10 @@ public final class UserController: Sendable {
                 if user.isAdmin, try transaction.users.countAdmins() <= 1 { throw APIError.lastAdmin("demoted") }
                 user = try transaction.users.updateRole(id: id, to: role)
             }
-            if let hash { try transaction.users.updatePasswordHash(id: id, to: hash) }
+            if let hash {
+                try transaction.users.updatePasswordHash(id: id, to: hash)
+                try transaction.tokens.revokeOtherLogins(userID: id, keepingLoginOf: callerToken, at: clock.now())
+            }
             return user
         }
     }

@@ -43,7 +43,9 @@ struct UserRoutes: Sendable {
             guard let role = Role(rawValue: text) else { throw .invalidField("role", "must be \"admin\" or \"user\"") }
             return role
         }
-        let user = try users.update(id: id, role: role, password: try body?.string("password"), caller: caller)
+        let user = try users.update(
+            id: id, role: role, password: try body?.string("password"), caller: caller,
+            callerToken: context.authentication?.tokenID)
         return try .json(user)
     }
 
