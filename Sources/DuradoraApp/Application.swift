@@ -40,7 +40,7 @@ public final class Application: @unchecked Sendable {
         router.use(AuthMiddleware(tokens: users.tokens))
         let cookie = SessionCookie(isSecure: configuration.effectivePublicURL.lowercased().hasPrefix("https://"))
         AuthRoutes(users: users, cookie: cookie).register(on: router)
-        UserRoutes(users: users).register(on: router)
+        UserRoutes(users: users, cookie: cookie).register(on: router)
     }
 
     /// Creates `[auth.bootstrap_admin]` when it is configured and the database has no admin.

@@ -33,6 +33,12 @@ import DuradoraTestSupport
         #expect(throttle.attempt(keys("ann")) == nil)
     }
 
+    @Test func hugeUsernamesMakeBoundedKeys() {
+        let keys = LoginThrottle.keys(username: String(repeating: "X", count: 100_000), address: "::1")
+        #expect(keys[0].count <= 70)
+        #expect(keys[1] == "addr:::1")
+    }
+
     @Test func tooManyLoginsAnswer429WithRetryAfter() throws {
         let clock = TestClock()
         let app = try TestApplication(clock: clock.timeSource) { $0.auth.loginAttemptsPerMinute = 3 }

@@ -292,7 +292,9 @@ import DuradoraTestSupport
         #expect(try client.delete("/api/v1/users/\(gone.id)", token: fixture.admin).status == 404)
 
         // Users may delete themselves.
-        #expect(try client.delete("/api/v1/users/\(other.id)", token: other.token).status == 204)
+        let own = try client.delete("/api/v1/users/\(other.id)", token: other.token)
+        #expect(own.status == 204)
+        #expect(own.header("Set-Cookie")?.hasPrefix("duradora_session=;") == true)
         #expect(try client.me(other.token).status == 401)
     }
 }

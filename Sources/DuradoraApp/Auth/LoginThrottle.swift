@@ -48,8 +48,10 @@ public final class LoginThrottle: Sendable {
         }
     }
 
-    /// The keys of a login attempt: the username (any letter case) and the client address.
+    /// The keys of a login attempt: the username (any letter case) and the client address. Names longer than any
+    /// valid username are cut, so a flood of huge names cannot grow the table's memory by much.
     public static func keys(username: String, address: String) -> [String] {
-        ["user:" + username.lowercased(), "addr:" + address]
+        let name = String(username.lowercased().prefix(AccountRules.usernameLengths.upperBound + 1))
+        return ["user:" + name, "addr:" + address]
     }
 }

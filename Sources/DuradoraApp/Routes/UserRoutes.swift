@@ -4,6 +4,7 @@ import Foundation
 /// `/api/v1/users…`: seed-style creation with an API token, listing, showing, updating and deleting users.
 struct UserRoutes: Sendable {
     let users: UserController
+    let cookie: SessionCookie
 
     func register(on router: Router) {
         router.post("/api/v1/users") { request, context in try create(request, context) }
@@ -13,8 +14,11 @@ struct UserRoutes: Sendable {
         }
         router.patch("/api/v1/users/{id}") { request, context in try update(request, context) }
         router.delete("/api/v1/users/{id}") { _, context in
-            try users.delete(id: try Self.userID(context), caller: try context.requireUser())
-            return Response(status: .noContent)
+            let caller = try context.requireUser()
+            let id = try Self.userID(context)
+            try users.delete(id: id, caller: caller)
+            // Deleting oneself is also logging out: the browser may drop its dead session cookie.
+            return Response(status: .noContent, headers: id == caller.id ? [.setCookie: cookie.clearing] : [:])
         }
     }
 
