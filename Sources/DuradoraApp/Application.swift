@@ -47,6 +47,13 @@ public final class Application: @unchecked Sendable {
     private func bootstrapAdmin() throws {
         let admin = configuration.auth.bootstrapAdmin
         guard admin.isConfigured else { return }
+        // Bad values are the operator's to fix: report them as configuration errors (exit 78), not as API errors.
+        for (key, problem) in [("username", AccountRules.usernameProblem(admin.username)),
+                               ("password", AccountRules.passwordProblem(admin.password))] {
+            if let problem {
+                throw ConfigurationError(source: .combined, key: "auth.bootstrap_admin.\(key)", message: problem)
+            }
+        }
         switch try users.bootstrapAdmin(username: admin.username, password: admin.password) {
         case .created(let user):
             log.log(.info, "created bootstrap admin", [("username", user.username), ("user_id", user.id.uuidString.lowercased())])

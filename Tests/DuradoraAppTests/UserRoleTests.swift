@@ -91,4 +91,13 @@ import DuradoraTestSupport
         let token = try client.loginPair("squatter", "password1").access
         #expect(try client.me(token).json()["role"] as? String == "user")
     }
+
+    @Test func invalidBootstrapAdminIsAConfigurationError() throws {
+        #expect(throws: ConfigurationError.self) {
+            try TestApplication { $0.auth.bootstrapAdmin = .init(username: "root", password: "short") }
+        }
+        #expect(throws: ConfigurationError.self) {
+            try TestApplication { $0.auth.bootstrapAdmin = .init(username: "the root", password: "password1") }
+        }
+    }
 }

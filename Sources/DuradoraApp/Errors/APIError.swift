@@ -2,7 +2,7 @@ import DuradoraHTTP
 
 /// Every error the API answers with, defined once. Handlers throw these; the router renders
 /// `{"error":{"code":…,"message":…}}` with the status and headers.
-public struct APIError: HTTPResponseError, Equatable {
+public struct APIError: HTTPResponseError, Equatable, CustomStringConvertible {
     public let status: HTTPStatus
     public let code: String
     public let message: String
@@ -14,6 +14,8 @@ public struct APIError: HTTPResponseError, Equatable {
         self.message = message
         self.headers = headers
     }
+
+    public var description: String { "\(status.code) \(code): \(message)" }
 
     public static func == (lhs: APIError, rhs: APIError) -> Bool {
         lhs.status == rhs.status && lhs.code == rhs.code && lhs.message == rhs.message
