@@ -160,6 +160,7 @@ import DuradoraTestSupport
             #expect(response.errorCode == "invalid_refresh_token")
         }
         #expect(try client.me(pair.access).status == 200)  // a failed refresh does not end the login
+        #expect(try client.me(pair.refresh).status == 401)  // a refresh token is not a credential
     }
 
     @Test func logoutRevokesTheTokenAndClearsTheCookie() throws {
