@@ -15,6 +15,7 @@ public final class Application: @unchecked Sendable {
     public let database: SQLiteDatabase
     public let users: UserController
     private var server: HTTPServer?
+    private var housekeeping: TokenHousekeeping?
 
     /// - Parameters:
     ///   - clock: "now" for token expiry and login throttling; tests move it by hand.
@@ -72,6 +73,7 @@ public final class Application: @unchecked Sendable {
         let server = HTTPServer(configuration: serverConfiguration, router: router) { [log] record in log.record(record) }
         let port = try server.start()
         self.server = server
+        housekeeping = TokenHousekeeping(tokens: users.tokens, log: log)
         log.log(.info, "listening", [("address", "\(configuration.server.host):\(port)"), ("version", DuradoraVersion.current)])
         return port
     }
@@ -80,6 +82,8 @@ public final class Application: @unchecked Sendable {
     public func stop() {
         server?.shutdown()
         server = nil
+        housekeeping?.stop()
+        housekeeping = nil
         database.close()
         log.log(.info, "stopped")
     }
