@@ -78,8 +78,13 @@ public final class TestApplication: @unchecked Sendable {
         configure(&configuration)
         try configuration.validate()
         let lines = logLines
-        application = try Application(configuration: configuration, clock: clock) { line in lines.append(line) }
-        port = try application.start()
+        do {
+            application = try Application(configuration: configuration, clock: clock) { line in lines.append(line) }
+            port = try application.start()
+        } catch {
+            try? FileManager.default.removeItem(at: directory)
+            throw error
+        }
     }
 
     /// Every log line the application wrote so far (they are captured instead of going to stderr).
