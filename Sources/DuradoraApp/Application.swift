@@ -5,35 +5,75 @@ public enum DuradoraVersion {
     public static let current = "0.1.0"
 }
 
-/// Wires configuration, storage, router and server. `start()` binds and returns; `runUntilSignalled()` also
-/// waits for SIGINT/SIGTERM and shuts down gracefully.
+/// Wires configuration, storage, router and server. `init` opens and migrates the database; `start()` creates the
+/// bootstrap admin if needed, binds and returns; `stop()` drains the server and closes the database;
+/// `runUntilSignalled()` also waits for SIGINT/SIGTERM and shuts down gracefully.
 public final class Application: @unchecked Sendable {
     public let configuration: Configuration
     public let router: Router
     public let log: AccessLog
+    public let database: SQLiteDatabase
+    public let users: UserController
     private var server: HTTPServer?
+    private var housekeeping: TokenHousekeeping?
 
-    public init(configuration: Configuration) throws {
+    /// - Parameters:
+    ///   - clock: "now" for token expiry and login throttling; tests move it by hand.
+    ///   - logWriter: where log lines go (standard error unless a test captures them).
+    public init(
+        configuration: Configuration, clock: TimeSource = .system,
+        logWriter: @escaping @Sendable (String) -> Void = AccessLog.standardError
+    ) throws {
         self.configuration = configuration
-        let log = AccessLog(format: configuration.log.format, minimum: configuration.log.level)
+        let log = AccessLog(format: configuration.log.format, minimum: configuration.log.level, write: logWriter)
         self.log = log
         router = Router { error, request in
             log.log(.error, "unhandled error", [("request_id", request.id), ("error", String(describing: error))])
         }
+        database = try SQLiteDatabase.openAndMigrate(path: configuration.storage.database)
+        users = try UserController.make(configuration: configuration, database: database, clock: clock)
         registerRoutes()
     }
 
     private func registerRoutes() {
         let health = HealthStatus(status: "ok", version: DuradoraVersion.current)
         router.get("/health") { _, _ in try .json(health) }
+        router.use(AuthMiddleware(tokens: users.tokens))
+        let cookie = SessionCookie(isSecure: configuration.effectivePublicURL.lowercased().hasPrefix("https://"))
+        AuthRoutes(users: users, cookie: cookie).register(on: router)
+        UserRoutes(users: users, cookie: cookie).register(on: router)
+    }
+
+    /// Creates `[auth.bootstrap_admin]` when it is configured and the database has no admin.
+    private func bootstrapAdmin() throws {
+        let admin = configuration.auth.bootstrapAdmin
+        guard admin.isConfigured else { return }
+        // Bad values are the operator's to fix: report them as configuration errors (exit 78), not as API errors.
+        for (key, problem) in [("username", AccountRules.usernameProblem(admin.username)),
+                               ("password", AccountRules.passwordProblem(admin.password))] {
+            if let problem {
+                throw ConfigurationError(source: .combined, key: "auth.bootstrap_admin.\(key)", message: problem)
+            }
+        }
+        switch try users.bootstrapAdmin(username: admin.username, password: admin.password) {
+        case .created(let user):
+            log.log(.info, "created bootstrap admin", [("username", user.username), ("user_id", user.id.uuidString.lowercased())])
+        case .adminExists:
+            break
+        case .usernameTaken:
+            log.log(.warning, "bootstrap admin not created: the username belongs to a user who is not an admin",
+                    [("username", admin.username)])
+        }
     }
 
     /// Binds the listening socket and starts serving; returns the bound port.
     @discardableResult
     public func start() throws -> Int {
+        try bootstrapAdmin()
         let server = HTTPServer(configuration: serverConfiguration, router: router) { [log] record in log.record(record) }
         let port = try server.start()
         self.server = server
+        housekeeping = TokenHousekeeping(tokens: users.tokens, log: log)
         log.log(.info, "listening", [("address", "\(configuration.server.host):\(port)"), ("version", DuradoraVersion.current)])
         return port
     }
@@ -42,6 +82,9 @@ public final class Application: @unchecked Sendable {
     public func stop() {
         server?.shutdown()
         server = nil
+        housekeeping?.stop()
+        housekeeping = nil
+        database.close()
         log.log(.info, "stopped")
     }
 

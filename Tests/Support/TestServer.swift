@@ -65,8 +65,10 @@ public final class TestApplication: @unchecked Sendable {
     public let application: Application
     public let port: Int
     public let directory: URL
+    private let logLines = LogLines()
 
-    public init(configure: (inout Configuration) -> Void = { _ in }) throws {
+    /// - Parameter clock: "now" for tokens and the login throttle (default: the real clock).
+    public init(clock: TimeSource = .system, configure: (inout Configuration) -> Void = { _ in }) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("duradora-app-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var configuration = Configuration.defaults(baseDirectory: directory.path)
@@ -75,9 +77,18 @@ public final class TestApplication: @unchecked Sendable {
         configuration.auth.passwordHashCost = .min
         configure(&configuration)
         try configuration.validate()
-        application = try Application(configuration: configuration)
-        port = try application.start()
+        let lines = logLines
+        do {
+            application = try Application(configuration: configuration, clock: clock) { line in lines.append(line) }
+            port = try application.start()
+        } catch {
+            try? FileManager.default.removeItem(at: directory)
+            throw error
+        }
     }
+
+    /// Every log line the application wrote so far (they are captured instead of going to stderr).
+    public var log: [String] { logLines.values }
 
     public func makeClient(timeoutSeconds: Int = 30) throws -> TestClient {
         try TestClient(port: port, timeoutSeconds: timeoutSeconds)
@@ -87,4 +98,11 @@ public final class TestApplication: @unchecked Sendable {
         application.stop()
         try? FileManager.default.removeItem(at: directory)
     }
+}
+
+private final class LogLines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    func append(_ line: String) { lock.withLock { lines.append(line) } }
+    var values: [String] { lock.withLock { lines } }
 }

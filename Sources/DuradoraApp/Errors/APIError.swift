@@ -2,7 +2,7 @@ import DuradoraHTTP
 
 /// Every error the API answers with, defined once. Handlers throw these; the router renders
 /// `{"error":{"code":…,"message":…}}` with the status and headers.
-public struct APIError: HTTPResponseError, Equatable {
+public struct APIError: HTTPResponseError, Equatable, CustomStringConvertible {
     public let status: HTTPStatus
     public let code: String
     public let message: String
@@ -14,6 +14,8 @@ public struct APIError: HTTPResponseError, Equatable {
         self.message = message
         self.headers = headers
     }
+
+    public var description: String { "\(status.code) \(code): \(message)" }
 
     public static func == (lhs: APIError, rhs: APIError) -> Bool {
         lhs.status == rhs.status && lhs.code == rhs.code && lhs.message == rhs.message
@@ -33,10 +35,23 @@ public struct APIError: HTTPResponseError, Equatable {
     public static let invalidCredentials = APIError(
         status: .unauthorized, code: "invalid_credentials", message: "Wrong username or password.",
         headers: [.wwwAuthenticate: "Bearer"])
+    /// A refresh token that is unknown, expired, or not a refresh token.
+    public static let invalidRefreshToken = APIError(
+        status: .unauthorized, code: "invalid_refresh_token", message: "The refresh token is invalid or expired.",
+        headers: [.wwwAuthenticate: "Bearer"])
+    /// A refresh token that was already used: the whole login (its token family) is now revoked.
+    public static let refreshTokenReused = APIError(
+        status: .unauthorized, code: "refresh_token_reused",
+        message: "The refresh token was already used; every token of this login has been revoked.",
+        headers: [.wwwAuthenticate: "Bearer"])
     // 403
     public static func forbidden(_ message: String) -> APIError {
         APIError(status: .forbidden, code: "forbidden", message: message)
     }
+    public static let adminRequired = APIError(
+        status: .forbidden, code: "admin_required", message: "Only an admin may do this.")
+    public static let registrationClosed = APIError(
+        status: .forbidden, code: "registration_closed", message: "Registration is closed; ask an admin for an account.")
     // 404
     public static func notFound(_ what: String) -> APIError {
         APIError(status: .notFound, code: "not_found", message: "\(what) was not found.")
@@ -44,6 +59,12 @@ public struct APIError: HTTPResponseError, Equatable {
     // 409
     public static func conflict(_ code: String, _ message: String) -> APIError {
         APIError(status: .conflict, code: code, message: message)
+    }
+    public static let usernameTaken = APIError(
+        status: .conflict, code: "username_taken", message: "That username is already taken.")
+    /// Demoting or deleting the only admin would leave the server without one.
+    public static func lastAdmin(_ action: String) -> APIError {
+        APIError(status: .conflict, code: "last_admin", message: "The last admin cannot be \(action).")
     }
     // 411, 413, 415
     public static let lengthRequired = APIError(

@@ -24,6 +24,11 @@ public protocol TokenRepository {
     @discardableResult
     func revokeAll(userID: UUID, kind: StoredToken.Kind?, at date: Date) throws -> Int
 
+    /// Revokes every live login token (access and refresh) of a user except those of the login that `tokenID`
+    /// belongs to (nil: every login); API tokens stay. Used after a password change. Returns how many.
+    @discardableResult
+    func revokeOtherLogins(userID: UUID, keepingLoginOf tokenID: UUID?, at date: Date) throws -> Int
+
     /// Deletes tokens expired at `date`, and revoked tokens that never expire; returns how many.
     /// Revoked refresh tokens stay until they expire, so their reuse is still recognised.
     @discardableResult

@@ -65,6 +65,18 @@ struct SQLiteTokenRepository: TokenRepository {
         )
     }
 
+    func revokeOtherLogins(userID: UUID, keepingLoginOf tokenID: UUID?, at date: Date) throws -> Int {
+        // `IS NOT` is NULL-safe: with no token to keep (or one without a family) every login goes.
+        try connection.execute(
+            """
+            UPDATE tokens SET revoked_at = ?
+            WHERE user_id = ? AND kind IN ('access', 'refresh') AND revoked_at IS NULL
+              AND family_id IS NOT (SELECT family_id FROM tokens WHERE id = ?)
+            """,
+            [date, userID, tokenID]
+        )
+    }
+
     func deleteExpired(at date: Date) throws -> Int {
         try connection.execute(
             "DELETE FROM tokens WHERE expires_at <= ? OR (expires_at IS NULL AND revoked_at IS NOT NULL)", [date])

@@ -1,0 +1,20 @@
+import Foundation
+
+extension UserController {
+    /// The controller as `[auth]` configures it, over `database`. Shared by the server and the CLI.
+    public static func make(configuration: Configuration, database: any Database, clock: TimeSource = .system) throws
+        -> UserController
+    {
+        let auth = configuration.auth
+        let tokens = TokenService(
+            database: database,
+            configuration: .init(accessTTL: TimeInterval(auth.accessTTLSeconds), refreshTTL: TimeInterval(auth.refreshTTLSeconds)),
+            clock: clock)
+        // The two enums list the same libsodium presets under the same names.
+        let cost = PasswordHasher.Cost(rawValue: auth.passwordHashCost.rawValue) ?? .interactive
+        return UserController(
+            database: database, tokens: tokens, hasher: try PasswordHasher(cost: cost),
+            throttle: LoginThrottle(limit: auth.loginAttemptsPerMinute, clock: clock),
+            settings: Settings(openRegistration: auth.openRegistration), clock: clock)
+    }
+}

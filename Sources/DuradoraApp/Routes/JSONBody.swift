@@ -1,0 +1,66 @@
+import DuradoraHTTP
+import Foundation
+
+/// A small JSON object from a request body, with typed field access that fails the way the contract says:
+/// 413 over the size limit, 400 for bytes that are not a JSON object, 422 naming the field for a wrong type.
+/// Unknown fields are ignored.
+struct JSONBody {
+    /// Account and session bodies are tiny; anything larger is refused before it is read.
+    static let defaultLimit = 64 * 1024
+
+    private let object: [String: Any]
+
+    init(object: [String: Any]) {
+        self.object = object
+    }
+
+    /// The body as a JSON object; nil when the body is empty and `allowEmpty` is set.
+    /// A urlencoded form (what `curl -d name=value` sends) is read as an object of strings.
+    static func read(_ request: Request, allowEmpty: Bool = false, limit: Int = defaultLimit) throws -> JSONBody? {
+        // (A typed `catch .tooLarge` here crashes the 6.3 compiler's SIL verifier, hence the Result.)
+        let bytes: [UInt8]
+        switch Result(catching: { () throws(RequestBodyError) -> [UInt8] in try request.body.collect(limit: limit) }) {
+        case .success(let collected): bytes = collected
+        case .failure(.tooLarge): throw APIError.bodyTooLarge(limit: Int64(limit))
+        case .failure(let error): throw error
+        }
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
+            if allowEmpty { return nil }
+            throw APIError.malformedJSON("the body is empty; send a JSON object")
+        }
+        if isForm(request), bytes.first != UInt8(ascii: "{") {
+            let form = URLEncodedForm(parsing: bytes)
+            return JSONBody(object: Dictionary(form.fields.map { ($0.name, $0.value as Any) }) { first, _ in first })
+        }
+        let value: Any
+        do {
+            value = try JSONSerialization.jsonObject(with: Data(bytes))
+        } catch {
+            throw APIError.malformedJSON("it could not be parsed")
+        }
+        guard let object = value as? [String: Any] else {
+            throw APIError.badRequest("The request body must be a JSON object.")
+        }
+        return JSONBody(object: object)
+    }
+
+    private static func isForm(_ request: Request) -> Bool {
+        request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") ?? false
+    }
+
+    /// A string field; nil when absent or null; 422 for any other type.
+    func string(_ field: String) throws(APIError) -> String? {
+        guard let value = object[field], !(value is NSNull) else { return nil }
+        // JSONSerialization gives NSString for strings only; numbers and Booleans are NSNumber.
+        guard let text = value as? String, !(value is NSNumber) else {
+            throw .invalidField(field, "must be a string")
+        }
+        return text
+    }
+
+    /// A string field that must be present; 422 naming it otherwise.
+    func requiredString(_ field: String) throws(APIError) -> String {
+        guard let text = try string(field) else { throw .invalidField(field, "is required") }
+        return text
+    }
+}
