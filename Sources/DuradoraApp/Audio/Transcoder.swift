@@ -1,0 +1,157 @@
+/// Turns an uploaded audio file into the MP3 Duradora stores: any format libsndfile decodes is encoded with LAME;
+/// MP3 input is decoded in full to validate it, then copied as is. Streams through bounded buffers; writes a
+/// sibling temp file and renames it into place, so a failure never leaves a partial destination behind.
+public struct Transcoder: Sendable {
+    public var settings: MP3EncoderSettings
+    /// Frames decoded and encoded per block.
+    public var blockFrames: Int
+
+    public init(settings: MP3EncoderSettings = .standard, blockFrames: Int = 8192) {
+        self.settings = settings
+        self.blockFrames = max(blockFrames, 1152)
+    }
+
+    /// Opens the source (headers only) to say what a transcode would do and how long it might take.
+    public func plan(source: String) throws -> TranscodePlan {
+        let sound = try open(source)
+        defer { try? sound.close() }
+        return TranscodePlan(isStoredAsIs: sound.isMP3, frames: sound.frames, sampleRate: sound.sampleRate,
+                             channels: sound.channels)
+    }
+
+    /// Transcodes (or validates and copies) `source` to an MP3 at `destination`, prefixed with `tag` when given.
+    /// `progress` runs after every block; returning false cancels with `AudioError.cancelled`.
+    /// Input problems throw `.undecodable`, `.truncated` or `.decode`; nothing is left at `destination` then.
+    public func transcode(
+        from source: String, to destination: String, tag: ID3Tag? = nil,
+        progress: ((TranscodeProgress) -> Bool)? = nil
+    ) throws -> AudioInfo {
+        let sound = try open(source)
+        defer { try? sound.close() }
+        let temporaryPath = BinaryFile.temporarySibling(of: destination)
+        var isCommitted = false
+        defer { if !isCommitted { BinaryFile.removeItem(at: temporaryPath) } }
+
+        var info = sound.isMP3
+            ? try storeAsIs(sound, to: temporaryPath, tag: tag, progress: progress)
+            : try encode(sound, to: temporaryPath, tag: tag, progress: progress)
+        info.sourceFormat = sound.formatName
+        try BinaryFile.rename(temporaryPath, to: destination)
+        isCommitted = true
+        try BinaryFile.syncDirectory(containing: destination)
+        return info
+    }
+
+    private func open(_ source: String) throws -> SoundFile {
+        let sound = try SoundFile(readingFrom: source)
+        if sound.isWAV || sound.isAIFF { try DeclaredLengthCheck.verify(source) }
+        return sound
+    }
+
+    // MARK: - Encoding
+
+    private func encode(
+        _ sound: SoundFile, to path: String, tag: ID3Tag?, progress: ((TranscodeProgress) -> Bool)?
+    ) throws -> AudioInfo {
+        let outputChannels = min(sound.channels, 2)
+        let downmixer = sound.channels > 2 ? Downmixer(inputChannels: sound.channels) : nil
+        let encoder = try LameEncoder(sampleRate: sound.sampleRate, channels: outputChannels, settings: settings)
+        defer { encoder.close() }
+        let output = try BinaryFile.create(path)
+        defer { output.close() }
+
+        let tagBytes = tag.map { $0.isEmpty ? [] : $0.encoded() } ?? []
+        try output.write(tagBytes)
+        let audioStart = Int64(tagBytes.count)
+
+        var input = [Float](repeating: 0, count: blockFrames * sound.channels)
+        var mixed = [Float](repeating: 0, count: downmixer == nil ? 0 : blockFrames * 2)
+        var framesDone: Int64 = 0
+        while true {
+            let count = try input.withUnsafeMutableBufferPointer { try sound.readFrames(into: $0) }
+            if count == 0 { break }
+            framesDone += Int64(count)
+            let encoded: ArraySlice<UInt8>
+            if let downmixer {
+                encoded = try input.withUnsafeBufferPointer { source in
+                    try mixed.withUnsafeMutableBufferPointer { target in
+                        downmixer.mix(source, frames: count, into: target)
+                        return try encoder.encode(UnsafeBufferPointer(rebasing: target[0..<count * 2]))
+                    }
+                }
+            } else {
+                encoded = try input.withUnsafeBufferPointer { source in
+                    try encoder.encode(UnsafeBufferPointer(rebasing: source[0..<count * sound.channels]))
+                }
+            }
+            try encoded.withUnsafeBytes { try output.write($0) }
+            if let progress, !progress(TranscodeProgress(framesDone: framesDone, framesTotal: sound.frames)) {
+                throw AudioError.cancelled
+            }
+        }
+        try checkDecodedLength(framesDone, of: sound)
+
+        try encoder.flush().withUnsafeBytes { try output.write($0) }
+        try output.write(try encoder.lameTagFrame(), at: audioStart)
+        try output.sync()
+        let size = try output.size()
+        output.close()
+
+        let measured = try MP3Info(path: path)
+        return AudioInfo(
+            durationSeconds: Double(framesDone) / Double(sound.sampleRate),
+            sampleRate: encoder.outputSampleRate, channels: outputChannels, bitrate: measured.bitrate,
+            sizeBytes: size, wasStoredAsIs: false, sourceFormat: "", sourceTag: sound.embeddedTag
+        )
+    }
+
+    /// A decoder that stops short of the declared length means a truncated file; none at all, an unusable one.
+    private func checkDecodedLength(_ framesDone: Int64, of sound: SoundFile) throws {
+        if framesDone == 0 { throw AudioError.undecodable("no audio frames could be decoded") }
+        let isLengthKnown = sound.frames < Int64(Int32.max) * 1024
+        if isLengthKnown && !sound.isMPEG && framesDone < sound.frames {
+            throw AudioError.truncated("decoded \(framesDone) of \(sound.frames) frames")
+        }
+    }
+
+    // MARK: - MP3 input
+
+    private func storeAsIs(
+        _ sound: SoundFile, to path: String, tag: ID3Tag?, progress: ((TranscodeProgress) -> Bool)?
+    ) throws -> AudioInfo {
+        // Decode everything once: proves the stream is playable and counts the real frames.
+        var buffer = [Float](repeating: 0, count: blockFrames * sound.channels)
+        var framesDone: Int64 = 0
+        while true {
+            let count = try buffer.withUnsafeMutableBufferPointer { try sound.readFrames(into: $0) }
+            if count == 0 { break }
+            framesDone += Int64(count)
+            if let progress, !progress(TranscodeProgress(framesDone: framesDone, framesTotal: sound.frames)) {
+                throw AudioError.cancelled
+            }
+        }
+        try checkDecodedLength(framesDone, of: sound)
+        let measured = try MP3Info(path: sound.path)
+        if let declared = measured.declaredFrameCount, declared > measured.frameCount + 1 {
+            throw AudioError.truncated("MP3 declares \(declared) frames, holds \(measured.frameCount)")
+        }
+        let sourceTag = (try? ID3Tag.read(fromFileAt: sound.path)) ?? nil
+
+        let source = try BinaryFile.openForReading(sound.path)
+        defer { source.close() }
+        let output = try BinaryFile.create(path)
+        defer { output.close() }
+        if let tag {
+            try output.write(tag.isEmpty ? [] : tag.encoded())
+            try source.seek(to: try ID3Tag.leadingTagsLength(of: source))
+        }
+        try output.copyRemainder(of: source)
+        try output.sync()
+        let size = try output.size()
+        return AudioInfo(
+            durationSeconds: Double(framesDone) / Double(sound.sampleRate),
+            sampleRate: measured.sampleRate, channels: measured.channels, bitrate: measured.bitrate,
+            sizeBytes: size, wasStoredAsIs: true, sourceFormat: "", sourceTag: sourceTag ?? ID3Tag()
+        )
+    }
+}
