@@ -40,6 +40,9 @@ let package = Package(
             ]
         ),
 
+        // `make bench`: the HTTP core alone, serving /health and a file, measured beside nginx.
+        .executableTarget(name: "duradora-bench-server", dependencies: ["DuradoraHTTP"], path: "Benchmarks/HTTPBenchServer"),
+
         // Test helpers shared by both test targets: a real server on port 0 and a raw-socket client.
         .target(name: "DuradoraTestSupport", dependencies: ["DuradoraHTTP", "DuradoraApp"], path: "Tests/Support"),
         .testTarget(name: "DuradoraHTTPTests", dependencies: ["DuradoraHTTP", "DuradoraTestSupport"]),

@@ -55,7 +55,8 @@ public struct RequestHead: Sendable, Equatable {
     }
 
     public static func == (lhs: RequestHead, rhs: RequestHead) -> Bool {
-        lhs.method == rhs.method && lhs.target == rhs.target && lhs.version == rhs.version
+        lhs.method == rhs.method && lhs.target == rhs.target && lhs.path == rhs.path && lhs.query == rhs.query
+            && lhs.version == rhs.version
             && lhs.framing == rhs.framing && lhs.keepAlive == rhs.keepAlive
             && lhs.expectsContinue == rhs.expectsContinue
             && lhs.headers.map { "\($0.name.canonical):\($0.value)" } == rhs.headers.map { "\($0.name.canonical):\($0.value)" }

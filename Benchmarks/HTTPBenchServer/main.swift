@@ -1,0 +1,30 @@
+import DuradoraHTTP
+import Foundation
+
+// A minimal server on DuradoraHTTP for `make bench`: `/health` and one file, so the HTTP core can be compared
+// with nginx serving the same. Usage: duradora-bench-server PORT FILE
+let arguments = CommandLine.arguments
+guard arguments.count == 3, let port = Int(arguments[1]) else {
+    FileHandle.standardError.write(Data("usage: duradora-bench-server PORT FILE\n".utf8))
+    exit(64)
+}
+let file = try OpenFile(path: arguments[2])
+let router = Router()
+let health = Array(#"{"status":"ok","version":"bench"}"#.utf8)
+router.get("/health") { _, _ in
+    Response(headers: [.contentType: Response.jsonContentType], body: .bytes(health))
+}
+router.get("/file") { _, _ in
+    Response(headers: [.contentType: "application/octet-stream"], body: .file(FileRegion(file: file)))
+}
+signal(SIGPIPE, SIG_IGN)
+let server = HTTPServer(configuration: ServerConfiguration(host: "127.0.0.1", port: port, workerThreads: 4), router: router)
+try server.start()
+print("listening on \(server.port)")
+let stop = DispatchSemaphore(value: 0)
+signal(SIGTERM, SIG_IGN)
+let termination = DispatchSource.makeSignalSource(signal: SIGTERM)
+termination.setEventHandler { stop.signal() }
+termination.resume()
+stop.wait()
+server.shutdown(graceSeconds: 1)

@@ -1,0 +1,52 @@
+import DuradoraHTTP
+import Foundation
+
+/// Log lines on standard error: one per request (`AccessLog.record`) and one per notable event, in logfmt or
+/// JSON. Never a token, password or cookie: targets arrive already masked and no header is logged.
+public final class AccessLog: Sendable {
+    public typealias Format = Configuration.LogFormat
+    public typealias Level = Configuration.LogLevel
+
+    private let format: Format
+    private let minimum: Level
+    private let write: @Sendable (String) -> Void
+
+    public init(format: Format, minimum: Level = .info, write: @escaping @Sendable (String) -> Void = AccessLog.standardError) {
+        self.format = format
+        self.minimum = minimum
+        self.write = write
+    }
+
+    public static let standardError: @Sendable (String) -> Void = { line in
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    /// The one line per request.
+    public func record(_ exchange: ExchangeRecord) {
+        log(.info, "request", [
+            ("request_id", exchange.requestId), ("method", exchange.method.rawValue), ("route", exchange.route),
+            ("path", exchange.target), ("status", "\(exchange.status)"), ("bytes", "\(exchange.bytesSent)"),
+            ("ms", String(format: "%.2f", exchange.durationSeconds * 1000)), ("remote", exchange.remoteAddress),
+            ("completed", exchange.completed ? "true" : "false"),
+        ])
+    }
+
+    public func log(_ level: Level, _ message: String, _ fields: [(String, String)] = []) {
+        guard level >= minimum else { return }
+        let time = ISO8601DateFormatter.string(from: Date(), timeZone: TimeZone(identifier: "UTC")!,
+                                               formatOptions: [.withInternetDateTime, .withFractionalSeconds])
+        let all = [("time", time), ("level", level.rawValue), ("msg", message)] + fields
+        switch format {
+        case .logfmt:
+            write(all.map { "\($0.0)=\(Self.logfmtValue($0.1))" }.joined(separator: " "))
+        case .json:
+            write("{" + all.map { "\(JSONCoding.quote($0.0)):\(JSONCoding.quote($0.1))" }.joined(separator: ",") + "}")
+        }
+    }
+
+    static func logfmtValue(_ value: String) -> String {
+        let needsQuotes = value.isEmpty || value.contains { $0 == " " || $0 == "=" || $0 == "\"" || $0.isNewline }
+        guard needsQuotes else { return value }
+        return JSONCoding.quote(value)
+    }
+}

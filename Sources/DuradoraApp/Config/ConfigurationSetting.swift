@@ -1,0 +1,274 @@
+import Foundation
+
+/// A raw value from a TOML file or an environment variable, before it is checked against its setting.
+enum ConfigurationValue: Sendable, Equatable {
+    case string(String)
+    case integer(Int64)
+    case boolean(Bool)
+}
+
+/// One key of `config.toml`: its dotted name, its type, its rule, and where it lives in `Configuration`.
+///
+/// `ConfigurationSetting.all` is the single schema used by the TOML loader, the environment loader and `validate()`.
+struct ConfigurationSetting: Sendable {
+    enum ValueType: Sendable, Equatable {
+        case string
+        case integer
+        case boolean
+
+        var noun: String {
+            switch self {
+            case .string: "a string"
+            case .integer: "an integer"
+            case .boolean: "a boolean (true or false)"
+            }
+        }
+    }
+
+    /// Dotted key, e.g. `server.port`, `auth.bootstrap_admin.username`.
+    let key: String
+    let type: ValueType
+    /// Nil when `value` is acceptable, else why not (e.g. "must be in 0...65535, got 70000").
+    let check: @Sendable (ConfigurationValue) -> String?
+    /// Stores an already checked value; relative paths are resolved against the directory given.
+    let write: @Sendable (inout Configuration, ConfigurationValue, String) -> Void
+    /// The current value, for `validate()`.
+    let read: @Sendable (Configuration) -> ConfigurationValue
+
+    /// The table path, e.g. `["auth", "bootstrap_admin"]`.
+    var sectionPath: [String] { key.split(separator: ".").dropLast().map(String.init) }
+    var name: String { String(key.split(separator: ".").last ?? "") }
+    /// `DURADORA_<SECTION>_<KEY>`, e.g. `DURADORA_AUTH_BOOTSTRAP_ADMIN_USERNAME`.
+    var environmentVariable: String { "DURADORA_" + key.replacingOccurrences(of: ".", with: "_").uppercased() }
+}
+
+// MARK: - The schema
+
+extension ConfigurationSetting {
+    static let all: [ConfigurationSetting] = [
+        string("server.host", \.server.host, rule: nonEmptyHost),
+        integer("server.port", \.server.port, in: 0...65_535),
+        string("server.public_url", \.server.publicURL, rule: publicURLRule, normalize: trimmingTrailingSlashes),
+        integer64("server.max_body_bytes", \.server.maxBodyBytes, in: 1...Int64.max),
+        integer("server.max_header_bytes", \.server.maxHeaderBytes, in: 1...(1 << 30)),
+        integer("server.read_timeout_seconds", \.server.readTimeoutSeconds, in: 1...86_400),
+        integer("server.idle_timeout_seconds", \.server.idleTimeoutSeconds, in: 1...86_400),
+        integer("server.max_connections", \.server.maxConnections, in: 1...1_000_000),
+
+        path("storage.database", \.storage.database),
+        path("storage.uploads", \.storage.uploads),
+
+        integer("audio.bitrate", \.audio.bitrate, oneOf: Configuration.Audio.allowedBitrates),
+        integer("audio.vbr_quality", \.audio.vbrQuality, in: 0...9),
+        boolean("audio.keep_originals", \.audio.keepOriginals),
+        integer("audio.max_concurrent_transcodes", \.audio.maxConcurrentTranscodes, in: 0...1_024),
+        integer("audio.sync_encode_seconds", \.audio.syncEncodeSeconds, in: 0...86_400),
+
+        boolean("auth.open_registration", \.auth.openRegistration),
+        integer("auth.access_ttl_seconds", \.auth.accessTTLSeconds, in: 1...31_536_000),
+        integer("auth.refresh_ttl_seconds", \.auth.refreshTTLSeconds, in: 1...315_360_000),
+        choice("auth.password_hash_cost", \.auth.passwordHashCost),
+        integer("auth.login_attempts_per_minute", \.auth.loginAttemptsPerMinute, in: 1...1_000_000),
+        string("auth.bootstrap_admin.username", \.auth.bootstrapAdmin.username),
+        string("auth.bootstrap_admin.password", \.auth.bootstrapAdmin.password),
+
+        boolean("library.user_uploads", \.library.userUploads),
+        boolean("library.anonymous_streaming", \.library.anonymousStreaming),
+        boolean("library.keep_tracks_of_deleted_users", \.library.keepTracksOfDeletedUsers),
+
+        choice("log.format", \.log.format),
+        choice("log.level", \.log.level),
+    ]
+
+    /// Top-level sections, e.g. `server`.
+    static let sections: [String] = {
+        var names: [String] = []
+        for setting in all where !names.contains(setting.sectionPath[0]) { names.append(setting.sectionPath[0]) }
+        return names
+    }()
+
+    /// Every table that may appear, as dotted paths: `server`, `auth`, `auth.bootstrap_admin`, …
+    static let tables: Set<String> = {
+        var tables: Set<String> = []
+        for setting in all {
+            let path = setting.sectionPath
+            for length in 1...path.count { tables.insert(path.prefix(length).joined(separator: ".")) }
+        }
+        return tables
+    }()
+
+    static func named(_ key: String) -> ConfigurationSetting? { all.first { $0.key == key } }
+}
+
+// MARK: - Rules
+
+extension ConfigurationSetting {
+    private static func nonEmptyHost(_ host: String) -> String? {
+        if host.isEmpty { return "must not be empty" }
+        if host.contains(where: { $0.isWhitespace || $0 == "/" }) { return "is not a host name or address: \"\(host)\"" }
+        return nil
+    }
+
+    private static func publicURLRule(_ url: String) -> String? {
+        if url.isEmpty { return nil }
+        guard let components = URLComponents(string: url),
+              let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
+              let host = components.host, !host.isEmpty,
+              components.query == nil, components.fragment == nil
+        else { return "must be \"\" or an http:// or https:// URL without query, got \"\(url)\"" }
+        return nil
+    }
+
+    private static func trimmingTrailingSlashes(_ url: String) -> String {
+        var url = url
+        while url.hasSuffix("/") { url.removeLast() }
+        return url
+    }
+}
+
+// MARK: - Factories
+
+extension ConfigurationSetting {
+    private static func string(
+        _ key: String,
+        _ keyPath: any WritableKeyPath<Configuration, String> & Sendable,
+        rule: @escaping @Sendable (String) -> String? = { _ in nil },
+        normalize: @escaping @Sendable (String) -> String = { $0 }
+    ) -> ConfigurationSetting {
+        ConfigurationSetting(
+            key: key, type: .string,
+            check: { value in
+                guard case .string(let string) = value else { return "must be a string" }
+                return rule(string)
+            },
+            write: { configuration, value, _ in
+                if case .string(let string) = value { configuration[keyPath: keyPath] = normalize(string) }
+            },
+            read: { .string($0[keyPath: keyPath]) }
+        )
+    }
+
+    private static func path(
+        _ key: String,
+        _ keyPath: any WritableKeyPath<Configuration, String> & Sendable
+    ) -> ConfigurationSetting {
+        ConfigurationSetting(
+            key: key, type: .string,
+            check: { value in
+                guard case .string(let string) = value else { return "must be a string" }
+                return string.isEmpty ? "must not be empty" : nil
+            },
+            write: { configuration, value, baseDirectory in
+                guard case .string(let string) = value else { return }
+                configuration[keyPath: keyPath] = Configuration.absolutePath(string, relativeTo: baseDirectory)
+            },
+            read: { .string($0[keyPath: keyPath]) }
+        )
+    }
+
+    private static func integer64(
+        _ key: String,
+        _ keyPath: any WritableKeyPath<Configuration, Int64> & Sendable,
+        in range: ClosedRange<Int64>
+    ) -> ConfigurationSetting {
+        ConfigurationSetting(
+            key: key, type: .integer,
+            check: { value in
+                guard case .integer(let number) = value else { return "must be an integer" }
+                return range.contains(number) ? nil : "must be in \(describe(range)), got \(number)"
+            },
+            write: { configuration, value, _ in
+                if case .integer(let number) = value { configuration[keyPath: keyPath] = number }
+            },
+            read: { .integer($0[keyPath: keyPath]) }
+        )
+    }
+
+    private static func integer(
+        _ key: String,
+        _ keyPath: any WritableKeyPath<Configuration, Int> & Sendable,
+        in range: ClosedRange<Int>
+    ) -> ConfigurationSetting {
+        integer(key, keyPath) { number in
+            range.contains(number) ? nil : "must be in \(describe(range)), got \(number)"
+        }
+    }
+
+    private static func integer(
+        _ key: String,
+        _ keyPath: any WritableKeyPath<Configuration, Int> & Sendable,
+        oneOf allowed: [Int]
+    ) -> ConfigurationSetting {
+        integer(key, keyPath) { number in
+            let list = allowed.map(String.init).joined(separator: ", ")
+            return allowed.contains(number) ? nil : "must be one of \(list), got \(number)"
+        }
+    }
+
+    private static func integer(
+        _ key: String,
+        _ keyPath: any WritableKeyPath<Configuration, Int> & Sendable,
+        rule: @escaping @Sendable (Int) -> String?
+    ) -> ConfigurationSetting {
+        ConfigurationSetting(
+            key: key, type: .integer,
+            check: { value in
+                guard case .integer(let number) = value else { return "must be an integer" }
+                guard let exact = Int(exactly: number) else { return "is out of range: \(number)" }
+                return rule(exact)
+            },
+            write: { configuration, value, _ in
+                if case .integer(let number) = value, let exact = Int(exactly: number) {
+                    configuration[keyPath: keyPath] = exact
+                }
+            },
+            read: { .integer(Int64($0[keyPath: keyPath])) }
+        )
+    }
+
+    private static func boolean(
+        _ key: String,
+        _ keyPath: any WritableKeyPath<Configuration, Bool> & Sendable
+    ) -> ConfigurationSetting {
+        ConfigurationSetting(
+            key: key, type: .boolean,
+            check: { value in
+                guard case .boolean = value else { return "must be true or false" }
+                return nil
+            },
+            write: { configuration, value, _ in
+                if case .boolean(let flag) = value { configuration[keyPath: keyPath] = flag }
+            },
+            read: { .boolean($0[keyPath: keyPath]) }
+        )
+    }
+
+    private static func choice<Choice>(
+        _ key: String,
+        _ keyPath: any WritableKeyPath<Configuration, Choice> & Sendable
+    ) -> ConfigurationSetting
+    where Choice: RawRepresentable & CaseIterable & Sendable, Choice.RawValue == String {
+        ConfigurationSetting(
+            key: key, type: .string,
+            check: { value in
+                guard case .string(let string) = value else { return "must be a string" }
+                if Choice(rawValue: string) != nil { return nil }
+                let names = Choice.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+                return "must be one of \(names), got \"\(string)\""
+            },
+            write: { configuration, value, _ in
+                if case .string(let string) = value, let choice = Choice(rawValue: string) {
+                    configuration[keyPath: keyPath] = choice
+                }
+            },
+            read: { .string($0[keyPath: keyPath].rawValue) }
+        )
+    }
+
+    private static func describe<Bound: BinaryInteger>(_ range: ClosedRange<Bound>) -> String {
+        guard Int64(exactly: range.upperBound) != Int64.max else {
+            return range.lowerBound == 1 ? "a positive integer" : "at least \(range.lowerBound)"
+        }
+        return "\(range.lowerBound)...\(range.upperBound)"
+    }
+}

@@ -1,0 +1,48 @@
+/// The storage seam. Controllers speak to this and to the repository protocols, never to a driver.
+///
+/// Work happens inside a transaction whose context hands out the repositories:
+/// ```swift
+/// let user = try database.write { tx in
+///     let user = try tx.users.create(username: "ada", role: .user, passwordHash: hash, createdAt: now)
+///     try tx.tokens.insert(token)
+///     return user
+/// }
+/// ```
+/// `write` commits when the closure returns and rolls everything back when it throws. Calls block the calling
+/// thread, so run them on the worker pool, never on a connection queue.
+public protocol Database: Sendable {
+    /// Runs `body` in a read-only transaction: a consistent snapshot that never waits for a writer.
+    func read<T>(_ body: (any DatabaseTransaction) throws -> T) throws -> T
+
+    /// Runs `body` in the one write transaction at a time. Do not call `write` (or `read` expecting to see the
+    /// uncommitted changes) from inside `body`.
+    func write<T>(_ body: (any DatabaseTransaction) throws -> T) throws -> T
+
+    /// Brings the schema up to date; refuses a schema newer than this binary knows.
+    @discardableResult
+    func migrate() throws -> MigrationReport
+
+    /// Closes every connection; later calls throw `StorageError.closed`. Idempotent.
+    func close()
+}
+
+/// The context of one transaction. Valid only inside the `read`/`write` closure that received it, and only on
+/// that thread: never store it or its repositories.
+public protocol DatabaseTransaction {
+    var users: any UserRepository { get }
+    var tokens: any TokenRepository { get }
+}
+
+/// What `Database.migrate()` did.
+public struct MigrationReport: Sendable, Equatable {
+    public let fromVersion: Int
+    public let toVersion: Int
+    /// Names of the steps applied, in order; empty when the schema was already current.
+    public let applied: [String]
+
+    public init(fromVersion: Int, toVersion: Int, applied: [String]) {
+        self.fromVersion = fromVersion
+        self.toVersion = toVersion
+        self.applied = applied
+    }
+}

@@ -1,0 +1,8 @@
+/// The `DatabaseTransaction` of a SQLite connection: hands out repositories bound to that connection.
+/// Lives only for one `read`/`write` closure.
+struct SQLiteTransaction: DatabaseTransaction {
+    let connection: SQLiteConnection
+
+    var users: any UserRepository { SQLiteUserRepository(connection: connection) }
+    var tokens: any TokenRepository { SQLiteTokenRepository(connection: connection) }
+}

@@ -1,0 +1,92 @@
+import CSQLite
+import Foundation
+
+/// `UserRepository` on one SQLite connection, inside the caller's transaction.
+struct SQLiteUserRepository: UserRepository {
+    let connection: SQLiteConnection
+
+    private static let columns = "id, username, role, created_at"
+
+    func create(username: String, role: Role, passwordHash: String?, createdAt: Date) throws -> User {
+        let user = User(id: UUID(), username: username, role: role, createdAt: createdAt.sqliteRounded)
+        do {
+            try connection.execute(
+                "INSERT INTO users (id, username, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+                [user.id, user.username, user.role.rawValue, passwordHash, user.createdAt]
+            )
+        } catch let error as SQLiteError where error.isUniqueViolation {
+            throw StorageError.conflict(field: "username")
+        }
+        return user
+    }
+
+    func find(id: UUID) throws -> User? {
+        try connection.queryFirst("SELECT \(Self.columns) FROM users WHERE id = ?", [id], row: Self.user)
+    }
+
+    func find(username: String) throws -> User? {
+        try connection.queryFirst(
+            "SELECT \(Self.columns) FROM users WHERE username = ? COLLATE NOCASE", [username], row: Self.user)
+    }
+
+    func credentials(username: String) throws -> UserCredentials? {
+        try connection.queryFirst(
+            "SELECT \(Self.columns), password_hash FROM users WHERE username = ? COLLATE NOCASE", [username]
+        ) { row in
+            UserCredentials(user: try Self.user(row), passwordHash: try row.string(named: "password_hash"))
+        }
+    }
+
+    func list(limit: Int, offset: Int) throws -> Page<User> {
+        let items = try connection.query(
+            "SELECT \(Self.columns) FROM users ORDER BY created_at, rowid LIMIT ? OFFSET ?",
+            [max(limit, 0), max(offset, 0)],
+            row: Self.user
+        )
+        return Page(items: items, total: try count(), limit: limit, offset: offset)
+    }
+
+    func updateRole(id: UUID, to role: Role) throws -> User {
+        let updated = try connection.queryFirst(
+            "UPDATE users SET role = ? WHERE id = ? RETURNING \(Self.columns)", [role.rawValue, id], row: Self.user)
+        guard let updated else { throw StorageError.notFound }
+        return updated
+    }
+
+    func updatePasswordHash(id: UUID, to passwordHash: String?) throws {
+        let changed = try connection.execute("UPDATE users SET password_hash = ? WHERE id = ?", [passwordHash, id])
+        guard changed == 1 else { throw StorageError.notFound }
+    }
+
+    func delete(id: UUID) throws {
+        let changed = try connection.execute("DELETE FROM users WHERE id = ?", [id])
+        guard changed == 1 else { throw StorageError.notFound }
+    }
+
+    func count() throws -> Int {
+        try connection.scalarInt("SELECT COUNT(*) FROM users")
+    }
+
+    func countAdmins() throws -> Int {
+        try connection.scalarInt("SELECT COUNT(*) FROM users WHERE role = 'admin'")
+    }
+
+    /// Reads the four user columns, by name.
+    static func user(_ row: SQLiteStatement) throws -> User {
+        User(
+            id: try row.uuid(named: "id"),
+            username: try row.string(named: "username") ?? "",
+            role: try row.role(named: "role"),
+            createdAt: try row.date(named: "created_at")
+        )
+    }
+}
+
+extension SQLiteStatement {
+    fileprivate func role(named name: String) throws -> Role {
+        guard let text = try string(named: name), let role = Role(rawValue: text) else {
+            throw SQLiteError(code: SQLITE_CORRUPT, message: "column \(name) is not a role", sql: sql)
+        }
+        return role
+    }
+}

@@ -1,0 +1,380 @@
+import Dispatch
+import Synchronization
+
+/// One client connection: a small state machine on its own serial queue, driven by a read source, a write
+/// source and the server's timeout sweep. Requests are answered one at a time in order, so pipelined
+/// requests simply wait in the parser's buffer. Nothing on this queue blocks.
+final class Connection: @unchecked Sendable {
+    enum State {
+        case awaitingHead
+        case exchange(Exchange)
+        case closed
+    }
+
+    let id: Int
+    private let socket: Socket
+    private let peer: String
+    private let queue: DispatchQueue
+    // Strong: a handler still running on a worker after shutdown may come back to this connection and its server.
+    private let server: ServerCore
+    private var parser: RequestParser
+    private var state = State.awaitingHead
+    private var readSource: DispatchSourceRead?
+    private var writeSource: DispatchSourceWrite?
+    private var isReading = false
+    private var isWaitingToWrite = false
+    private var peerClosedRead = false
+    private var isShuttingDown = false
+    private var interim: [UInt8] = []
+    /// Uptime in nanoseconds after which the sweep calls `timeoutFired`; 0 = no deadline.
+    let deadline = Atomic<UInt64>(0)
+
+    private static let maxDiscardBytes = 1 << 20
+    private static let readChunk = 64 << 10
+
+    init(id: Int, socket: Socket, peer: String, server: ServerCore) {
+        self.id = id
+        self.socket = socket
+        self.peer = peer
+        self.server = server
+        self.parser = RequestParser(limits: server.configuration.limits)
+        self.queue = DispatchQueue(label: "duradora.connection", target: server.eventLoops[id % server.eventLoops.count])
+    }
+
+    func start() {
+        queue.async { [self] in
+            let read = DispatchSource.makeReadSource(fileDescriptor: socket.descriptor, queue: queue)
+            let write = DispatchSource.makeWriteSource(fileDescriptor: socket.descriptor, queue: queue)
+            read.setEventHandler { [self] in handleReadable() }  // released on cancel
+            write.setEventHandler { [self] in handleWritable() }
+            // Both sources share the descriptor: close it only after both have been cancelled.
+            let group = DispatchGroup()
+            group.enter()
+            group.enter()
+            read.setCancelHandler { group.leave() }
+            write.setCancelHandler { group.leave() }
+            group.notify(queue: queue) { [self] in
+                socket.close()
+                server.connectionClosed(self)
+            }
+            readSource = read
+            writeSource = write
+            setReading(true)
+            arm(.idle)
+        }
+    }
+
+    // MARK: - Reading
+
+    private func handleReadable() {
+        guard case let current = state, !isClosed(current) else { return }
+        var sawData = false
+        withUnsafeTemporaryAllocation(byteCount: Self.readChunk, alignment: 16) { buffer in
+            for _ in 0..<4 {
+                do {
+                    switch try socket.read(into: buffer) {
+                    case .transferred(let count):
+                        parser.append(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+                        sawData = true
+                        if count < buffer.count { return }
+                    case .wouldBlock:
+                        return
+                    case .endOfFile:
+                        peerClosedRead = true
+                        return
+                    }
+                } catch {
+                    peerClosedRead = true
+                    return
+                }
+            }
+        }
+        _ = sawData
+        process()
+    }
+
+    /// Pulls parser events as far as the current state allows.
+    private func process() {
+        while true {
+            switch state {
+            case .closed:
+                return
+            case .awaitingHead:
+                let idle = parser.isBetweenMessages && parser.bufferedByteCount == 0
+                if isShuttingDown && idle { return close() }
+                do {
+                    guard let event = try parser.next() else {
+                        if peerClosedRead { return close() }
+                        setReading(true)
+                        arm(idle ? .idle : .read)
+                        return
+                    }
+                    guard case .head(let head) = event else { continue }
+                    startExchange(head)
+                } catch {
+                    return refuse(error)
+                }
+            case .exchange(let exchange):
+                if !exchange.isBodyDone {
+                    if !exchange.isDiscardingBody && exchange.request.body.isOverHighWater {
+                        setReading(false)
+                        arm(.none)
+                        return  // the body's drained hook calls process() again
+                    }
+                    if !pullBodyEvent(exchange) { return }
+                    continue
+                }
+                guard exchange.isResponseDone else {
+                    setReading(false)
+                    arm(exchange.writer == nil ? .none : .write)
+                    return
+                }
+                finish(exchange)
+                guard exchange.keepAlive, !isShuttingDown, !peerClosedRead || parser.bufferedByteCount > 0 else {
+                    return close()
+                }
+                state = .awaitingHead
+            }
+        }
+    }
+
+    /// Handles one body event; false when the parser needs more bytes (reading has been arranged).
+    private func pullBodyEvent(_ exchange: Exchange) -> Bool {
+        let body = exchange.request.body
+        do {
+            guard let event = try parser.next() else {
+                if peerClosedRead {
+                    body.fail(.disconnected)
+                    exchange.isBodyDone = true
+                    exchange.keepAlive = false
+                    return true
+                }
+                // A client waiting for 100-continue sends nothing until asked: no timeout until then.
+                let waitsForContinue = exchange.request.head.expectsContinue && !exchange.sentContinue
+                setReading(true)
+                arm(waitsForContinue ? .none : .read)
+                return false
+            }
+            switch event {
+            case .body(let bytes):
+                if exchange.isDiscardingBody {
+                    exchange.discardedBytes += bytes.count
+                    if exchange.discardedBytes > Self.maxDiscardBytes {
+                        exchange.isBodyDone = true
+                        exchange.keepAlive = false
+                    }
+                } else {
+                    body.push(bytes)
+                }
+            case .end:
+                body.finish()
+                exchange.isBodyDone = true
+            case .head:
+                break  // cannot happen before .end
+            }
+        } catch {
+            body.fail(.malformed(error))
+            exchange.isBodyDone = true
+            exchange.keepAlive = false
+        }
+        return true
+    }
+
+    private func startExchange(_ head: RequestHead) {
+        let expected: Int64? = if case .length(let length) = head.framing { length } else { nil }
+        let hooks = RequestBody.Hooks(
+            willRead: { [weak self] in
+                guard let self else { return }
+                queue.async { self.sendContinueIfNeeded() }
+            },
+            drained: { [weak self] in
+                guard let self else { return }
+                queue.async { self.process() }
+            }
+        )
+        let body = RequestBody(expectedLength: expected, timeout: server.configuration.readTimeoutSeconds, hooks: hooks)
+        let request = Request(head: head, body: body, remoteAddress: peer, id: server.makeRequestId())
+        let exchange = Exchange(request: request, keepAlive: head.keepAlive && !isShuttingDown)
+        state = .exchange(exchange)
+        let accepted = server.workers.submit { [self] in
+            let (response, route) = server.responder(request)
+            queue.async { self.handlerFinished(exchange, response: response, route: route) }
+        }
+        if !accepted {
+            exchange.keepAlive = false
+            let response = Response.error(.serviceUnavailable, code: "overloaded",
+                                          message: "The server is busy; try again shortly.", headers: [.retryAfter: "1"])
+            handlerFinished(exchange, response: response, route: "rejected")
+        }
+    }
+
+    private func sendContinueIfNeeded() {
+        guard case .exchange(let exchange) = state, exchange.request.head.expectsContinue,
+              !exchange.sentContinue, exchange.writer == nil else { return }
+        exchange.sentContinue = true
+        interim.append(contentsOf: Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
+        flush()
+        process()
+    }
+
+    // MARK: - Writing
+
+    private func handlerFinished(_ exchange: Exchange, response: Response, route: String) {
+        guard case .exchange(let current) = state, current === exchange else { return }
+        exchange.route = route
+        if !exchange.isBodyDone {
+            exchange.isDiscardingBody = true
+            _ = exchange.request.body.discardBuffered()
+            exchange.request.body.fail(.disconnected)
+            // The client still holds its body back for 100-continue: it may never send it, so close after.
+            if exchange.request.head.expectsContinue && !exchange.sentContinue { exchange.keepAlive = false }
+        }
+        exchange.writer = ResponseWriter(
+            response: response, requestMethod: exchange.request.method, version: exchange.request.head.version,
+            keepAlive: exchange.keepAlive && !isShuttingDown, requestId: exchange.request.id,
+            serverName: server.configuration.serverName)
+        exchange.keepAlive = exchange.writer?.keepAlive ?? false
+        flush()
+    }
+
+    private func handleWritable() {
+        setWaitingToWrite(false)
+        flush()
+    }
+
+    /// Writes interim bytes, then the current response, as far as the socket allows.
+    private func flush() {
+        guard case .exchange(let exchange) = state else { return }
+        do {
+            if !interim.isEmpty {
+                let result = try interim.withUnsafeBytes { try socket.write([$0]) }
+                if case .transferred(let count) = result { interim.removeFirst(count) }
+                if !interim.isEmpty { return waitForWritable() }
+            }
+            guard let writer = exchange.writer, !exchange.isResponseDone else { return }
+            switch try writer.pump(socket) {
+            case .finished:
+                exchange.isResponseDone = true
+                process()
+            case .wouldBlock:
+                waitForWritable()
+            }
+        } catch {
+            server.report(exchange: exchange, completed: false)
+            close()
+        }
+    }
+
+    private func waitForWritable() {
+        setWaitingToWrite(true)
+        arm(.write)
+    }
+
+    private func finish(_ exchange: Exchange) {
+        server.report(exchange: exchange, completed: true)
+    }
+
+    /// Answers a request the parser refused, then closes.
+    private func refuse(_ error: HTTPParseError) {
+        let head = RequestHead(method: HTTPMethod("-"), target: "-", path: "-", query: nil, version: .http1_1,
+                               headers: HTTPHeaders(), framing: .none, keepAlive: false, expectsContinue: false)
+        let request = Request(head: head, body: RequestBody(), remoteAddress: peer, id: server.makeRequestId())
+        let exchange = Exchange(request: request, keepAlive: false)
+        exchange.isBodyDone = true
+        state = .exchange(exchange)
+        setReading(false)
+        handlerFinished(exchange, response: error.response, route: "rejected")
+    }
+
+    // MARK: - Timeouts, shutdown, closing
+
+    enum TimeoutKind { case none, idle, read, write }
+    private var timeoutKind = TimeoutKind.none
+
+    private func arm(_ kind: TimeoutKind) {
+        timeoutKind = kind
+        let seconds: Double = switch kind {
+        case .none: 0
+        case .idle: server.configuration.idleTimeoutSeconds
+        case .read: server.configuration.readTimeoutSeconds
+        case .write: server.configuration.idleTimeoutSeconds
+        }
+        let value = kind == .none ? 0 : DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9)
+        deadline.store(value, ordering: .relaxed)
+    }
+
+    /// Called by the server's sweep when the deadline passed; re-checks on our own queue.
+    func checkTimeout(now: UInt64) {
+        queue.async { [self] in
+            let due = deadline.load(ordering: .relaxed)
+            guard due != 0, now >= due else { return }
+            switch (state, timeoutKind) {
+            case (.closed, _), (_, .none):
+                return
+            case (.awaitingHead, .read):
+                let error = HTTPParseError(.requestTimeout, code: "request_timeout", "The request head did not arrive in time.")
+                refuse(error)
+            case (.exchange(let exchange), .read) where !exchange.isBodyDone:
+                exchange.request.body.fail(.timeout)
+                exchange.isBodyDone = true
+                exchange.keepAlive = false
+                arm(.none)
+                process()
+            default:
+                close()  // idle keep-alive, or a client that stopped reading our response
+            }
+        }
+    }
+
+    /// Server shutdown: idle connections close now, busy ones after their current exchange.
+    func beginShutdown() {
+        queue.async { [self] in
+            isShuttingDown = true
+            switch state {
+            case .awaitingHead: if parser.isBetweenMessages { close() }
+            case .exchange(let exchange): exchange.keepAlive = false
+            case .closed: break
+            }
+        }
+    }
+
+    func forceClose() {
+        queue.async { [self] in close() }
+    }
+
+    private func close() {
+        if case .closed = state { return }
+        if case .exchange(let exchange) = state {
+            exchange.request.body.fail(.disconnected)
+            if !exchange.isResponseDone, exchange.writer == nil {
+                // The handler is still running; its answer will find the connection closed.
+            }
+        }
+        state = .closed
+        deadline.store(0, ordering: .relaxed)
+        socket.shutdownWrite()
+        // Sources must be resumed before they are cancelled, or their cancel handlers never run.
+        setReading(true)
+        setWaitingToWrite(true)
+        readSource?.cancel()
+        writeSource?.cancel()
+    }
+
+    private func isClosed(_ state: State) -> Bool {
+        if case .closed = state { return true }
+        return false
+    }
+
+    private func setReading(_ wanted: Bool) {
+        let wanted = wanted && (!peerClosedRead || isClosed(state))
+        guard wanted != isReading, let readSource else { return }
+        isReading = wanted
+        if wanted { readSource.resume() } else { readSource.suspend() }
+    }
+
+    private func setWaitingToWrite(_ wanted: Bool) {
+        guard wanted != isWaitingToWrite, let writeSource else { return }
+        isWaitingToWrite = wanted
+        if wanted { writeSource.resume() } else { writeSource.suspend() }
+    }
+}

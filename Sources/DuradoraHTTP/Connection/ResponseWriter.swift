@@ -1,0 +1,214 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
+
+/// Sends one response: the head built once, then the body pulled piece by piece only when the socket can take
+/// more. Bytes go out with `sendmsg` (head and small bodies in one call), file regions with `sendfile` in
+/// bounded slices. Not thread-safe: it lives on its connection's queue.
+final class ResponseWriter {
+    enum Progress {
+        case finished
+        case wouldBlock
+    }
+
+    private enum Segment {
+        case bytes([UInt8])
+        case file(FileRegion)
+    }
+
+    private static let sendfileSlice = 1 << 20
+
+    private var segments: [Segment] = []
+    private var segmentIndex = 0
+    private var offsetInSegment = 0
+    private var stream: (any BodyStream)?
+    private let isChunked: Bool
+    let status: HTTPStatus
+    let keepAlive: Bool
+    /// Body bytes handed to the socket (framing excluded).
+    private(set) var bodyBytesSent: Int64 = 0
+    private var headLength = 0
+
+    init(response: Response, requestMethod: HTTPMethod, version: HTTPVersion, keepAlive: Bool, requestId: String, serverName: String) {
+        status = response.status
+        let bodyAllowed = response.status.allowsBody
+        let sendsBody = bodyAllowed && requestMethod != .head
+        var keepAlive = keepAlive
+        let length = response.body.contentLength
+        var chunked = false
+        var head = "HTTP/1.1 \(response.status.code) \(response.status.reason)\r\n"
+        for (name, value) in response.headers where !ResponseWriter.ownedHeaders.contains(name) {
+            head += "\(name.name): \(value)\r\n"
+        }
+        head += "Date: \(CachedDate.current())\r\nServer: \(serverName)\r\nX-Request-Id: \(requestId)\r\n"
+        head += "X-Content-Type-Options: nosniff\r\n"
+        if bodyAllowed {
+            if let length {
+                head += "Content-Length: \(length)\r\n"
+            } else if version == .http1_1 {
+                head += "Transfer-Encoding: chunked\r\n"
+                chunked = sendsBody
+            } else {
+                keepAlive = false  // HTTP/1.0 has no chunked encoding: the close delimits the body
+            }
+        }
+        if !keepAlive {
+            head += "Connection: close\r\n"
+        } else if version == .http1_0 {
+            head += "Connection: keep-alive\r\n"
+        }
+        head += "\r\n"
+        isChunked = chunked
+        self.keepAlive = keepAlive
+        var headBytes = Array(head.utf8)
+        headLength = headBytes.count
+        guard sendsBody else {
+            segments = [.bytes(headBytes)]
+            return
+        }
+        switch response.body {
+        case .empty:
+            segments = [.bytes(headBytes)]
+        case .bytes(let body) where body.count <= 16 << 10:
+            headBytes.append(contentsOf: body)  // small: one buffer, one syscall, one segment on the wire
+            segments = [.bytes(headBytes)]
+        case .bytes(let body):
+            segments = [.bytes(headBytes), .bytes(body)]
+        case .file(let region):
+            segments = [.bytes(headBytes), .file(region)]
+        case .stream(let stream):
+            segments = [.bytes(headBytes)]
+            self.stream = stream
+        }
+    }
+
+    /// Headers the writer owns; a handler's values for them are ignored.
+    private static let ownedHeaders: Set<HTTPHeader> = [
+        .contentLength, .transferEncoding, .connection, .date, .server, .xRequestId, .xContentTypeOptions,
+    ]
+
+    /// Sends as much as the socket takes. Throws when the peer is gone or the body source fails.
+    func pump(_ socket: Socket) throws -> Progress {
+        while true {
+            if segmentIndex == segments.count {
+                guard try pullNextChunk() else { return .finished }
+                continue
+            }
+            switch segments[segmentIndex] {
+            case .bytes:
+                let result = try writeBytes(socket)
+                if result == .wouldBlock { return .wouldBlock }
+            case .file(let region):
+                let remaining = region.length - Int64(offsetInSegment)
+                if remaining <= 0 {
+                    advance()
+                    continue
+                }
+                let result = try socket.sendFile(region.file.descriptor, offset: region.offset + Int64(offsetInSegment),
+                                                 count: Int(min(remaining, Int64(Self.sendfileSlice))))
+                switch result {
+                case .transferred(let count):
+                    offsetInSegment += count
+                    bodyBytesSent += Int64(count)
+                case .wouldBlock:
+                    return .wouldBlock
+                case .endOfFile:
+                    throw SocketError(call: "sendfile (file shorter than announced)", errno: 5)
+                }
+            }
+        }
+    }
+
+    /// Writes consecutive byte segments with one `sendmsg`.
+    private func writeBytes(_ socket: Socket) throws -> IOResult {
+        var arrays: [[UInt8]] = []
+        var index = segmentIndex
+        while index < segments.count, arrays.count < 8, case .bytes(let bytes) = segments[index] {
+            arrays.append(bytes)
+            index += 1
+        }
+        let moreFollows = index < segments.count || (stream != nil)
+        let result = try withBuffers(arrays, firstOffset: offsetInSegment) { buffers in
+            try socket.write(buffers, moreFollows: moreFollows)
+        }
+        guard case .transferred(var count) = result else { return result }
+        countBodyBytes(count)
+        while count > 0, segmentIndex < segments.count, case .bytes(let bytes) = segments[segmentIndex] {
+            let available = bytes.count - offsetInSegment
+            if count >= available {
+                count -= available
+                advance()
+            } else {
+                offsetInSegment += count
+                count = 0
+            }
+        }
+        return result
+    }
+
+    private func countBodyBytes(_ written: Int) {
+        // Everything after the head is body (chunk framing included: close enough for byte counters).
+        let headRemaining = max(0, headLength)
+        let headPart = min(headRemaining, written)
+        headLength -= headPart
+        bodyBytesSent += Int64(written - headPart)
+    }
+
+    private func advance() {
+        segmentIndex += 1
+        offsetInSegment = 0
+        if segmentIndex == segments.count {
+            segments.removeAll(keepingCapacity: true)
+            segmentIndex = 0
+        }
+    }
+
+    /// Asks the body stream for more; false at the end of the body.
+    private func pullNextChunk() throws -> Bool {
+        guard let stream else { return false }
+        guard let chunk = try stream.next() else {
+            self.stream = nil
+            if isChunked {
+                segments.append(.bytes(Array("0\r\n\r\n".utf8)))
+                return true
+            }
+            return false
+        }
+        guard chunk.count > 0 else { return true }
+        let prefix = isChunked ? Array((String(chunk.count, radix: 16) + "\r\n").utf8) : []
+        switch chunk {
+        case .bytes(let bytes):
+            segments.append(.bytes(prefix + bytes + (isChunked ? [13, 10] : [])))
+        case .file(let region):
+            if isChunked { segments.append(.bytes(prefix)) }
+            segments.append(.file(region))
+            if isChunked { segments.append(.bytes([13, 10])) }
+        }
+        return true
+    }
+
+    private func withBuffers<R>(_ arrays: [[UInt8]], firstOffset: Int, _ body: ([UnsafeRawBufferPointer]) throws -> R) rethrows -> R {
+        func recurse(_ index: Int, _ collected: [UnsafeRawBufferPointer]) throws -> R {
+            if index == arrays.count { return try body(collected) }
+            return try arrays[index].withUnsafeBytes { raw in
+                let slice = index == 0 ? UnsafeRawBufferPointer(rebasing: raw[firstOffset...]) : raw
+                return try recurse(index + 1, collected + [slice])
+            }
+        }
+        return try recurse(0, [])
+    }
+}
+
+/// The `Date` header value, formatted at most once per second.
+enum CachedDate {
+    private static let cache = Mutex<(second: Int64, text: String)>((0, ""))
+
+    static func current() -> String {
+        let now = Int64(time(nil))
+        return cache.withLock { cache in
+            if cache.second != now { cache = (now, HTTPDate.format(now)) }
+            return cache.text
+        }
+    }
+}

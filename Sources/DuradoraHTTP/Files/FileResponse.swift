@@ -1,0 +1,78 @@
+/// Builds the response for serving a whole file with conditional and Range requests (RFC 9110 §13, §14):
+/// 200, 206 (one range, or `multipart/byteranges`), 304, 412 or 416.
+///
+/// HEAD is answered like GET (same status and headers, Range included); the server core drops the body.
+/// Range applies to GET and HEAD only.
+public enum FileResponse {
+    /// Header fields a 304 may repeat from the caller's extra headers (RFC 9110 §15.4.5).
+    static let notModifiedHeaders: [HTTPHeader] = [.cacheControl, .vary, "Expires", "Content-Location"]
+
+    /// - Parameters:
+    ///   - file: the open file; its `size` is the representation length.
+    ///   - etag: the current strong entity tag (e.g. `EntityTag.make(size:modificationTime:)`).
+    ///   - lastModified: seconds since 1970; nil means `file.modificationTime`.
+    ///   - headers: extra response headers, such as `Cache-Control` and `Content-Disposition`.
+    public static func make(
+        file: OpenFile, method: HTTPMethod, requestHeaders: HTTPHeaders, etag: EntityTag,
+        lastModified: Int64? = nil, contentType: String, headers extra: HTTPHeaders = HTTPHeaders()
+    ) -> Response {
+        let lastModified = lastModified ?? file.modificationTime
+        var validators = HTTPHeaders()
+        validators[.etag] = etag.description
+        validators[.lastModified] = HTTPDate.format(lastModified)
+
+        let outcome = ConditionalRequest.evaluate(
+            method: method, headers: requestHeaders, etag: etag, lastModified: lastModified)
+        switch outcome {
+        case .notModified:
+            var headers = validators
+            for field in extra where notModifiedHeaders.contains(field.name) { headers.add(field.name, field.value) }
+            return Response(status: .notModified, headers: headers)
+        case .preconditionFailed:
+            return Response.error(
+                .preconditionFailed, code: "precondition_failed",
+                message: "A precondition of the request does not hold for the current file.", headers: validators)
+        case .proceed(let isRangeAllowed):
+            var headers = validators
+            headers[.acceptRanges] = "bytes"
+            for field in extra { headers.add(field.name, field.value) }
+            let usesRange = isRangeAllowed && (method == .get || method == .head)
+            let range = usesRange ? ByteRange.evaluate(requestHeaders[.range], length: file.size) : .ignored
+            return make(file: file, range: range, contentType: contentType, headers: headers)
+        }
+    }
+
+    private static func make(file: OpenFile, range: ByteRange.Outcome, contentType: String, headers: HTTPHeaders) -> Response {
+        var headers = headers
+        switch range {
+        case .unsatisfiable:
+            headers[.contentRange] = "bytes */\(file.size)"
+            return Response.error(
+                .rangeNotSatisfiable, code: "range_not_satisfiable",
+                message: "The requested range is not satisfiable for a file of \(file.size) bytes.", headers: headers)
+        case .satisfiable(let ranges) where ranges.count == 1:
+            let range = ranges[0]
+            headers[.contentType] = contentType
+            headers[.contentRange] = "bytes \(range.lowerBound)-\(range.upperBound)/\(file.size)"
+            let region = FileRegion(file: file, offset: range.lowerBound, length: range.upperBound - range.lowerBound + 1)
+            return Response(status: .partialContent, headers: headers, body: .file(region))
+        case .satisfiable(let ranges):
+            let stream = MultipartByteRangesStream(
+                file: file, ranges: ranges, contentType: contentType, boundary: MultipartByteRangesStream.makeBoundary())
+            // Many tiny ranges cost more in part heads than the file itself: send the file instead.
+            guard let length = stream.contentLength, length <= 2 * file.size else {
+                return full(file: file, contentType: contentType, headers: headers)
+            }
+            headers[.contentType] = stream.multipartContentType
+            return Response(status: .partialContent, headers: headers, body: .stream(stream))
+        case .ignored:
+            return full(file: file, contentType: contentType, headers: headers)
+        }
+    }
+
+    private static func full(file: OpenFile, contentType: String, headers: HTTPHeaders) -> Response {
+        var headers = headers
+        headers[.contentType] = contentType
+        return Response(status: .ok, headers: headers, body: .file(FileRegion(file: file)))
+    }
+}

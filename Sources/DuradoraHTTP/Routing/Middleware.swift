@@ -1,0 +1,51 @@
+/// A handler runs on a worker thread and may block (database, hashing, audio); it never runs on an I/O queue.
+public typealias Handler = @Sendable (Request, RequestContext) throws -> Response
+
+/// Wraps handlers: authentication, logging, metrics. Call `next` to continue, or answer directly.
+public protocol Middleware: Sendable {
+    func handle(_ request: Request, context: RequestContext, next: (Request, RequestContext) throws -> Response) throws -> Response
+}
+
+/// An error that knows its HTTP answer. The router renders it as the contract's JSON error shape.
+public protocol HTTPResponseError: Error {
+    var status: HTTPStatus { get }
+    var code: String { get }
+    var message: String { get }
+    var headers: HTTPHeaders { get }
+}
+
+extension HTTPResponseError {
+    public var headers: HTTPHeaders { HTTPHeaders() }
+    public var response: Response { .error(status, code: code, message: message, headers: headers) }
+}
+
+extension HTTPParseError: HTTPResponseError {}
+
+extension RequestBodyError: HTTPResponseError {
+    public var status: HTTPStatus {
+        switch self {
+        case .disconnected: HTTPStatus(code: 400)
+        case .timeout: .requestTimeout
+        case .tooLarge: .contentTooLarge
+        case .malformed(let error): error.status
+        }
+    }
+
+    public var code: String {
+        switch self {
+        case .disconnected: "client_disconnected"
+        case .timeout: "request_timeout"
+        case .tooLarge: "body_too_large"
+        case .malformed(let error): error.code
+        }
+    }
+
+    public var message: String {
+        switch self {
+        case .disconnected: "The client closed the connection before the request body ended."
+        case .timeout: "The request body stopped arriving."
+        case .tooLarge(let limit): "The request body is larger than the \(limit) bytes this endpoint accepts."
+        case .malformed(let error): error.message
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import Synchronization
+
+/// Matches method + path to handlers: 404 for an unknown path, 405 with `Allow` for a known path and a wrong
+/// method, HEAD served by the GET handler (the writer drops the body), OPTIONS answered from the route table.
+/// Routes are registered before the server starts; matching is read-only afterwards.
+public final class Router: Sendable {
+    struct Route: Sendable {
+        let method: HTTPMethod
+        let pattern: RoutePattern
+        let handler: Handler
+    }
+
+    private let state = Mutex<(routes: [Route], middleware: [any Middleware])>((routes: [], middleware: []))
+    /// Called with errors that are not `HTTPResponseError`s: these become a 500 and must be logged.
+    private let onUnexpectedError: @Sendable (Error, Request) -> Void
+
+    public init(onUnexpectedError: @escaping @Sendable (Error, Request) -> Void = { _, _ in }) {
+        self.onUnexpectedError = onUnexpectedError
+    }
+
+    public func add(_ method: HTTPMethod, _ pattern: String, _ handler: @escaping Handler) {
+        state.withLock { state in
+            state.routes.append(Route(method: method, pattern: RoutePattern(pattern), handler: handler))
+            state.routes.sort { $0.pattern.specificity > $1.pattern.specificity }
+        }
+    }
+
+    public func get(_ pattern: String, _ handler: @escaping Handler) { add(.get, pattern, handler) }
+    public func post(_ pattern: String, _ handler: @escaping Handler) { add(.post, pattern, handler) }
+    public func put(_ pattern: String, _ handler: @escaping Handler) { add(.put, pattern, handler) }
+    public func patch(_ pattern: String, _ handler: @escaping Handler) { add(.patch, pattern, handler) }
+    public func delete(_ pattern: String, _ handler: @escaping Handler) { add(.delete, pattern, handler) }
+
+    /// Adds middleware around every route; the first added runs outermost.
+    public func use(_ middleware: any Middleware) {
+        state.withLock { $0.middleware.append(middleware) }
+    }
+
+    /// Every registered (method, pattern), for documentation and tests.
+    public var routeTable: [(method: HTTPMethod, pattern: String)] {
+        state.withLock { $0.routes.map { (method: $0.method, pattern: $0.pattern.description) } }
+    }
+
+    /// Finds the handler and runs it through the middleware. Never throws: errors become responses.
+    /// Returns the matched route pattern (or a fixed label) for logs and metrics.
+    public func respond(to request: Request) -> (response: Response, route: String) {
+        let segments = RoutePattern.split(request.head.path).map { PercentDecoding.decode($0) ?? String($0) }
+        let (routes, middleware) = state.withLock { ($0.routes, $0.middleware) }
+        var allowed: [HTTPMethod] = []
+        var matched: (Route, [String: String])?
+        var matchedPattern: RoutePattern?
+        for route in routes {
+            if let pattern = matchedPattern, pattern != route.pattern { continue }
+            guard let parameters = route.pattern.match(segments) else { continue }
+            matchedPattern = route.pattern
+            allowed.append(route.method)
+            let effectiveMethod = request.method == .head ? HTTPMethod.get : request.method
+            if route.method == effectiveMethod, matched == nil { matched = (route, parameters) }
+        }
+        guard let pattern = matchedPattern else {
+            return (Response.error(.notFound, code: "not_found", message: "No resource at \(request.head.path)."), "unmatched")
+        }
+        if allowed.contains(.get) { allowed.append(.head) }
+        allowed.append(.options)
+        let allow = allowed.map(\.rawValue).joined(separator: ", ")
+        guard let (route, parameters) = matched else {
+            if request.method == .options {
+                return (Response(status: .noContent, headers: [.allow: allow]), pattern.description)
+            }
+            let response = Response.error(.methodNotAllowed, code: "method_not_allowed",
+                                          message: "\(request.method) is not allowed on \(pattern.description).",
+                                          headers: [.allow: allow])
+            return (response, pattern.description)
+        }
+        let context = RequestContext(route: pattern.description, parameters: parameters)
+        let chain = middleware.reversed().reduce(route.handler) { next, middleware in
+            { request, context in try middleware.handle(request, context: context, next: next) }
+        }
+        return (render { try chain(request, context) }, pattern.description)
+
+        func render(_ body: () throws -> Response) -> Response {
+            do {
+                return try body()
+            } catch let error as any HTTPResponseError {
+                return error.response
+            } catch {
+                onUnexpectedError(error, request)
+                return Response.error(.internalServerError, code: "internal_error",
+                                      message: "Something went wrong on our side (request \(request.id)).")
+            }
+        }
+    }
+}

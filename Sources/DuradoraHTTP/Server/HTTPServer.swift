@@ -1,0 +1,152 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// What the server calls for every request: returns the response and the route label for logs/metrics.
+public typealias Responder = @Sendable (Request) -> (response: Response, route: String)
+
+/// State shared by the listener, the connections and the sweep.
+final class ServerCore: @unchecked Sendable {
+    let configuration: ServerConfiguration
+    let responder: Responder
+    let observer: (@Sendable (ExchangeRecord) -> Void)?
+    let workers: WorkerPool
+    /// Each connection's queue targets one of these serial queues, round-robin: a fixed set of event loops like
+    /// NIO's. Serial queues without a target run on Dispatch's overcommitting pool, so socket I/O never waits
+    /// behind code that blocks threads of the width-limited default pool (Swift concurrency, other libraries).
+    let eventLoops: [DispatchQueue]
+    private let connections = Mutex<[Int: Connection]>([:])
+    private let nextId = Atomic<Int>(0)
+    private let requestCounter = Atomic<UInt64>(0)
+    private let requestPrefix = String(UInt32.random(in: .min ... .max), radix: 16)
+    let drained = DispatchSemaphore(value: 0)
+    let isDraining = Atomic<Bool>(false)
+
+    init(configuration: ServerConfiguration, responder: @escaping Responder, observer: (@Sendable (ExchangeRecord) -> Void)?) {
+        self.configuration = configuration
+        self.responder = responder
+        self.observer = observer
+        let loopCount = configuration.eventLoops > 0 ? configuration.eventLoops : ProcessInfo.processInfo.activeProcessorCount
+        self.eventLoops = (0..<max(1, loopCount)).map { DispatchQueue(label: "duradora.loop.\($0)") }
+        self.workers = WorkerPool(threadCount: configuration.workerThreads, maxQueued: configuration.maxQueuedRequests)
+    }
+
+    func makeRequestId() -> String {
+        let number = requestCounter.wrappingAdd(1, ordering: .relaxed).newValue
+        return "\(requestPrefix)-\(String(number, radix: 16))"
+    }
+
+    var openConnections: Int { connections.withLock { $0.count } }
+    var allConnections: [Connection] { connections.withLock { Array($0.values) } }
+
+    /// Registers a new connection, or returns false when `max_connections` is reached.
+    func admit(socket: Socket, peer: String) -> Bool {
+        let id = nextId.wrappingAdd(1, ordering: .relaxed).newValue
+        let connection = Connection(id: id, socket: socket, peer: peer, server: self)
+        let admitted = connections.withLock { table -> Bool in
+            guard table.count < configuration.maxConnections else { return false }
+            table[id] = connection
+            return true
+        }
+        if admitted { connection.start() }
+        return admitted
+    }
+
+    func connectionClosed(_ connection: Connection) {
+        let remaining = connections.withLock { table -> Int in
+            table[connection.id] = nil
+            return table.count
+        }
+        if remaining == 0 && isDraining.load(ordering: .relaxed) { drained.signal() }
+    }
+
+    func report(exchange: Exchange, completed: Bool) {
+        guard let observer, exchange.request.method.rawValue != "-" || exchange.writer != nil else { return }
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - exchange.startedAt.uptimeNanoseconds) / 1e9
+        observer(ExchangeRecord(
+            requestId: exchange.request.id, method: exchange.request.method, target: exchange.request.loggableTarget,
+            route: exchange.route, status: exchange.writer?.status.code ?? 0, bytesSent: exchange.writer?.bodyBytesSent ?? 0,
+            durationSeconds: elapsed, remoteAddress: exchange.request.remoteAddress, completed: completed))
+    }
+}
+
+/// Our HTTP/1.1 server: a listener, connections driven by Dispatch sources, handlers on a worker pool.
+public final class HTTPServer: @unchecked Sendable {
+    private let core: ServerCore
+    private let listener: Mutex<Listener?> = Mutex(nil)
+    /// Set in `start`, cancelled in `shutdown`; both are called from the owner's thread.
+    private var sweep: DispatchSourceTimer?
+
+    public init(configuration: ServerConfiguration, observer: (@Sendable (ExchangeRecord) -> Void)? = nil, responder: @escaping Responder) {
+        core = ServerCore(configuration: configuration, responder: responder, observer: observer)
+    }
+
+    /// A server that answers with `router`.
+    public convenience init(configuration: ServerConfiguration, router: Router, observer: (@Sendable (ExchangeRecord) -> Void)? = nil) {
+        self.init(configuration: configuration, observer: observer) { request in router.respond(to: request) }
+    }
+
+    /// Binds and starts accepting; returns the bound port (the kernel's choice when configured with 0).
+    @discardableResult
+    public func start() throws -> Int {
+        // sendfile(2) has no MSG_NOSIGNAL: a client that hangs up mid-file would kill the process with SIGPIPE.
+        // Ignoring it turns that into EPIPE, which the connection handles like any other reset.
+        signal(SIGPIPE, SIG_IGN)
+        let configuration = core.configuration
+        let listener = try Listener(host: configuration.host, port: configuration.port)
+        let refusalBody = #"{"error":{"code":"too_many_connections","message":"Too many open connections."}}"#
+        let refusal = Array(("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\n"
+            + "Retry-After: 1\r\nConnection: close\r\nContent-Length: \(refusalBody.utf8.count)\r\n\r\n" + refusalBody).utf8)
+        let core = self.core
+        listener.start(refusal: refusal) { socket, peer in
+            if !core.admit(socket: socket, peer: peer) {
+                refusal.withUnsafeBytes { _ = try? socket.write([$0]) }
+                socket.close()
+            }
+        }
+        self.listener.withLock { $0 = listener }
+        startSweep()
+        return listener.port
+    }
+
+    public var port: Int { listener.withLock { $0?.port ?? 0 } }
+    public var openConnections: Int { core.openConnections }
+    public var workerLoad: Int { core.workers.load }
+
+    /// Stops accepting, lets in-flight exchanges finish within the grace period, closes the rest.
+    public func shutdown(graceSeconds: Double? = nil) {
+        let grace = graceSeconds ?? core.configuration.shutdownGraceSeconds
+        listener.withLock { listener in
+            listener?.stop()
+            listener = nil
+        }
+        core.isDraining.store(true, ordering: .relaxed)
+        let connections = core.allConnections
+        if !connections.isEmpty {
+            connections.forEach { $0.beginShutdown() }
+            if core.drained.wait(timeout: .now() + grace) == .timedOut {
+                core.allConnections.forEach { $0.forceClose() }
+                _ = core.drained.wait(timeout: .now() + 1)
+            }
+        }
+        sweep?.cancel()
+        sweep = nil
+        core.workers.stop()
+    }
+
+    /// Once a second, asks connections whose deadline passed to check their timeout.
+    private func startSweep() {
+        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "duradora.sweep"))
+        timer.schedule(deadline: .now() + 1, repeating: .milliseconds(500), leeway: .milliseconds(100))
+        let core = self.core
+        timer.setEventHandler {
+            let now = DispatchTime.now().uptimeNanoseconds
+            for connection in core.allConnections {
+                let due = connection.deadline.load(ordering: .relaxed)
+                if due != 0 && now >= due { connection.checkTimeout(now: now) }
+            }
+        }
+        timer.resume()
+        sweep = timer
+    }
+}

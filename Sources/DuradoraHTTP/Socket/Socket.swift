@@ -1,0 +1,103 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The result of a non-blocking read or write.
+enum IOResult: Equatable {
+    case transferred(Int)
+    case wouldBlock
+    case endOfFile
+}
+
+/// One non-blocking socket file descriptor. Not thread-safe: a connection uses it from its own queue only.
+/// Every syscall on sockets lives in this folder.
+final class Socket {
+    let descriptor: Int32
+    private(set) var isClosed = false
+
+    init(descriptor: Int32) {
+        self.descriptor = descriptor
+    }
+
+    deinit { close() }
+
+    func close() {
+        guard !isClosed else { return }
+        isClosed = true
+        _ = Glibc.close(descriptor)
+    }
+
+    func setNonBlocking() throws(SocketError) {
+        let flags = fcntl(descriptor, F_GETFL)
+        guard flags >= 0, fcntl(descriptor, F_SETFL, flags | O_NONBLOCK) == 0 else { throw .make("fcntl") }
+    }
+
+    func setOption(level: Int32, name: Int32, value: Int32) throws(SocketError) {
+        var value = value
+        guard setsockopt(descriptor, level, name, &value, socklen_t(MemoryLayout<Int32>.size)) == 0 else {
+            throw .make("setsockopt")
+        }
+    }
+
+    /// Disables Nagle's algorithm: responses leave as soon as they are written (no 40 ms delayed-ACK stalls).
+    func setNoDelay() {
+        try? setOption(level: Int32(IPPROTO_TCP), name: TCP_NODELAY, value: 1)
+    }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(SocketError) -> IOResult {
+        while true {
+            let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
+            if count > 0 { return .transferred(count) }
+            if count == 0 { return .endOfFile }
+            switch errno {
+            case EINTR: continue
+            case EAGAIN, EWOULDBLOCK: return .wouldBlock
+            default: throw .make("read")
+            }
+        }
+    }
+
+    /// Writes from several buffers in one syscall; `moreFollows` sets MSG_MORE semantics through TCP_CORK-free
+    /// `sendmsg`, so a head followed by `sendfile` leaves in the same segment.
+    func write(_ buffers: [UnsafeRawBufferPointer], moreFollows: Bool = false) throws(SocketError) -> IOResult {
+        var vectors = buffers.filter { $0.count > 0 }.map {
+            iovec(iov_base: UnsafeMutableRawPointer(mutating: $0.baseAddress), iov_len: $0.count)
+        }
+        if vectors.isEmpty { return .transferred(0) }
+        let flags = Int32(MSG_NOSIGNAL) | (moreFollows ? Int32(MSG_MORE) : 0)
+        while true {
+            let count = vectors.withUnsafeMutableBufferPointer { vectorBuffer -> Int in
+                var message = msghdr()
+                message.msg_iov = vectorBuffer.baseAddress
+                message.msg_iovlen = vectorBuffer.count
+                return sendmsg(descriptor, &message, flags)
+            }
+            if count >= 0 { return .transferred(count) }
+            switch errno {
+            case EINTR: continue
+            case EAGAIN, EWOULDBLOCK: return .wouldBlock
+            default: throw .make("sendmsg")
+            }
+        }
+    }
+
+    /// Sends up to `count` bytes of `file` starting at `offset` without copying them through user space.
+    func sendFile(_ file: Int32, offset: Int64, count: Int) throws(SocketError) -> IOResult {
+        var position = off_t(offset)
+        while true {
+            let sent = Glibc.sendfile(descriptor, file, &position, count)
+            if sent > 0 { return .transferred(sent) }
+            if sent == 0 { return .endOfFile }  // the file shrank under us
+            switch errno {
+            case EINTR: continue
+            case EAGAIN, EWOULDBLOCK: return .wouldBlock
+            default: throw .make("sendfile")
+            }
+        }
+    }
+
+    /// Half-closes the sending side so the peer sees our last bytes before the FIN.
+    func shutdownWrite() {
+        _ = Glibc.shutdown(descriptor, Int32(SHUT_WR))
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+@testable import DuradoraApp
+
+/// A fresh directory under the system temp directory, removed by `remove()`.
+struct TemporaryDirectory {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("duradora-tests-\(UUID().uuidString.lowercased())", isDirectory: true)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+    func remove() { try? FileManager.default.removeItem(at: url) }
+}
+
+/// A clock the test moves by hand.
+final class TestClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: Date
+
+    init(_ start: Date = Date(timeIntervalSince1970: 1_700_000_000)) { current = start }
+
+    var now: Date { lock.withLock { current } }
+
+    func advance(by seconds: TimeInterval) { lock.withLock { current += seconds } }
+
+    var timeSource: TimeSource { TimeSource { [self] in now } }
+}
+
+/// Collects values from several threads.
+final class LockedArray<Element>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var elements: [Element] = []
+
+    func append(_ element: Element) { lock.withLock { elements.append(element) } }
+
+    var values: [Element] { lock.withLock { elements } }
+}
+
+/// A migrated database in a temp directory; the directory goes when the test calls `cleanUp()`.
+struct TestDatabase {
+    let directory: TemporaryDirectory
+    let database: SQLiteDatabase
+
+    init(options: SQLiteDatabase.Options = .init()) throws {
+        directory = try TemporaryDirectory()
+        database = try SQLiteDatabase.openAndMigrate(path: directory.path("duradora.sqlite3"), options: options)
+    }
+
+    func cleanUp() {
+        database.close()
+        directory.remove()
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+import DuradoraHTTP
+import DuradoraTestSupport
+
+@Suite struct KeepAliveTests {
+    @Test func http11KeepsTheConnectionOpenAcrossRequests() throws {
+        let server = try TestHTTPServer(router: TestRoutes.makeRouter())
+        defer { server.stop() }
+        let client = try server.makeClient()
+        for index in 0..<5 {
+            let response = try client.get("/items/\(index)")
+            #expect(response.status == 200)
+            #expect(response.text == "item \(index)")
+            #expect(response.header("Connection") == nil)
+        }
+        #expect(server.server.openConnections == 1)
+    }
+
+    @Test func everyResponseCarriesDateRequestIdAndNosniff() throws {
+        let server = try TestHTTPServer(router: TestRoutes.makeRouter())
+        defer { server.stop() }
+        let first = try server.makeClient().get("/hello")
+        let second = try server.makeClient().get("/nowhere")
+        for response in [first, second] {
+            #expect(response.header("Date").flatMap(HTTPDate.parse) != nil)
+            #expect(response.header("X-Content-Type-Options") == "nosniff")
+            #expect(response.header("X-Request-Id")?.isEmpty == false)
+        }
+        #expect(first.header("X-Request-Id") != second.header("X-Request-Id"))
+    }
+
+    @Test func connectionCloseIsHonoured() throws {
+        let server = try TestHTTPServer(router: TestRoutes.makeRouter())
+        defer { server.stop() }
+        let client = try server.makeClient()
+        let response = try client.request("GET", "/hello", headers: ["Connection": "close"])
+        #expect(response.status == 200)
+        #expect(response.header("Connection") == "close")
+        #expect(try client.readsEndOfStream())
+    }
+
+    @Test func http10ClosesUnlessKeepAliveIsAsked() throws {
+        let server = try TestHTTPServer(router: TestRoutes.makeRouter())
+        defer { server.stop() }
+        let closing = try server.makeClient()
+        try closing.send(raw: "GET /hello HTTP/1.0\r\n\r\n")
+        let first = try closing.readResponse()
+        #expect(first.status == 200)
+        #expect(first.text == "hello")
+        #expect(try closing.readsEndOfStream())
+
+        let keeping = try server.makeClient()
+        try keeping.send(raw: "GET /hello HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+        let kept = try keeping.readResponse()
+        #expect(kept.header("Connection")?.lowercased() == "keep-alive")
+        try keeping.send(raw: "GET /items/7 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+        #expect(try keeping.readResponse().text == "item 7")
+    }
+
+    @Test func http10GetsAStreamOfUnknownLengthDelimitedByClose() throws {
+        let server = try TestHTTPServer(router: TestRoutes.makeRouter())
+        defer { server.stop() }
+        let client = try server.makeClient()
+        try client.send(raw: "GET /stream HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+        let response = try client.readResponse()
+        #expect(response.header("Transfer-Encoding") == nil)
+        #expect(response.text == "line 4\nline 3\nline 2\nline 1\nline 0\n")
+    }
+
+    @Test func pipelinedRequestsAreAnsweredInOrder() throws {
+        let server = try TestHTTPServer(router: TestRoutes.makeRouter())
+        defer { server.stop() }
+        let client = try server.makeClient()
+        var batch = ""
+        for index in 0..<20 {
+            batch += index == 10
+                ? "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
+                : "GET /items/\(index) HTTP/1.1\r\nHost: x\r\n\r\n"
+        }
+        try client.send(raw: batch)
+        for index in 0..<20 {
+            let response = try client.readResponse()
+            #expect(response.status == 200)
+            #expect(response.text == (index == 10 ? "hello" : "item \(index)"))
+        }
+    }
+
+    @Test func idleKeepAliveConnectionsAreClosed() throws {
+        let server = try TestHTTPServer(router: TestRoutes.makeRouter()) { $0.idleTimeoutSeconds = 1 }
+        defer { server.stop() }
+        let client = try server.makeClient()
+        #expect(try client.get("/hello").status == 200)
+        let started = Date()
+        #expect(try client.readsEndOfStream())
+        #expect(Date().timeIntervalSince(started) < 5)
+        #expect(TestHTTPServer.eventually { server.server.openConnections == 0 })
+    }
+
+    @Test func slowlorisHeadIsCutOffWith408() throws {
+        let server = try TestHTTPServer(router: TestRoutes.makeRouter()) { $0.readTimeoutSeconds = 1 }
+        defer { server.stop() }
+        let client = try server.makeClient()
+        try client.send(raw: "GET /hello HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        let started = Date()
+        var dribbled = 0
+        // Keep sending a byte now and then: the timeout covers the whole head, not the gaps.
+        while Date().timeIntervalSince(started) < 3, dribbled < 10 {
+            Thread.sleep(forTimeInterval: 0.3)
+            do { try client.send(raw: "a") } catch { break }
+            dribbled += 1
+        }
+        let response = try client.readResponse()
+        #expect(response.status == 408)
+        #expect(response.errorCode == "request_timeout")
+        #expect(try client.readsEndOfStream())
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+import DuradoraHTTP
+import DuradoraTestSupport
+
+@Suite struct ResponseStreamingTests {
+    @Test func fileBodyArrivesByteExact() throws {
+        let (path, file) = try TestRoutes.makeFile(size: 5 << 20)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let server = try TestHTTPServer(router: TestRoutes.makeRouter(file: file))
+        defer { server.stop() }
+        let response = try server.makeClient().get("/file")
+        #expect(response.status == 200)
+        #expect(response.header("Content-Length") == "\(5 << 20)")
+        #expect(response.body == Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+    }
+
+    @Test func streamOfUnknownLengthIsChunked() throws {
+        let server = try TestHTTPServer(router: TestRoutes.makeRouter())
+        defer { server.stop() }
+        let client = try server.makeClient()
+        let response = try client.get("/stream")
+        #expect(response.header("Transfer-Encoding") == "chunked")
+        #expect(response.text == "line 4\nline 3\nline 2\nline 1\nline 0\n")
+        #expect(try client.get("/hello").text == "hello")
+    }
+
+    @Test func slowReaderDoesNotMakeTheServerBufferTheFile() throws {
+        let (path, file) = try TestRoutes.makeFile(size: 64 << 20)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let server = try TestHTTPServer(router: TestRoutes.makeRouter(file: file))
+        defer { server.stop() }
+        let before = ProcessMemory.residentBytes()
+        let client = try server.makeClient()
+        client.setReceiveBuffer(16 << 10)
+        try client.send(raw: "GET /file HTTP/1.1\r\nHost: x\r\n\r\n")
+        let head = try client.readResponse(forHead: true)
+        #expect(head.header("Content-Length") == "\(64 << 20)")
+        var received = 0
+        var peak = before
+        while received < 64 << 20 {
+            let chunk = try client.receiveSome(max: 256 << 10)
+            if chunk.isEmpty { break }
+            received += chunk.count
+            if received % (4 << 20) < chunk.count {
+                peak = max(peak, ProcessMemory.residentBytes())
+                Thread.sleep(forTimeInterval: 0.01)
+            }
+        }
+        #expect(received == 64 << 20)
+        #expect(peak - before < 24 << 20, "resident memory grew by \((peak - before) >> 20) MiB")
+    }
+
+    @Test func clientAbortMidResponseLeaksNoDescriptor() throws {
+        let (path, file) = try TestRoutes.makeFile(size: 32 << 20)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let server = try TestHTTPServer(router: TestRoutes.makeRouter(file: file))
+        defer { server.stop() }
+        _ = try server.makeClient().get("/hello")  // warm up: pools, sweep timer
+        let before = TestClient.openDescriptorCount()
+        for _ in 0..<20 {
+            let client = try server.makeClient()
+            try client.send(raw: "GET /file HTTP/1.1\r\nHost: x\r\n\r\n")
+            _ = try client.receiveSome(max: 1024)
+            client.setAbortOnClose()
+            client.close()
+        }
+        #expect(TestHTTPServer.eventually(within: 10) { server.server.openConnections == 0 })
+        #expect(TestHTTPServer.eventually { TestClient.openDescriptorCount() <= before })
+        #expect(try server.makeClient().get("/hello").status == 200)
+    }
+
+    @Test func fiveHundredConcurrentConnectionsAreServed() throws {
+        let server = try TestHTTPServer(router: TestRoutes.makeRouter())
+        defer { server.stop() }
+        let clients = try (0..<500).map { _ in try server.makeClient() }
+        for (index, client) in clients.enumerated() {
+            try client.send(raw: "GET /items/\(index) HTTP/1.1\r\nHost: x\r\n\r\n")
+        }
+        #expect(server.server.openConnections == 500 || TestHTTPServer.eventually { server.server.openConnections == 500 })
+        for (index, client) in clients.enumerated() {
+            #expect(try client.readResponse().text == "item \(index)")
+        }
+    }
+
+    @Test func connectionsOverTheLimitAreRefusedPolitely() throws {
+        let server = try TestHTTPServer(router: TestRoutes.makeRouter()) { $0.maxConnections = 2 }
+        defer { server.stop() }
+        let first = try server.makeClient()
+        let second = try server.makeClient()
+        #expect(try first.get("/hello").status == 200)
+        #expect(try second.get("/hello").status == 200)
+        let third = try server.makeClient()
+        let refused = try third.readResponse()
+        #expect(refused.status == 503)
+        #expect(refused.header("Retry-After") == "1")
+        #expect(try first.get("/hello").status == 200)
+    }
+
+    @Test func gracefulShutdownFinishesTheRequestInFlight() throws {
+        let server = try TestHTTPServer(router: TestRoutes.makeRouter())
+        let busy = try server.makeClient()
+        let idle = try server.makeClient()
+        #expect(try idle.get("/hello").status == 200)
+        try busy.send(raw: "GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+        Thread.sleep(forTimeInterval: 0.2)
+        let stopper = Thread { server.server.shutdown(graceSeconds: 5) }
+        stopper.start()
+        let response = try busy.readResponse()
+        #expect(response.status == 200)
+        #expect(response.text == "slow done")
+        #expect(response.header("Connection") == "close")
+        #expect(try idle.readsEndOfStream())
+        #expect(TestHTTPServer.eventually { server.server.openConnections == 0 })
+        #expect(throws: (any Error).self) { try TestClient(port: server.port, timeoutSeconds: 1) }
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+import DuradoraHTTP
+import DuradoraTestSupport
+
+@Suite struct RoutingTests {
+    @Test func unknownPathIs404WithJSONError() throws {
+        let server = try TestHTTPServer(router: TestRoutes.makeRouter())
+        defer { server.stop() }
+        let response = try server.makeClient().get("/nope")
+        #expect(response.status == 404)
+        #expect(response.header("Content-Type") == "application/json; charset=utf-8")
+        #expect(response.errorCode == "not_found")
+    }
+
+    @Test func wrongMethodIs405WithAllow() throws {
+        let server = try TestHTTPServer(router: TestRoutes.makeRouter())
+        defer { server.stop() }
+        let response = try server.makeClient().request("DELETE", "/items/3")
+        #expect(response.status == 405)
+        #expect(response.errorCode == "method_not_allowed")
+        let allowed = Set((response.header("Allow") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        #expect(allowed == ["GET", "HEAD", "POST", "OPTIONS"])
+    }
+
+    @Test func optionsListsAllowedMethods() throws {
+        let server = try TestHTTPServer(router: TestRoutes.makeRouter())
+        defer { server.stop() }
+        let response = try server.makeClient().request("OPTIONS", "/hello")
+        #expect(response.status == 204)
+        #expect(response.header("Allow")?.contains("GET") == true)
+    }
+
+    @Test func trailingSlashAndPercentEncodingMatch() throws {
+        let server = try TestHTTPServer(router: TestRoutes.makeRouter())
+        defer { server.stop() }
+        let client = try server.makeClient()
+        #expect(try client.get("/hello/").text == "hello")
+        #expect(try client.get("/items/a%20b").text == "item a b")
+        #expect(try client.get("/query?name=J%C3%BCrgen+M").text == "Jürgen M")
+    }
+
+    @Test func headGetsHeadersWithoutBody() throws {
+        let server = try TestHTTPServer(router: TestRoutes.makeRouter())
+        defer { server.stop() }
+        let client = try server.makeClient()
+        let head = try client.request("HEAD", "/hello")
+        #expect(head.status == 200)
+        #expect(head.header("Content-Length") == "5")
+        #expect(head.body.isEmpty)
+        // The connection is still in sync: no body bytes were sent after the HEAD response.
+        #expect(try client.get("/items/1").text == "item 1")
+    }
+
+    @Test func unexpectedErrorsBecome500WithoutInternals() throws {
+        let server = try TestHTTPServer(router: TestRoutes.makeRouter())
+        defer { server.stop() }
+        let response = try server.makeClient().get("/fail")
+        #expect(response.status == 500)
+        #expect(response.errorCode == "internal_error")
+        #expect(!response.text.contains("CocoaError"))
+    }
+
+    @Test func logRecordsCarryRoutePatternsAndMaskSecrets() throws {
+        let server = try TestHTTPServer(router: TestRoutes.makeRouter())
+        defer { server.stop() }
+        _ = try server.makeClient().get("/items/42?access_token=secret123&x=1")
+        #expect(TestHTTPServer.eventually { !server.records.isEmpty })
+        let record = try #require(server.records.first)
+        #expect(record.route == "/items/{id}")
+        #expect(record.status == 200)
+        #expect(!record.target.contains("secret123"))
+        #expect(record.target.contains("x=1"))
+    }
+}
