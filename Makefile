@@ -35,5 +35,9 @@ bench: deps
 	swift build -c release --product duradora-bench-server
 	python3 bench/run.py
 
+# Fuzzes the request parser with libFuzzer + AddressSanitizer (FUZZ_SECONDS, default 60).
+fuzz:
+	scripts/fuzz.sh $(or $(FUZZ_SECONDS),60)
+
 clean:
 	rm -rf .build

@@ -13,7 +13,10 @@ SWIFTC="${SWIFTC:-$(command -v swiftc || echo /opt/swift/usr/bin/swiftc)}"
 mkdir -p "$OUT/corpus" "$OUT/artifacts"
 
 SOURCES=(
-    "$ROOT"/Sources/DuradoraHTTP/Parsing/*.swift
+    "$ROOT"/Sources/DuradoraHTTP/Parsing/RequestParser.swift
+    "$ROOT"/Sources/DuradoraHTTP/Parsing/RequestHeadBuilder.swift
+    "$ROOT"/Sources/DuradoraHTTP/Parsing/ChunkedBodyDecoder.swift
+    "$ROOT"/Sources/DuradoraHTTP/Parsing/HTTPSyntax.swift
     "$ROOT"/Sources/DuradoraHTTP/Messages/RequestHead.swift
     "$ROOT"/Sources/DuradoraHTTP/Messages/HTTPHeaders.swift
     "$ROOT"/Sources/DuradoraHTTP/Messages/HTTPHeader.swift
