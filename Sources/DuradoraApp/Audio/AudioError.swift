@@ -1,4 +1,4 @@
-/// Failures of the audio pipeline. Input errors (`undecodable`, `truncated`, `decode`) mean the upload itself is bad
+/// Failures of the audio pipeline. Input errors (`undecodable`, `truncated`, `decode`, `unsupported`) mean the upload itself is bad
 /// (HTTP 415); the others are server-side problems.
 public enum AudioError: Error, Equatable, Sendable, CustomStringConvertible {
     /// libsndfile (or the MP3 parser) cannot make sense of the input: not audio, unknown format, no frames.
@@ -7,6 +7,8 @@ public enum AudioError: Error, Equatable, Sendable, CustomStringConvertible {
     case truncated(String)
     /// The input opened but failed while being decoded.
     case decode(String)
+    /// The input decodes but cannot become an MP3 (a sample rate LAME cannot resample, for instance).
+    case unsupported(String)
     /// LAME refused the configuration or failed while encoding.
     case encode(String)
     /// A file-system call failed; `code` is the errno captured at the call site.
@@ -19,7 +21,7 @@ public enum AudioError: Error, Equatable, Sendable, CustomStringConvertible {
     /// True when the input file is to blame (answer 415), false for server-side failures.
     public var isInputError: Bool {
         switch self {
-        case .undecodable, .truncated, .decode: true
+        case .undecodable, .truncated, .decode, .unsupported: true
         case .encode, .io, .invalidTag, .cancelled: false
         }
     }
@@ -29,6 +31,7 @@ public enum AudioError: Error, Equatable, Sendable, CustomStringConvertible {
         case .undecodable(let reason): "undecodable audio: \(reason)"
         case .truncated(let reason): "truncated audio: \(reason)"
         case .decode(let reason): "decoding failed: \(reason)"
+        case .unsupported(let reason): "unsupported audio: \(reason)"
         case .encode(let reason): "encoding failed: \(reason)"
         case .io(let operation, let path, let code): "\(operation) \(path) failed: errno \(code)"
         case .invalidTag(let reason): "invalid ID3 tag: \(reason)"

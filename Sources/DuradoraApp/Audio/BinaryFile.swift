@@ -53,12 +53,16 @@ final class BinaryFile {
     }
 
     /// Reads up to `count` bytes at `offset` (fewer only at end of file).
-    func read(at offset: Int64, count: Int) throws -> [UInt8] {
+    func read(at offset: Int64, count requested: Int) throws -> [UInt8] {
+        // Clamp to what the file holds: a size read from a header (an ID3 tag claiming 256 MB) must not become an
+        // allocation of that size.
+        let count = Int(max(0, min(Int64(requested), try size() - offset)))
         var bytes = [UInt8](repeating: 0, count: count)
         var filled = 0
         try bytes.withUnsafeMutableBytes { buffer in
+            guard let base = buffer.baseAddress else { return }
             while filled < count {
-                let result = pread(descriptor, buffer.baseAddress! + filled, count - filled, off_t(offset) + off_t(filled))
+                let result = pread(descriptor, base + filled, count - filled, off_t(offset) + off_t(filled))
                 if result == 0 { break }
                 if result < 0 {
                     if errno == EINTR { continue }
@@ -91,9 +95,10 @@ final class BinaryFile {
 
     func write(_ bytes: [UInt8], at offset: Int64) throws {
         try bytes.withUnsafeBytes { buffer in
+            guard let base = buffer.baseAddress else { return }
             var written = 0
             while written < buffer.count {
-                let count = pwrite(descriptor, buffer.baseAddress! + written, buffer.count - written,
+                let count = pwrite(descriptor, base + written, buffer.count - written,
                                    off_t(offset) + off_t(written))
                 if count < 0 {
                     if errno == EINTR { continue }
@@ -143,9 +148,12 @@ extension BinaryFile {
         }
     }
 
+    /// Marks temporary files, so a start-up sweep can find the ones a crash left behind.
+    static let temporaryMarker = ".tmp-"
+
     /// A sibling path for a temporary file, so that a later rename stays on the same file system.
     static func temporarySibling(of path: String) -> String {
-        "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        "\(path)\(temporaryMarker)\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     }
 
     /// fsyncs the directory holding `path`, making a rename durable.

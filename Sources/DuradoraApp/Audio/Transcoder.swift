@@ -1,6 +1,6 @@
 /// Turns an uploaded audio file into the MP3 Duradora stores: any format libsndfile decodes is encoded with LAME;
-/// MP3 input is decoded in full to validate it, then copied as is. Streams through bounded buffers; writes a
-/// sibling temp file and renames it into place, so a failure never leaves a partial destination behind.
+/// MP3 input is decoded in full to validate it, then copied as is. Streams through bounded buffers (one block of
+/// `blockFrames` frames), so memory does not grow with the length of the audio. Blocking: run it on a worker thread.
 public struct Transcoder: Sendable {
     public var settings: MP3EncoderSettings
     /// Frames decoded and encoded per block.
@@ -12,6 +12,7 @@ public struct Transcoder: Sendable {
     }
 
     /// Opens the source (headers only) to say what a transcode would do and how long it might take.
+    /// Input that libsndfile cannot open throws the same errors `transcode` would.
     public func plan(source: String) throws -> TranscodePlan {
         let sound = try open(source)
         defer { try? sound.close() }
@@ -19,26 +20,36 @@ public struct Transcoder: Sendable {
                              channels: sound.channels)
     }
 
-    /// Transcodes (or validates and copies) `source` to an MP3 at `destination`, prefixed with `tag` when given.
+    /// Transcodes (or validates and copies) `source` to an MP3 written at `outputPath` (created or replaced),
+    /// prefixed with `tag` when given, and fsynced. `outputPath` is meant to be a temporary name that the caller
+    /// renames into place with `StagedAudioFile.commit` once it is ready to; `transcode(from:replacing:)` does both.
     /// `progress` runs after every block; returning false cancels with `AudioError.cancelled`.
-    /// Input problems throw `.undecodable`, `.truncated` or `.decode`; nothing is left at `destination` then.
+    /// Input problems throw an error whose `isInputError` is true. On any error `outputPath` is removed.
     public func transcode(
-        from source: String, to destination: String, tag: ID3Tag? = nil,
+        from source: String, to outputPath: String, tag: ID3Tag? = nil,
         progress: ((TranscodeProgress) -> Bool)? = nil
     ) throws -> AudioInfo {
+        var isComplete = false
+        defer { if !isComplete { BinaryFile.removeItem(at: outputPath) } }
         let sound = try open(source)
         defer { try? sound.close() }
-        let temporaryPath = BinaryFile.temporarySibling(of: destination)
-        var isCommitted = false
-        defer { if !isCommitted { BinaryFile.removeItem(at: temporaryPath) } }
-
         var info = sound.isMP3
-            ? try storeAsIs(sound, to: temporaryPath, tag: tag, progress: progress)
-            : try encode(sound, to: temporaryPath, tag: tag, progress: progress)
+            ? try storeAsIs(sound, to: outputPath, tag: tag, progress: progress)
+            : try encode(sound, to: outputPath, tag: tag, progress: progress)
         info.sourceFormat = sound.formatName
-        try BinaryFile.rename(temporaryPath, to: destination)
-        isCommitted = true
-        try BinaryFile.syncDirectory(containing: destination)
+        isComplete = true
+        return info
+    }
+
+    /// Transcodes into a temporary sibling of `destination`, then renames it over `destination` atomically.
+    /// On failure nothing new is left behind and an existing `destination` is untouched.
+    public func transcode(
+        from source: String, replacing destination: String, tag: ID3Tag? = nil,
+        progress: ((TranscodeProgress) -> Bool)? = nil
+    ) throws -> AudioInfo {
+        let temporaryPath = StagedAudioFile.temporaryPath(for: destination)
+        let info = try transcode(from: source, to: temporaryPath, tag: tag, progress: progress)
+        try StagedAudioFile.commit(temporaryPath, to: destination)
         return info
     }
 
@@ -55,7 +66,12 @@ public struct Transcoder: Sendable {
     ) throws -> AudioInfo {
         let outputChannels = min(sound.channels, 2)
         let downmixer = sound.channels > 2 ? Downmixer(inputChannels: sound.channels) : nil
-        let encoder = try LameEncoder(sampleRate: sound.sampleRate, channels: outputChannels, settings: settings)
+        let encoder: LameEncoder
+        do {
+            encoder = try LameEncoder(sampleRate: sound.sampleRate, channels: outputChannels, settings: settings)
+        } catch AudioError.encode(let reason) {
+            throw AudioError.unsupported(reason)   // the settings are fixed; it is this input LAME cannot take
+        }
         defer { encoder.close() }
         let output = try BinaryFile.create(path)
         defer { output.close() }
