@@ -50,11 +50,20 @@ public struct TranscodePlan: Sendable, Equatable {
 
     public var durationSeconds: Double { Double(frames) / Double(sampleRate) }
 
-    /// Estimated wall-clock seconds, given an encoder speed in × realtime (see `Transcoder.measureEncoderSpeed`).
-    /// Storing an MP3 as is only decodes it, which runs about ten times faster than encoding.
+    /// Estimated wall-clock seconds, given the encoder speed in × realtime that `Transcoder.measureEncoderSpeed`
+    /// measured on 44.1 kHz stereo. LAME's work grows with the sample rate (above 48 kHz it resamples first) and
+    /// mono costs a bit more than half of stereo; storing an MP3 as is only decodes it, about ten times faster.
     public func estimatedSeconds(encoderSpeed: Double) -> Double {
-        let speed = max(encoderSpeed, 0.01) * (isStoredAsIs ? 10 : 1)
-        let channelFactor = isStoredAsIs ? 1 : Double(min(channels, 2)) / 2
-        return durationSeconds * channelFactor / speed
+        let speed = max(encoderSpeed, 0.01)
+        if isStoredAsIs { return durationSeconds / (speed * 10) }
+        let rateFactor = max(Double(sampleRate) / 44100, 0.25)
+        let channelFactor = channels == 1 ? 0.6 : 1
+        return durationSeconds * rateFactor * channelFactor / speed
+    }
+
+    /// True when the transcode is expected to outlast `syncLimitSeconds` (`audio.sync_encode_seconds`), so the
+    /// upload should answer 202 and finish in the background. A limit of 0 means always in the background.
+    public func shouldRunInBackground(encoderSpeed: Double, syncLimitSeconds: Int) -> Bool {
+        syncLimitSeconds <= 0 || estimatedSeconds(encoderSpeed: encoderSpeed) > Double(syncLimitSeconds)
     }
 }

@@ -1,4 +1,5 @@
 import CLame
+import Foundation
 
 /// A configured LAME encoder. Feed it interleaved `Float` frames (1 or 2 channels; downmix first), write what it
 /// returns, then `flush()`, then write `lameTagFrame()` over the first frame of the output (the placeholder LAME
@@ -12,6 +13,8 @@ public final class LameEncoder {
     private var buffer: [UInt8] = []
 
     /// The sample rates MPEG-1/2/2.5 Layer III can carry.
+    private static let initialisationLock = NSLock()
+
     public static let legalSampleRates: Set<Int> = [8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000]
 
     public init(sampleRate: Int, channels: Int, settings: MP3EncoderSettings) throws {
@@ -21,6 +24,10 @@ public final class LameEncoder {
         guard sampleRate > 0, sampleRate <= 768_000 else {
             throw AudioError.encode("unsupported sample rate \(sampleRate)")
         }
+        // LAME fills process-wide lookup tables (pow43, ipow20, …) while it initialises an encoder; one
+        // initialisation at a time keeps concurrent transcodes from racing on them.
+        Self.initialisationLock.lock()
+        defer { Self.initialisationLock.unlock() }
         guard let flags = lame_init() else { throw AudioError.encode("lame_init failed") }
         lame_set_num_channels(flags, Int32(channels))
         lame_set_in_samplerate(flags, Int32(sampleRate))

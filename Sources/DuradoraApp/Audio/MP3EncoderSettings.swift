@@ -26,4 +26,9 @@ public struct MP3EncoderSettings: Sendable, Hashable {
 
     /// VBR -V 2 (about 190 kbps for music), LAME's recommended transparent setting.
     public static let standard = variableBitrate(quality: 2)
+
+    /// The settings `[audio]` asks for: CBR at `bitrate`, or VBR at `vbr_quality` when `bitrate` is 0.
+    public init(_ audio: Configuration.Audio) {
+        self = audio.isVBR ? .variableBitrate(quality: audio.vbrQuality) : .constantBitrate(audio.bitrate)
+    }
 }
