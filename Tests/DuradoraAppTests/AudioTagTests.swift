@@ -117,6 +117,7 @@ import Testing
 
     @Test func nulInAValueIsDroppedAndEmptyTagsWriteNothing() throws {
         #expect(try ID3Tag.parse(ID3Tag(title: "a\u{0}b").encoded()).title == "ab")
+        #expect(try ID3Tag.parse(ID3Tag(title: "t", year: 99, trackNumber: 0).encoded()) == ID3Tag(title: "t"))
         #expect(ID3Tag().isEmpty)
         #expect(ID3Tag().encoded().count == 10)
     }

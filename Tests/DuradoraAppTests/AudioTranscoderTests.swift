@@ -90,6 +90,21 @@ import Testing
         expectWithinOnePercent(try MP3Info(path: output).durationSeconds, 1)
     }
 
+    @Test(arguments: [44, 441, 1323, 4410])
+    func audioShorterThanAFrameKeepsItsExactLength(frames: Int) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let input = directory.path("blip.wav")
+        try AudioFixtures.writeTone(to: input, seconds: Double(frames) / 44100)
+        let output = directory.path("blip.mp3")
+
+        _ = try Transcoder().transcode(from: input, to: output)
+
+        // The LAME tag's delay and padding let decoders trim to the exact sample count.
+        #expect(try AudioFixtures.decode(output).frames == frames)
+        #expect(abs(try MP3Info(path: output).durationSeconds - Double(frames) / 44100) < 1e-9)
+    }
+
     @Test func constantAndVariableBitrateFollowTheSettings() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

@@ -10,11 +10,16 @@ extension ID3Tag {
         return offset
     }
 
+    /// The largest tag `read(fromFileAt:)` loads. Tags are parsed in memory; beyond this they are cover art or an
+    /// attack, and holding them is not worth a title.
+    public static let maximumReadableSize = 16 << 20
+
     /// Reads the leading ID3v2 tag of a file; nil when the file has none.
     public static func read(fromFileAt path: String) throws -> ID3Tag? {
         let file = try BinaryFile.openForReading(path)
         defer { file.close() }
         guard let size = leadingTagSize(try file.read(at: 0, count: 10)) else { return nil }
+        guard size <= maximumReadableSize else { throw AudioError.invalidTag("\(size)-byte tag is too large to read") }
         let bytes = try file.read(at: 0, count: size)
         guard bytes.count == size else { throw AudioError.invalidTag("tag runs past the end of \(path)") }
         return try parse(bytes)

@@ -36,8 +36,9 @@ public struct ID3Tag: Sendable, Hashable {
         add("TPE1", artist)
         add("TALB", album)
         add("TCON", genre)
-        add("TDRC", year.map { String($0) })
-        add("TRCK", trackNumber.map { String($0) })
+        // Only values the parser reads back: a four-digit year and a positive track number.
+        add("TDRC", year.flatMap { (1000...9999).contains($0) ? String($0) : nil })
+        add("TRCK", trackNumber.flatMap { $0 > 0 ? String($0) : nil })
         return frames
     }
 
