@@ -74,6 +74,22 @@ import Testing
         #expect(try audioBytes(of: output) == audioBytes(of: input))
     }
 
+    @Test(arguments: [SoundFileFormat.wav16, .flac16, .oggVorbis])
+    func containerMetadataIsReportedForPrefilling(format: SoundFileFormat) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let input = directory.path("in.\(format.fileExtension)")
+        let tag = ID3Tag(title: "Título", artist: "Artista", album: "Álbum", genre: "Jazz", year: 1959)
+        try AudioFixtures.writeTone(to: input, format: format, seconds: 0.5, tag: tag)
+
+        let info = try Transcoder().transcode(from: input, to: directory.path("out.mp3"))
+
+        #expect(info.sourceTag.title == tag.title && info.sourceTag.artist == tag.artist)
+        #expect(info.sourceTag.album == tag.album && info.sourceTag.genre == tag.genre)
+        #expect(info.sourceTag.year == 1959)
+        #expect(try ID3Tag.read(fromFileAt: directory.path("out.mp3")) == nil)   // tags are the caller's choice
+    }
+
     @Test func readsVersion23WithUTF16AndNumericGenre() throws {
         // TIT2 in UTF-16 with BOM, TCON "(17)Rock", TYER, TRCK "3/12" — as iTunes-era taggers write them.
         func frame(_ id: String, _ payload: [UInt8]) -> [UInt8] {

@@ -10,9 +10,10 @@ public enum AudioFixtures {
     @discardableResult
     public static func writeTone(
         to path: String, format: SoundFileFormat = .wav16, seconds: Double = 1, sampleRate: Int = 44100,
-        channels: Int = 2, frequency: Double = 440, noise: Float = 0
+        channels: Int = 2, frequency: Double = 440, noise: Float = 0, tag: ID3Tag? = nil
     ) throws -> Int {
         let file = try SoundFile(writingTo: path, format: format, sampleRate: sampleRate, channels: channels)
+        if let tag { try file.setEmbeddedTag(tag) }
         let totalFrames = Int(seconds * Double(sampleRate))
         let blockFrames = 4096
         var block = [Float](repeating: 0, count: blockFrames * channels)

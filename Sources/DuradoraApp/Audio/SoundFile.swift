@@ -103,6 +103,22 @@ public final class SoundFile {
         )
     }
 
+    /// Stores title, artist, album, genre, year and track number in a file being written (RIFF INFO, Vorbis
+    /// comments, …). Call it before the first `writeFrames`: some containers write their header then.
+    public func setEmbeddedTag(_ tag: ID3Tag) throws {
+        guard let handle, isWritable else { throw AudioError.encode("\(path) is not open for writing") }
+        let values: [(Int, String?)] = [
+            (SF_STR_TITLE, tag.title), (SF_STR_ARTIST, tag.artist), (SF_STR_ALBUM, tag.album),
+            (SF_STR_GENRE, tag.genre), (SF_STR_DATE, tag.year.map { String($0) }),
+            (SF_STR_TRACKNUMBER, tag.trackNumber.map { String($0) }),
+        ]
+        for case let (key, value?) in values {
+            // Best effort: containers differ in which fields they can hold (WAV has no track number, some formats
+            // none at all) and libsndfile offers no way to ask beforehand, so a refused field is left out.
+            _ = sf_set_string(handle, Int32(key), value)
+        }
+    }
+
     /// Reads up to `buffer.count / channels` frames of interleaved samples; returns the number of frames read,
     /// 0 at the end. A decoder error is thrown, not reported as the end.
     public func readFrames(into buffer: UnsafeMutableBufferPointer<Float>) throws -> Int {
