@@ -6,7 +6,7 @@ import Testing
 /// Input the upload path must refuse with 415: each gives an input error and leaves no file behind.
 @Suite struct AudioBrokenInputTests {
     enum Breakage: String, CaseIterable, Sendable {
-        case empty, text, randomBytes, truncatedWAV, wavHeaderClaimsTooMuch, truncatedFLAC, truncatedMP3, truncatedAIFF
+        case empty, text, randomBytes, truncatedWAV, wavHeaderClaimsTooMuch, truncatedFLAC, truncatedMP3, truncatedAIFF, truncatedOgg
     }
 
     @Test(arguments: Breakage.allCases)
@@ -29,12 +29,12 @@ import Testing
         switch breakage {
         case .empty, .text, .randomBytes:
             #expect(error.isUndecodable, "\(error)")
-        case .truncatedWAV, .wavHeaderClaimsTooMuch, .truncatedMP3, .truncatedAIFF, .truncatedFLAC:
+        case .truncatedWAV, .wavHeaderClaimsTooMuch, .truncatedMP3, .truncatedAIFF, .truncatedFLAC, .truncatedOgg:
             #expect(error.isTruncatedOrDecode, "\(error)")
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.url.path) == ["upload.bin"])
         // The plan (what the upload path asks first) refuses the same files it can recognise from headers.
-        if breakage == .empty || breakage == .text || breakage == .wavHeaderClaimsTooMuch {
+        if [.empty, .text, .wavHeaderClaimsTooMuch, .truncatedOgg].contains(breakage) {
             #expect(throws: AudioError.self) { try Transcoder().plan(source: input) }
         }
     }
@@ -84,6 +84,9 @@ import Testing
             try AudioFixtures.truncate(path, keeping: 0.5)
         case .truncatedFLAC:
             try AudioFixtures.writeTone(to: path, format: .flac16, seconds: 2, noise: 0.1)
+            try AudioFixtures.truncate(path, keeping: 0.5)
+        case .truncatedOgg:
+            try AudioFixtures.writeTone(to: path, format: .oggVorbis, seconds: 2, noise: 0.1)
             try AudioFixtures.truncate(path, keeping: 0.5)
         case .truncatedMP3:
             try AudioFixtures.writeMP3(to: path, seconds: 2)

@@ -27,6 +27,21 @@ import Testing
         expectWithinOnePercent(try MP3Info(path: output).durationSeconds, Double(frames) / 44100)
     }
 
+    @Test func oggOpusBecomesAnMP3OfTheSameLength() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let input = directory.path("voice.opus")
+        try AudioFixtures.writeTone(to: input, format: SoundFileFormat(.oggOpus), seconds: 2, sampleRate: 48000)
+        let output = directory.path("voice.mp3")
+
+        let info = try Transcoder().transcode(from: input, to: output)
+
+        #expect(info.sampleRate == 48000 && info.channels == 2)
+        expectWithinOnePercent(info.durationSeconds, 2)
+        expectWithinOnePercent(try MP3Info(path: output).durationSeconds, 2)
+        expectWithinOnePercent(Double(try AudioFixtures.decode(output).frames), 96000)
+    }
+
     @Test func monoAtEightKilohertzStaysMono() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

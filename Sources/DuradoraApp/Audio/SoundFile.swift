@@ -79,6 +79,7 @@ public final class SoundFile {
         [SF_FORMAT_WAV, SF_FORMAT_WAVEX, SF_FORMAT_RF64].contains(Int(majorFormat))
     }
     public var isAIFF: Bool { majorFormat == Int32(SF_FORMAT_AIFF) }
+    public var isOgg: Bool { majorFormat == Int32(SF_FORMAT_OGG) }
 
     /// libsndfile's name for the major format, e.g. "WAV (Microsoft)".
     public var formatName: String {

@@ -56,6 +56,7 @@ public struct Transcoder: Sendable {
     private func open(_ source: String) throws -> SoundFile {
         let sound = try SoundFile(readingFrom: source)
         if sound.isWAV || sound.isAIFF { try DeclaredLengthCheck.verify(source) }
+        if sound.isOgg { try DeclaredLengthCheck.verifyOggEnd(source) }
         return sound
     }
 
