@@ -60,4 +60,21 @@ import Testing
         #expect(!StagedAudioFile.isTemporary(fileName: "abcd.mp3"))
         #expect(StagedAudioFile.temporaryPath(for: "a.mp3") != StagedAudioFile.temporaryPath(for: "a.mp3"))
     }
+
+    @Test func startupSweepRemovesOnlyTemporaryFiles() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let nested = directory.path("ab/cd")
+        try FileManager.default.createDirectory(atPath: nested, withIntermediateDirectories: true)
+        let kept = nested + "/abcd.mp3"
+        try Data("audio".utf8).write(to: URL(fileURLWithPath: kept))
+        for path in [StagedAudioFile.temporaryPath(for: kept), StagedAudioFile.temporaryPath(for: directory.path("x.mp3"))] {
+            try Data("partial".utf8).write(to: URL(fileURLWithPath: path))
+        }
+
+        #expect(StagedAudioFile.removeTemporaryFiles(under: directory.url.path) == 2)
+
+        #expect(try FileManager.default.contentsOfDirectory(atPath: nested) == ["abcd.mp3"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.url.path) == ["ab"])
+    }
 }

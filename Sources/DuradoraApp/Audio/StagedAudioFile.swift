@@ -1,3 +1,5 @@
+import Foundation
+
 /// The last step of storing audio: a finished file written under a temporary name next to its destination is
 /// renamed over it and the directory fsynced, so readers see either the old file or the complete new one.
 /// Temporary names carry a marker, so a start-up sweep can remove what a crash left behind.
@@ -29,5 +31,25 @@ public enum StagedAudioFile {
     /// Removes a file if it exists (a temporary file the caller gives up on, a stored file being deleted).
     public static func remove(_ path: String) {
         BinaryFile.removeItem(at: path)
+    }
+
+    /// Removes every temporary file under `root` (recursively) and returns how many there were. Meant for start-up,
+    /// before any transcode runs: the files a crash or a kill left behind. Unreadable directories are skipped.
+    @discardableResult
+    public static func removeTemporaryFiles(under root: String) -> Int {
+        guard let walker = FileManager.default.enumerator(atPath: root) else { return 0 }
+        var removed = 0
+        while let relativePath = walker.nextObject() as? String {
+            let name = relativePath.split(separator: "/").last.map(String.init) ?? relativePath
+            guard isTemporary(fileName: name) else { continue }
+            let path = root.hasSuffix("/") ? root + relativePath : root + "/" + relativePath
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+                continue
+            }
+            BinaryFile.removeItem(at: path)
+            removed += 1
+        }
+        return removed
     }
 }
