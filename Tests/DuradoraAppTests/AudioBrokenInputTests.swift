@@ -57,9 +57,11 @@ import Testing
     @Test func missingInputIsNotAnInputError() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        #expect(throws: AudioError.self) {
+        let error = #expect(throws: AudioError.self) {
             try Transcoder().transcode(from: directory.path("nothing.wav"), to: directory.path("out.mp3"))
         }
+        #expect(error == .io(operation: "open", path: directory.path("nothing.wav"), code: ENOENT))
+        #expect(error?.isInputError == false)
         #expect(!FileManager.default.fileExists(atPath: directory.path("out.mp3")))
     }
 

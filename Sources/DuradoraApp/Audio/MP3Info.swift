@@ -75,8 +75,10 @@ public struct MP3Info: Sendable, Equatable {
         let samplesPerFrame = first.samplesPerFrame
         let samples = info.frameCount * samplesPerFrame
         let audibleSamples = samples - info.encoderDelay - info.encoderPadding
+        // Trim only when the tag describes this stream: a frame lost at the end (a cut-off last frame) still
+        // counts, a file that was edited or spliced after tagging does not.
         let usesLameTrim = info.encoderDelay + info.encoderPadding > 0 && audibleSamples > 0
-            && info.declaredFrameCount == info.frameCount
+            && abs((info.declaredFrameCount ?? -10) - info.frameCount) <= 1
         info.durationSeconds = Double(usesLameTrim ? audibleSamples : samples) / Double(first.sampleRate)
         let streamSeconds = Double(samples) / Double(first.sampleRate)
         info.bitrate = Int((Double(info.audioBytes) * 8 / streamSeconds / 1000).rounded())

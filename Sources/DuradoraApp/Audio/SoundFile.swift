@@ -1,4 +1,9 @@
 import CSndFile
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// An open libsndfile handle: decodes any format libsndfile reads, and writes the formats of `SoundFileFormat`
 /// (tests use that to generate fixtures). Samples are interleaved `Float`s in -1...1.
@@ -15,10 +20,14 @@ public final class SoundFile {
     private let isWritable: Bool
 
     /// Opens `path` for decoding. Anything libsndfile cannot read, or that has no frames, is `.undecodable`.
+    /// A file that cannot be opened at all is `.io` (a server-side problem, not a bad upload).
     public init(readingFrom path: String) throws {
+        guard access(path, R_OK) == 0 else { throw AudioError.io(operation: "open", path: path, code: errno) }
         var info = SF_INFO()
         guard let handle = sf_open(path, Int32(SFM_READ), &info) else {
-            throw AudioError.undecodable(String(cString: sf_strerror(nil)))
+            // sf_error_number gives a constant string; sf_strerror(NULL) formats into a buffer shared by all
+            // threads, which concurrent failed opens would scribble over.
+            throw AudioError.undecodable(String(cString: sf_error_number(sf_error(nil))))
         }
         guard info.channels > 0, info.samplerate > 0, info.frames > 0 else {
             sf_close(handle)
