@@ -1,6 +1,17 @@
 /// Turns an uploaded audio file into the MP3 Duradora stores: any format libsndfile decodes is encoded with LAME;
 /// MP3 input is decoded in full to validate it, then copied as is. Streams through bounded buffers (one block of
 /// `blockFrames` frames), so memory does not grow with the length of the audio. Blocking: run it on a worker thread.
+///
+/// The upload path, in order:
+/// 1. at start-up: `StagedAudioFile.removeTemporaryFiles(under:)` on the uploads area, and
+///    `measureEncoderSpeed()` once;
+/// 2. `plan(source:)` on the uploaded temp file — input errors here are 415 already — then
+///    `plan.shouldRunInBackground(encoderSpeed:syncLimitSeconds:)` picks 201 now or 202 and a background job;
+/// 3. `transcode(from:to:tag:)` into `StagedAudioFile.temporaryPath(for: finalPath)`; an error with
+///    `isInputError` is 415, anything else 500; either way nothing is left at the temporary path;
+/// 4. `StagedAudioFile.commit(temporaryPath, to: finalPath)`, then commit the row (on a failed row commit,
+///    `StagedAudioFile.remove(finalPath)`);
+/// 5. metadata edits later: `ID3Tag.rewrite(_:inFileAt:)`, which never re-encodes.
 public struct Transcoder: Sendable {
     public var settings: MP3EncoderSettings
     /// Frames decoded and encoded per block.
