@@ -1,5 +1,6 @@
 import DuradoraHTTP
 import Foundation
+import Synchronization
 
 public enum DuradoraVersion {
     public static let current = "0.1.0"
@@ -14,6 +15,9 @@ public final class Application: @unchecked Sendable {
     public let log: AccessLog
     public let database: SQLiteDatabase
     public let users: UserController
+    public let tracks: TrackController
+    /// The public URL, completed with the bound port by `start()`.
+    private let publicURL: SharedText
     private var server: HTTPServer?
     private var housekeeping: TokenHousekeeping?
 
@@ -32,6 +36,18 @@ public final class Application: @unchecked Sendable {
         }
         database = try SQLiteDatabase.openAndMigrate(path: configuration.storage.database)
         users = try UserController.make(configuration: configuration, database: database, clock: clock)
+        tracks = TrackController(
+            database: database, files: TrackFiles(root: configuration.storage.uploads),
+            transcoder: Transcoder(settings: MP3EncoderSettings(configuration.audio)),
+            slots: TranscodeSlots(capacity: configuration.audio.effectiveMaxConcurrentTranscodes),
+            settings: TrackController.Settings(
+                userUploads: configuration.library.userUploads,
+                anonymousStreaming: configuration.library.anonymousStreaming,
+                keepOriginals: configuration.audio.keepOriginals,
+                syncEncodeSeconds: configuration.audio.syncEncodeSeconds),
+            clock: clock, log: log)
+        publicURL = SharedText(configuration.effectivePublicURL)
+        try tracks.recoverAfterStart()
         registerRoutes()
     }
 
@@ -42,6 +58,7 @@ public final class Application: @unchecked Sendable {
         let cookie = SessionCookie(isSecure: configuration.effectivePublicURL.lowercased().hasPrefix("https://"))
         AuthRoutes(users: users, cookie: cookie).register(on: router)
         UserRoutes(users: users, cookie: cookie).register(on: router)
+        TrackRoutes(tracks: tracks, baseURL: { [publicURL] in publicURL.value }).register(on: router)
     }
 
     /// Creates `[auth.bootstrap_admin]` when it is configured and the database has no admin.
@@ -73,6 +90,7 @@ public final class Application: @unchecked Sendable {
         let server = HTTPServer(configuration: serverConfiguration, router: router) { [log] record in log.record(record) }
         let port = try server.start()
         self.server = server
+        publicURL.value = configuration.effectivePublicURL(boundPort: port)
         housekeeping = TokenHousekeeping(tokens: users.tokens, log: log)
         log.log(.info, "listening", [("address", "\(configuration.server.host):\(port)"), ("version", DuradoraVersion.current)])
         return port
@@ -84,6 +102,7 @@ public final class Application: @unchecked Sendable {
         server = nil
         housekeeping?.stop()
         housekeeping = nil
+        tracks.stop()
         database.close()
         log.log(.info, "stopped")
     }
@@ -120,4 +139,18 @@ public final class Application: @unchecked Sendable {
 struct HealthStatus: Codable, Sendable {
     let status: String
     let version: String
+}
+
+/// A string set once start-up knows it and read from any thread.
+private final class SharedText: Sendable {
+    private let storage: Mutex<String>
+
+    init(_ value: String) {
+        storage = Mutex(value)
+    }
+
+    var value: String {
+        get { storage.withLock { $0 } }
+        set { storage.withLock { $0 = newValue } }
+    }
 }

@@ -63,4 +63,18 @@ struct JSONBody {
         guard let text = try string(field) else { throw .invalidField(field, "is required") }
         return text
     }
+
+    /// True when the body has `field`, even as null (PATCH: absent leaves a value alone, null clears it).
+    func contains(_ field: String) -> Bool {
+        object[field] != nil
+    }
+
+    /// A whole-number field; nil when absent or null; 422 for any other type or a fraction.
+    func integer(_ field: String) throws(APIError) -> Int? {
+        guard let value = object[field], !(value is NSNull) else { return nil }
+        guard let number = value as? NSNumber, !(value is Bool),  // JSON Booleans are NSNumbers too
+              let integer = Int(exactly: number.doubleValue)
+        else { throw .invalidField(field, "must be a whole number") }
+        return integer
+    }
 }

@@ -31,6 +31,7 @@ public protocol Database: Sendable {
 public protocol DatabaseTransaction {
     var users: any UserRepository { get }
     var tokens: any TokenRepository { get }
+    var tracks: any TrackRepository { get }
 }
 
 /// What `Database.migrate()` did.

@@ -42,5 +42,50 @@ public enum Migrations {
             CREATE INDEX tokens_family_id ON tokens (family_id) WHERE family_id IS NOT NULL;
             CREATE INDEX tokens_expires_at ON tokens (expires_at) WHERE expires_at IS NOT NULL;
             """),
+        Migration(version: 3, name: "tracks and their full-text index", sql: """
+            CREATE TABLE tracks (
+                id               TEXT PRIMARY KEY NOT NULL,              -- UUID v4, lower case
+                owner_id         TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                title            TEXT,
+                artist           TEXT,
+                album            TEXT,
+                genre            TEXT,
+                year             INTEGER,
+                track_number     INTEGER,
+                visibility       TEXT NOT NULL CHECK (visibility IN ('public', 'link', 'private')),
+                status           TEXT NOT NULL CHECK (status IN ('empty', 'processing', 'ready', 'failed')),
+                error            TEXT,
+                duration_seconds REAL,                                   -- NULL until there is audio
+                sample_rate      INTEGER,
+                channels         INTEGER,
+                bitrate          INTEGER,
+                size_bytes       INTEGER,
+                file_tag         TEXT,                                   -- renewed on every write of the file: the ETag
+                created_at       INTEGER NOT NULL,
+                updated_at       INTEGER NOT NULL
+            );
+            CREATE INDEX tracks_owner ON tracks (owner_id, created_at);
+            CREATE INDEX tracks_visibility ON tracks (visibility, created_at);
+
+            -- External-content FTS5 index over the searchable columns, kept in step by triggers.
+            CREATE VIRTUAL TABLE tracks_fts USING fts5 (
+                title, artist, album, genre,
+                content = 'tracks', content_rowid = 'rowid', tokenize = 'unicode61 remove_diacritics 2'
+            );
+            CREATE TRIGGER tracks_fts_insert AFTER INSERT ON tracks BEGIN
+                INSERT INTO tracks_fts (rowid, title, artist, album, genre)
+                VALUES (new.rowid, new.title, new.artist, new.album, new.genre);
+            END;
+            CREATE TRIGGER tracks_fts_delete AFTER DELETE ON tracks BEGIN
+                INSERT INTO tracks_fts (tracks_fts, rowid, title, artist, album, genre)
+                VALUES ('delete', old.rowid, old.title, old.artist, old.album, old.genre);
+            END;
+            CREATE TRIGGER tracks_fts_update AFTER UPDATE OF title, artist, album, genre ON tracks BEGIN
+                INSERT INTO tracks_fts (tracks_fts, rowid, title, artist, album, genre)
+                VALUES ('delete', old.rowid, old.title, old.artist, old.album, old.genre);
+                INSERT INTO tracks_fts (rowid, title, artist, album, genre)
+                VALUES (new.rowid, new.title, new.artist, new.album, new.genre);
+            END;
+            """),
     ]
 }

@@ -1,0 +1,211 @@
+import Foundation
+import Synchronization
+
+/// Tracks: the rules of the contract's "Tracks" section over the `Database` seam and the uploads directory.
+/// Knows nothing about HTTP parsing (that is `Routes/TrackRoutes.swift`). Every method blocks (database, audio):
+/// call it on the worker pool. Audio attachment lives in `TrackController+Audio.swift`.
+public final class TrackController: Sendable {
+    public struct Settings: Sendable {
+        public var userUploads: Bool
+        public var anonymousStreaming: Bool
+        public var keepOriginals: Bool
+        /// Expected encodes longer than this answer 202 and finish in the background; 0: always in the background.
+        public var syncEncodeSeconds: Int
+
+        public init(userUploads: Bool = true, anonymousStreaming: Bool = true, keepOriginals: Bool = false,
+                    syncEncodeSeconds: Int = 15) {
+            self.userUploads = userUploads
+            self.anonymousStreaming = anonymousStreaming
+            self.keepOriginals = keepOriginals
+            self.syncEncodeSeconds = syncEncodeSeconds
+        }
+    }
+
+    public let database: any Database
+    public let files: TrackFiles
+    public let slots: TranscodeSlots
+    public let settings: Settings
+    let transcoder: Transcoder
+    let clock: TimeSource
+    let log: AccessLog?
+    /// Background encodes; `stop()` cancels them and waits.
+    let jobs = DispatchGroup()
+    let isStopping = Atomic(false)
+
+    public init(
+        database: any Database, files: TrackFiles, transcoder: Transcoder, slots: TranscodeSlots,
+        settings: Settings = Settings(), clock: TimeSource = .system, log: AccessLog? = nil
+    ) {
+        self.database = database
+        self.files = files
+        self.transcoder = transcoder
+        self.slots = slots
+        self.settings = settings
+        self.clock = clock
+        self.log = log
+    }
+
+    /// Start-up: removes temp files a crash left in the uploads area and fails the encodes it interrupted.
+    public func recoverAfterStart() throws {
+        let removed = StagedAudioFile.removeTemporaryFiles(under: files.root)
+        let failed = try database.write {
+            try $0.tracks.failUnfinished(reason: "the server stopped while encoding", at: clock.now())
+        }
+        if removed > 0 || failed > 0 {
+            log?.log(.info, "upload recovery", [("temporary_files_removed", "\(removed)"), ("encodes_failed", "\(failed)")])
+        }
+    }
+
+    /// Cancels background encodes and waits for them (bounded) so the database can close under nobody's feet.
+    public func stop(timeoutSeconds: Double = 10) {
+        isStopping.store(true, ordering: .relaxed)
+        _ = jobs.wait(timeout: .now() + timeoutSeconds)
+    }
+
+    // MARK: Reading
+
+    /// The track as `caller` (nil: anonymous) may see it; 404 when it does not exist or is not theirs to see.
+    public func show(id: UUID, caller: User?) throws -> Track {
+        guard let track = try database.read({ try $0.tracks.find(id: id) }), Self.canSee(track, caller) else {
+            throw APIError.notFound("Track")
+        }
+        return track
+    }
+
+    /// The track for streaming: 401 when anonymous streaming is off and nobody signed in (for public and link
+    /// tracks; private ones are 404 to strangers anyway), 409 until its audio is ready.
+    public func showForStreaming(id: UUID, caller: User?) throws -> Track {
+        if caller == nil && !settings.anonymousStreaming {
+            // Whether the track exists is not told to strangers either way.
+            throw APIError.unauthenticated
+        }
+        let track = try show(id: id, caller: caller)
+        guard track.isReady else {
+            throw APIError.conflict("track_not_ready", "The track has no playable audio yet (status \(track.status.rawValue)).")
+        }
+        return track
+    }
+
+    public func list(_ query: TrackQuery) throws -> Page<Track> {
+        try database.read { try $0.tracks.list(query) }
+    }
+
+    // MARK: Writing
+
+    /// A new track; with `upload` its audio is attached (see `attachAudio`), without it the track is `empty`.
+    /// Returns the track and whether it is still processing (202).
+    public func create(
+        owner: User, metadata: TrackMetadata, visibility: Visibility?, upload: UploadedAudio?
+    ) throws -> (track: Track, isProcessing: Bool) {
+        guard owner.isAdmin || settings.userUploads else {
+            upload?.discard()
+            throw APIError.forbidden("Uploads by users are turned off on this server.")
+        }
+        let now = clock.now().sqliteRounded
+        let track = Track(
+            id: UUID(), ownerID: owner.id, metadata: metadata,
+            visibility: visibility ?? (owner.isAdmin ? .public : .link), status: .empty, createdAt: now, updatedAt: now)
+        guard let upload else {
+            try database.write { try $0.tracks.insert(track) }
+            return (track, false)
+        }
+        return try attachAudio(upload, to: track, isNew: true)
+    }
+
+    /// `PUT /api/v1/tracks/{id}/audio`: attaches or replaces the audio of a track the caller owns (or any, for admins).
+    public func replaceAudio(id: UUID, caller: User, upload: UploadedAudio) throws -> (track: Track, isProcessing: Bool) {
+        let track: Track
+        do {
+            track = try editable(id: id, caller: caller)
+            guard track.status != .processing else {
+                throw APIError.conflict("track_processing", "The track's audio is still being encoded; try again later.")
+            }
+        } catch {
+            upload.discard()
+            throw error
+        }
+        return try attachAudio(upload, to: track, isNew: false)
+    }
+
+    /// `PATCH /api/v1/tracks/{id}`: metadata and visibility. A changed tag is rewritten into the stored MP3 (never
+    /// re-encoded); the file's tag, and so its ETag, changes with it.
+    public func update(id: UUID, caller: User, changes: TrackChanges) throws -> Track {
+        var track = try editable(id: id, caller: caller)
+        let metadata = changes.applied(to: track.metadata)
+        if let visibility = changes.visibility { track.visibility = visibility }
+        if metadata != track.metadata, track.isReady, var audio = track.audio {
+            let path = files.audioPath(for: id)
+            try ID3Tag.rewrite(metadata.tag, inFileAt: path)
+            audio.sizeBytes = try TrackFiles.size(of: path)
+            audio.fileTag = StoredAudio.makeFileTag()
+            track.audio = audio
+        }
+        track.metadata = metadata
+        track.updatedAt = clock.now().sqliteRounded
+        try database.write { transaction in
+            do {
+                try transaction.tracks.update(track)
+            } catch StorageError.notFound {
+                throw APIError.notFound("Track")
+            }
+        }
+        return track
+    }
+
+    /// Deletes the row, then the files. A background encode still running notices the missing row and removes
+    /// what it wrote.
+    public func delete(id: UUID, caller: User) throws {
+        _ = try editable(id: id, caller: caller)
+        try database.write { transaction in
+            do {
+                try transaction.tracks.delete(id: id)
+            } catch StorageError.notFound {
+                throw APIError.notFound("Track")
+            }
+        }
+        files.removeFiles(of: id)
+    }
+
+    // MARK: Rules
+
+    /// Public and link tracks: anyone (link tracks are not listed, but the id is the key); private: owner and admins.
+    public static func canSee(_ track: Track, _ caller: User?) -> Bool {
+        switch track.visibility {
+        case .public, .link: true
+        case .private: caller.map { $0.isAdmin || $0.id == track.ownerID } ?? false
+        }
+    }
+
+    /// The track, when `caller` may change it: 404 when they may not even see it, 403 when they only may see it.
+    func editable(id: UUID, caller: User) throws -> Track {
+        let track = try show(id: id, caller: caller)
+        guard caller.isAdmin || caller.id == track.ownerID else {
+            throw APIError.forbidden("Only the track's owner or an admin may change it.")
+        }
+        return track
+    }
+}
+
+/// What a PATCH changes: for each field, nil leaves it alone and `.some(nil)` clears it.
+public struct TrackChanges: Sendable, Equatable {
+    public var title: String??
+    public var artist: String??
+    public var album: String??
+    public var genre: String??
+    public var year: Int??
+    public var trackNumber: Int??
+    public var visibility: Visibility?
+
+    public init() {}
+
+    func applied(to metadata: TrackMetadata) -> TrackMetadata {
+        var result = metadata
+        if let title { result.title = title }
+        if let artist { result.artist = artist }
+        if let album { result.album = album }
+        if let genre { result.genre = genre }
+        if let year { result.year = year }
+        if let trackNumber { result.trackNumber = trackNumber }
+        return result
+    }
+}

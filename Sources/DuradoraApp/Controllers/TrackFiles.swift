@@ -1,0 +1,63 @@
+import Foundation
+
+/// Where track audio lives under the uploads directory: `ab/cd/<id>.mp3` (the id's first two pairs of hex digits
+/// fan the files out over directories), originals beside them, and request bodies being received in `incoming/`.
+/// Every temporary name carries `StagedAudioFile`'s marker, so the start-up sweep finds what a crash left.
+public struct TrackFiles: Sendable {
+    public let root: String
+
+    public init(root: String) {
+        self.root = root
+    }
+
+    public func audioPath(for id: UUID) -> String {
+        directory(for: id) + "/" + id.uuidString.lowercased() + ".mp3"
+    }
+
+    /// The upload as received, kept only with `audio.keep_originals`.
+    public func originalPath(for id: UUID) -> String {
+        directory(for: id) + "/" + id.uuidString.lowercased() + ".original"
+    }
+
+    public var incomingDirectory: String { root + "/incoming" }
+
+    /// A fresh temporary path for a request body being received.
+    public func makeIncomingPath() throws -> String {
+        try FileManager.default.createDirectory(atPath: incomingDirectory, withIntermediateDirectories: true)
+        return StagedAudioFile.temporaryPath(for: incomingDirectory + "/" + UUID().uuidString.lowercased() + ".upload")
+    }
+
+    /// Creates the directory `audioPath(for:)` is in.
+    public func prepareDirectory(for id: UUID) throws {
+        try FileManager.default.createDirectory(atPath: directory(for: id), withIntermediateDirectories: true)
+    }
+
+    /// Removes the track's audio and original, if any.
+    public func removeFiles(of id: UUID) {
+        StagedAudioFile.remove(audioPath(for: id))
+        StagedAudioFile.remove(originalPath(for: id))
+    }
+
+    /// Every regular file under `root` (tests check that failures leave nothing behind).
+    public func allFiles() -> [String] {
+        guard let walker = FileManager.default.enumerator(atPath: root) else { return [] }
+        var files: [String] = []
+        while let path = walker.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: root + "/" + path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                files.append(path)
+            }
+        }
+        return files.sorted()
+    }
+
+    private func directory(for id: UUID) -> String {
+        let hex = id.uuidString.lowercased()
+        return root + "/" + hex.prefix(2) + "/" + hex.dropFirst(2).prefix(2)
+    }
+
+    static func size(of path: String) throws -> Int64 {
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        return (attributes[.size] as? NSNumber)?.int64Value ?? 0
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+
+/// A track as stored: metadata, what the stored MP3 holds, and who may see it. A plain value; the audio file lives
+/// at `TrackFiles.audioPath(for:)`, derived from the id, so a row never points at a stale path.
+public struct Track: Sendable, Equatable, Identifiable {
+    public var id: UUID
+    public var ownerID: UUID
+    public var metadata: TrackMetadata
+    public var visibility: Visibility
+    public var status: TrackStatus
+    /// Why the background encode failed; nil unless `status == .failed`.
+    public var error: String?
+    /// Measured from the stored MP3; nil while there is none.
+    public var audio: StoredAudio?
+    /// Millisecond precision, like every stored time.
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(
+        id: UUID, ownerID: UUID, metadata: TrackMetadata = TrackMetadata(), visibility: Visibility,
+        status: TrackStatus, error: String? = nil, audio: StoredAudio? = nil, createdAt: Date, updatedAt: Date
+    ) {
+        self.id = id
+        self.ownerID = ownerID
+        self.metadata = metadata
+        self.visibility = visibility
+        self.status = status
+        self.error = error
+        self.audio = audio
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    /// True when a stored MP3 exists and may be streamed.
+    public var isReady: Bool { status == .ready && audio != nil }
+}
+
+/// The editable, ID3-tagged fields of a track. nil means "not known" (JSON null).
+public struct TrackMetadata: Sendable, Hashable {
+    public var title: String?
+    public var artist: String?
+    public var album: String?
+    public var genre: String?
+    public var year: Int?
+    public var trackNumber: Int?
+
+    public init(
+        title: String? = nil, artist: String? = nil, album: String? = nil, genre: String? = nil, year: Int? = nil,
+        trackNumber: Int? = nil
+    ) {
+        self.title = title
+        self.artist = artist
+        self.album = album
+        self.genre = genre
+        self.year = year
+        self.trackNumber = trackNumber
+    }
+
+    /// The ID3v2.4 tag that carries these fields in the MP3.
+    public var tag: ID3Tag {
+        ID3Tag(title: title, artist: artist, album: album, genre: genre, year: year, trackNumber: trackNumber)
+    }
+
+    /// These fields, with the gaps filled from a tag found in the uploaded file.
+    public func filled(from tag: ID3Tag) -> TrackMetadata {
+        TrackMetadata(
+            title: title ?? tag.title, artist: artist ?? tag.artist, album: album ?? tag.album,
+            genre: genre ?? tag.genre, year: year ?? tag.year, trackNumber: trackNumber ?? tag.trackNumber)
+    }
+}
+
+/// What the stored MP3 holds, plus `fileTag`: an opaque value renewed whenever the file's bytes change (upload,
+/// replacement, tag rewrite). It is the strong ETag of the audio, independent of clocks and file sizes.
+public struct StoredAudio: Sendable, Equatable {
+    public var durationSeconds: Double
+    public var sampleRate: Int
+    public var channels: Int
+    /// kbps; the average for VBR.
+    public var bitrate: Int
+    public var sizeBytes: Int64
+    public var fileTag: String
+
+    public init(durationSeconds: Double, sampleRate: Int, channels: Int, bitrate: Int, sizeBytes: Int64, fileTag: String) {
+        self.durationSeconds = durationSeconds
+        self.sampleRate = sampleRate
+        self.channels = channels
+        self.bitrate = bitrate
+        self.sizeBytes = sizeBytes
+        self.fileTag = fileTag
+    }
+
+    init(_ info: AudioInfo, sizeBytes: Int64? = nil) {
+        self.init(
+            durationSeconds: info.durationSeconds, sampleRate: info.sampleRate, channels: info.channels,
+            bitrate: info.bitrate, sizeBytes: sizeBytes ?? info.sizeBytes, fileTag: Self.makeFileTag())
+    }
+
+    /// A fresh random file tag (128 bits, hex).
+    static func makeFileTag() -> String {
+        (0..<4).map { _ in String(UInt32.random(in: 0...UInt32.max), radix: 16) }.joined()
+    }
+}

@@ -1,0 +1,95 @@
+import DuradoraHTTP
+import Foundation
+
+/// `/api/v1/tracks…`: upload, attach audio, edit, show, list and search, delete. Parsing and rendering only; the
+/// rules are in `TrackController`, streaming in `TrackStreamRoutes`.
+struct TrackRoutes: Sendable {
+    let tracks: TrackController
+    /// The server's public URL (known once the port is bound), for `stream_url` and `download_url`.
+    let baseURL: @Sendable () -> String
+
+    func register(on router: Router) {
+        router.post("/api/v1/tracks") { request, context in try create(request, context) }
+        router.get("/api/v1/tracks") { request, context in try list(request, context) }
+        router.get("/api/v1/tracks/{id}") { _, context in
+            try render(tracks.show(id: try Self.trackID(context), caller: context.user))
+        }
+        router.put("/api/v1/tracks/{id}/audio") { request, context in try replaceAudio(request, context) }
+        router.patch("/api/v1/tracks/{id}") { request, context in try update(request, context) }
+        router.delete("/api/v1/tracks/{id}") { _, context in
+            try tracks.delete(id: try Self.trackID(context), caller: try context.requireUser())
+            return Response(status: .noContent)
+        }
+    }
+
+    /// `POST /api/v1/tracks`: 201 (ready or empty) or 202 (processing), with `Location`.
+    func create(_ request: Request, _ context: RequestContext) throws -> Response {
+        let owner = try context.requireUser()
+        // Refuse before reading what may be a very large body.
+        guard owner.isAdmin || tracks.settings.userUploads else {
+            throw APIError.forbidden("Uploads by users are turned off on this server.")
+        }
+        let form = try TrackUploadReceiver(files: tracks.files).receive(request)
+        let metadata: TrackMetadata
+        let visibility: Visibility?
+        do {
+            (metadata, visibility) = try TrackFields.parse(form.fields)
+        } catch {
+            form.upload?.discard()
+            throw error
+        }
+        let (track, isProcessing) = try tracks.create(
+            owner: owner, metadata: metadata, visibility: visibility, upload: form.upload)
+        var response = try render(track, status: isProcessing ? .accepted : .created)
+        response.headers[.location] = "/api/v1/tracks/\(track.id.uuidString.lowercased())"
+        return response
+    }
+
+    /// `PUT /api/v1/tracks/{id}/audio`: a raw audio body or a multipart `file`; 200 (or 202 while processing).
+    func replaceAudio(_ request: Request, _ context: RequestContext) throws -> Response {
+        let caller = try context.requireUser()
+        let id = try Self.trackID(context)
+        _ = try tracks.editable(id: id, caller: caller)  // 404/403 before reading the body
+        let form = try TrackUploadReceiver(files: tracks.files).receive(request)
+        guard let upload = form.upload else { throw APIError.invalidField("file", "is required") }
+        let (track, isProcessing) = try tracks.replaceAudio(id: id, caller: caller, upload: upload)
+        return try render(track, status: isProcessing ? .accepted : .ok)
+    }
+
+    func update(_ request: Request, _ context: RequestContext) throws -> Response {
+        let caller = try context.requireUser()
+        let id = try Self.trackID(context)
+        let body = try JSONBody.read(request, allowEmpty: true)
+        let changes = try body.map { body throws(APIError) in try TrackFields.changes(body) } ?? TrackChanges()
+        return try render(tracks.update(id: id, caller: caller, changes: changes))
+    }
+
+    /// Public tracks plus the caller's own; `q` searches title, artist, album and genre by word prefix.
+    func list(_ request: Request, _ context: RequestContext) throws -> Response {
+        let page = try Pagination(request)
+        let caller = context.user
+        var ownerID: UUID?
+        if let owner = request.query("owner"), !owner.isEmpty {
+            guard let id = UUID(uuidString: owner) else { throw APIError.invalidField("owner", "must be a user id") }
+            ownerID = id
+        }
+        func filter(_ name: String) -> String? {
+            request.query(name).flatMap { $0.isEmpty ? nil : $0 }
+        }
+        let query = TrackQuery(
+            text: filter("q"), artist: filter("artist"), album: filter("album"), genre: filter("genre"),
+            ownerID: ownerID, viewerID: caller?.id, viewerIsAdmin: caller?.isAdmin ?? false,
+            limit: page.limit, offset: page.offset)
+        return try .json(TrackList(try tracks.list(query), baseURL: baseURL()))
+    }
+
+    private func render(_ track: Track, status: HTTPStatus = .ok) throws -> Response {
+        try .json(TrackResource(track: track, baseURL: baseURL()), status: status)
+    }
+
+    /// The `{id}` parameter; a malformed id names no track, so it is a 404 like an unknown one.
+    static func trackID(_ context: RequestContext) throws(APIError) -> UUID {
+        guard let id = UUID(uuidString: context.parameters.require("id")) else { throw .notFound("Track") }
+        return id
+    }
+}

@@ -1,0 +1,145 @@
+import CSQLite
+import Foundation
+
+/// `TrackRepository` on one SQLite connection, inside the caller's transaction. Search goes through the
+/// `tracks_fts` FTS5 index (migration 3), ranked by bm25 with title weighted above artist, album and genre.
+struct SQLiteTrackRepository: TrackRepository {
+    let connection: SQLiteConnection
+
+    private static let columns = """
+        t.id, t.owner_id, t.title, t.artist, t.album, t.genre, t.year, t.track_number, t.visibility, t.status, \
+        t.error, t.duration_seconds, t.sample_rate, t.channels, t.bitrate, t.size_bytes, t.file_tag, t.created_at, \
+        t.updated_at
+        """
+
+    func insert(_ track: Track) throws {
+        do {
+            try connection.execute(
+                """
+                INSERT INTO tracks (id, owner_id, title, artist, album, genre, year, track_number, visibility, status,
+                                    error, duration_seconds, sample_rate, channels, bitrate, size_bytes, file_tag,
+                                    created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [track.id, track.ownerID] + Self.mutableValues(track) + [track.createdAt, track.updatedAt])
+        } catch let error as SQLiteError where error.isForeignKeyViolation {
+            throw StorageError.notFound  // no such owner
+        } catch let error as SQLiteError where error.isUniqueViolation {
+            throw StorageError.conflict(field: "id")
+        }
+    }
+
+    func find(id: UUID) throws -> Track? {
+        try connection.queryFirst("SELECT \(Self.columns) FROM tracks AS t WHERE t.id = ?", [id], row: Self.track)
+    }
+
+    func update(_ track: Track) throws {
+        let changed = try connection.execute(
+            """
+            UPDATE tracks SET title = ?, artist = ?, album = ?, genre = ?, year = ?, track_number = ?, visibility = ?,
+                status = ?, error = ?, duration_seconds = ?, sample_rate = ?, channels = ?, bitrate = ?,
+                size_bytes = ?, file_tag = ?, updated_at = ?
+            WHERE id = ?
+            """,
+            Self.mutableValues(track) + [track.updatedAt, track.id])
+        guard changed == 1 else { throw StorageError.notFound }
+    }
+
+    func delete(id: UUID) throws {
+        guard try connection.execute("DELETE FROM tracks WHERE id = ?", [id]) == 1 else { throw StorageError.notFound }
+    }
+
+    func list(_ query: TrackQuery) throws -> Page<Track> {
+        var conditions: [String] = []
+        var bindings: [any SQLiteBindable] = []
+        // What the caller may list: public tracks and their own; an admin filtering on an owner sees all of theirs.
+        if query.viewerIsAdmin && query.ownerID != nil {
+            conditions.append("1")
+        } else if let viewer = query.viewerID {
+            conditions.append("(t.visibility = 'public' OR t.owner_id = ?)")
+            bindings.append(viewer)
+        } else {
+            conditions.append("t.visibility = 'public'")
+        }
+        for (column, value) in [("artist", query.artist), ("album", query.album), ("genre", query.genre)] {
+            guard let value else { continue }
+            conditions.append("t.\(column) = ? COLLATE NOCASE")
+            bindings.append(value)
+        }
+        if let owner = query.ownerID {
+            conditions.append("t.owner_id = ?")
+            bindings.append(owner)
+        }
+        var from = "tracks AS t"
+        var order = "t.created_at DESC, t.rowid DESC"
+        if let match = query.matchExpression {
+            from = "tracks_fts JOIN tracks AS t ON t.rowid = tracks_fts.rowid"
+            conditions.append("tracks_fts MATCH ?")
+            bindings.append(match)
+            // bm25 is lower for better matches; title counts most, then artist, album, genre.
+            order = "bm25(tracks_fts, 10.0, 5.0, 3.0, 1.0), t.created_at DESC, t.rowid DESC"
+        } else if query.text.map({ !$0.isEmpty }) == true {
+            // Words made only of punctuation match nothing rather than everything.
+            conditions.append("0")
+        }
+        let whereClause = conditions.joined(separator: " AND ")
+        let total = try connection.scalarInt("SELECT COUNT(*) FROM \(from) WHERE \(whereClause)", bindings)
+        let items = try connection.query(
+            "SELECT \(Self.columns) FROM \(from) WHERE \(whereClause) ORDER BY \(order) LIMIT ? OFFSET ?",
+            bindings + [max(query.limit, 0), max(query.offset, 0)], row: Self.track)
+        return Page(items: items, total: total, limit: query.limit, offset: query.offset)
+    }
+
+    func failUnfinished(reason: String, at date: Date) throws -> Int {
+        try connection.execute(
+            "UPDATE tracks SET status = 'failed', error = ?, updated_at = ? WHERE status = 'processing'", [reason, date])
+    }
+
+    /// Values for the columns from `title` to `file_tag`, in table order.
+    private static func mutableValues(_ track: Track) -> [any SQLiteBindable] {
+        let metadata = track.metadata
+        let audio = track.audio
+        return [
+            metadata.title, metadata.artist, metadata.album, metadata.genre, metadata.year, metadata.trackNumber,
+            track.visibility.rawValue, track.status.rawValue, track.error, audio?.durationSeconds, audio?.sampleRate,
+            audio?.channels, audio?.bitrate, audio?.sizeBytes, audio?.fileTag,
+        ]
+    }
+
+    static func track(_ row: SQLiteStatement) throws -> Track {
+        var audio: StoredAudio?
+        if let fileTag = try row.string(named: "file_tag") {
+            audio = StoredAudio(
+                durationSeconds: try row.double(named: "duration_seconds"), sampleRate: try row.int(named: "sample_rate"),
+                channels: try row.int(named: "channels"), bitrate: try row.int(named: "bitrate"),
+                sizeBytes: try row.int64(named: "size_bytes"), fileTag: fileTag)
+        }
+        return Track(
+            id: try row.uuid(named: "id"),
+            ownerID: try row.uuid(named: "owner_id"),
+            metadata: TrackMetadata(
+                title: try row.string(named: "title"), artist: try row.string(named: "artist"),
+                album: try row.string(named: "album"), genre: try row.string(named: "genre"),
+                year: try row.optionalInt(named: "year"), trackNumber: try row.optionalInt(named: "track_number")),
+            visibility: try row.enumeration(Visibility.self, named: "visibility"),
+            status: try row.enumeration(TrackStatus.self, named: "status"),
+            error: try row.string(named: "error"),
+            audio: audio,
+            createdAt: try row.date(named: "created_at"),
+            updatedAt: try row.date(named: "updated_at"))
+    }
+}
+
+extension SQLiteStatement {
+    fileprivate func optionalInt(named name: String) throws -> Int? {
+        try isNull(named: name) ? nil : try int(named: name)
+    }
+
+    fileprivate func enumeration<T: RawRepresentable>(_ type: T.Type, named name: String) throws -> T
+    where T.RawValue == String {
+        guard let text = try string(named: name), let value = T(rawValue: text) else {
+            throw SQLiteError(code: SQLITE_CORRUPT, message: "column \(name) holds an unknown value", sql: sql)
+        }
+        return value
+    }
+}

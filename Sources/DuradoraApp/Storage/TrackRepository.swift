@@ -1,0 +1,63 @@
+import Foundation
+
+/// Tracks, whatever the backend. Get one from `DatabaseTransaction.tracks`; valid inside that transaction only.
+public protocol TrackRepository {
+    /// Inserts a new row (the id is the caller's). Throws `StorageError.notFound` when the owner does not exist.
+    func insert(_ track: Track) throws
+
+    func find(id: UUID) throws -> Track?
+
+    /// Replaces every column of the row `track.id`. Throws `StorageError.notFound` for an unknown id.
+    func update(_ track: Track) throws
+
+    /// Throws `StorageError.notFound` for an unknown id.
+    func delete(id: UUID) throws
+
+    /// One page of the tracks `query` selects, best match first when it searches text, else newest first.
+    func list(_ query: TrackQuery) throws -> Page<Track>
+
+    /// Marks every `processing` track `failed` with `reason` (their encodes died with the last process).
+    @discardableResult
+    func failUnfinished(reason: String, at date: Date) throws -> Int
+}
+
+/// What `GET /api/v1/tracks` asks for.
+public struct TrackQuery: Sendable, Equatable {
+    /// Full-text words; each matches as a prefix (`beat` finds "Beatles"), all must match.
+    public var text: String?
+    /// Exact filters, compared case-insensitively.
+    public var artist: String?
+    public var album: String?
+    public var genre: String?
+    public var ownerID: UUID?
+    /// Who asks: they see public tracks plus their own; nil is an anonymous caller. Admins see every track of an
+    /// owner they filter on.
+    public var viewerID: UUID?
+    public var viewerIsAdmin: Bool
+    public var limit: Int
+    public var offset: Int
+
+    public init(
+        text: String? = nil, artist: String? = nil, album: String? = nil, genre: String? = nil, ownerID: UUID? = nil,
+        viewerID: UUID? = nil, viewerIsAdmin: Bool = false, limit: Int = 50, offset: Int = 0
+    ) {
+        self.text = text
+        self.artist = artist
+        self.album = album
+        self.genre = genre
+        self.ownerID = ownerID
+        self.viewerID = viewerID
+        self.viewerIsAdmin = viewerIsAdmin
+        self.limit = limit
+        self.offset = offset
+    }
+
+    /// The FTS5 expression for `text`: every word as a quoted prefix term, all required; nil when there is no word.
+    /// Quoting each word means user input can never be FTS5 syntax (`AND`, `NEAR`, `"`, `*`, `:`, …).
+    public var matchExpression: String? {
+        guard let text else { return nil }
+        let words = text.split { !($0.isLetter || $0.isNumber) }
+        guard !words.isEmpty else { return nil }
+        return words.map { "\"\($0)\"*" }.joined(separator: " ")
+    }
+}
