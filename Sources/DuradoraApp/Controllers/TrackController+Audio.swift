@@ -63,8 +63,10 @@ extension TrackController {
                     if isNew { try transaction.tracks.insert(track) } else { try transaction.tracks.update(track) }
                 }
             } catch {
-                if isNew { files.removeFiles(of: track.id) }
-                throw (error as? StorageError) == .notFound ? APIError.notFound("Track") : error
+                // A new track's file must not outlive its failed row; nor a file whose track was deleted meanwhile.
+                let isGone = (error as? StorageError) == .notFound
+                if isNew || isGone { files.removeFiles(of: track.id) }
+                throw isGone ? APIError.notFound("Track") : error
             }
             isHandedOver = keepOriginal(upload, of: track.id)
             return (track, false)

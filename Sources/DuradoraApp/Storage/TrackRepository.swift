@@ -16,6 +16,9 @@ public protocol TrackRepository {
     /// One page of the tracks `query` selects, best match first when it searches text, else newest first.
     func list(_ query: TrackQuery) throws -> Page<Track>
 
+    /// Every track, whoever owns it and whatever its state.
+    func count() throws -> Int
+
     /// Marks every `processing` track `failed` with `reason` (their encodes died with the last process).
     @discardableResult
     func failUnfinished(reason: String, at date: Date) throws -> Int

@@ -90,6 +90,10 @@ struct SQLiteTrackRepository: TrackRepository {
         return Page(items: items, total: total, limit: query.limit, offset: query.offset)
     }
 
+    func count() throws -> Int {
+        try connection.scalarInt("SELECT COUNT(*) FROM tracks")
+    }
+
     func failUnfinished(reason: String, at date: Date) throws -> Int {
         try connection.execute(
             "UPDATE tracks SET status = 'failed', error = ?, updated_at = ? WHERE status = 'processing'", [reason, date])
