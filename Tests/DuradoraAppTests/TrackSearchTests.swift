@@ -1,0 +1,110 @@
+import DuradoraApp
+import DuradoraTestSupport
+import Foundation
+import Testing
+
+/// `GET /api/v1/tracks`: full-text search (prefix, ranking, FTS syntax in input), filters, pagination, and the
+/// visibility matrix for listing and showing.
+@Suite struct TrackSearchTests {
+    static func ids(_ response: TestResponse) throws -> [String] {
+        (try response.json()["items"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+    }
+
+    static func titles(_ response: TestResponse) throws -> [String] {
+        (try response.json()["items"] as? [[String: Any]] ?? []).compactMap { $0["title"] as? String }
+    }
+
+    @Test func searchMatchesWordPrefixesAndRanksTitleFirst() throws {
+        let fixture = try AdminFixture()
+        defer { fixture.stop() }
+        let client = fixture.client
+        let admin = fixture.admin
+        _ = try client.createEmptyTrack(token: admin, query: "title=Quiet%20Night&artist=Nobody&genre=Beatbox")
+        _ = try client.createEmptyTrack(token: admin, query: "title=Beating%20Hearts&artist=Someone")
+        _ = try client.createEmptyTrack(token: admin, query: "title=Yesterday&artist=The%20Beatles&album=Help")
+        _ = try client.createEmptyTrack(token: admin, query: "title=Unrelated&artist=Other")
+
+        let beat = try client.get("/api/v1/tracks?q=beat")
+        #expect(try beat.json()["total"] as? Int == 3)
+        // Title matches outrank artist matches, which outrank genre matches.
+        #expect(try Self.titles(beat) == ["Beating Hearts", "Yesterday", "Quiet Night"])
+        #expect(try Self.titles(client.get("/api/v1/tracks?q=beatles%20yest")) == ["Yesterday"])
+        #expect(try Self.titles(client.get("/api/v1/tracks?q=BEATLES")) == ["Yesterday"])
+        #expect(try client.get("/api/v1/tracks?q=zzz").json()["total"] as? Int == 0)
+        // FTS5 syntax in the input is just text, never an error.
+        for q in ["%22", "beat*%20OR", "NEAR(a", "title:x", "-", "AND"] {
+            let response = try client.get("/api/v1/tracks?q=\(q)")
+            #expect(response.status == 200, "\(q): \(response.text)")
+        }
+    }
+
+    @Test func filtersAndPagination() throws {
+        let fixture = try AdminFixture()
+        defer { fixture.stop() }
+        for index in 1...5 {
+            _ = try fixture.client.createEmptyTrack(
+                token: fixture.admin, query: "title=Song\(index)&artist=\(index % 2 == 0 ? "Even" : "Odd")&album=A&genre=Pop")
+        }
+        let page = try fixture.client.get("/api/v1/tracks?limit=2&offset=1")
+        let json = try page.json()
+        #expect(json["total"] as? Int == 5)
+        #expect(json["limit"] as? Int == 2)
+        #expect(json["offset"] as? Int == 1)
+        #expect(try Self.titles(page) == ["Song4", "Song3"])  // newest first
+        #expect(try fixture.client.get("/api/v1/tracks?artist=even").json()["total"] as? Int == 2)
+        #expect(try fixture.client.get("/api/v1/tracks?artist=Odd&q=song5").json()["total"] as? Int == 1)
+        #expect(try fixture.client.get("/api/v1/tracks?genre=Rock").json()["total"] as? Int == 0)
+        #expect(try fixture.client.get("/api/v1/tracks?owner=\(fixture.adminID)").json()["total"] as? Int == 5)
+        #expect(try fixture.client.get("/api/v1/tracks?owner=nobody").status == 422)
+        #expect(try fixture.client.get("/api/v1/tracks?limit=0").status == 422)
+    }
+
+    @Test func visibilityMatrix() throws {
+        let fixture = try AdminFixture()
+        defer { fixture.stop() }
+        let client = fixture.client
+        let alice = try client.createUser("alice")
+        let bob = try client.createUser("bob")
+        let publicID = try client.createEmptyTrack(token: alice.token, query: "title=Shared&visibility=public")
+        let linkID = try client.createEmptyTrack(token: alice.token, query: "title=Linked&visibility=link")
+        let privateID = try client.createEmptyTrack(token: alice.token, query: "title=Hidden&visibility=private")
+
+        // Listing: public tracks plus the caller's own.
+        let anonymous = Set(try Self.ids(client.get("/api/v1/tracks")))
+        let asBob = Set(try Self.ids(client.get("/api/v1/tracks", headers: bearer(bob.token))))
+        let asAlice = Set(try Self.ids(client.get("/api/v1/tracks", headers: bearer(alice.token))))
+        #expect(anonymous == [publicID])
+        #expect(asBob == [publicID])
+        #expect(asAlice == [publicID, linkID, privateID])
+        // Searching does not reveal more than listing.
+        #expect(try Self.ids(client.get("/api/v1/tracks?q=hidden", headers: bearer(bob.token))).isEmpty)
+        #expect(try Self.ids(client.get("/api/v1/tracks?q=hidden", headers: bearer(alice.token))) == [privateID])
+        // An admin filtering on an owner sees all of theirs.
+        let adminView = try client.get("/api/v1/tracks?owner=\(alice.id)", headers: bearer(fixture.admin))
+        #expect(Set(try Self.ids(adminView)) == [publicID, linkID, privateID])
+        let bobView = try client.get("/api/v1/tracks?owner=\(alice.id)", headers: bearer(bob.token))
+        #expect(Set(try Self.ids(bobView)) == [publicID])
+
+        // Showing: public and link to anyone; private to owner and admins, 404 to everyone else.
+        let cases: [(String, String?, Int)] = [
+            (publicID, nil, 200), (publicID, bob.token, 200),
+            (linkID, nil, 200), (linkID, bob.token, 200),
+            (privateID, nil, 404), (privateID, bob.token, 404), (privateID, alice.token, 200),
+            (privateID, fixture.admin, 200),
+        ]
+        for (id, token, status) in cases {
+            #expect(try client.track(id, token: token).status == status, "\(id) as \(token ?? "anonymous")")
+        }
+    }
+
+    @Test func searchIndexFollowsEditsAndDeletes() throws {
+        let fixture = try AdminFixture()
+        defer { fixture.stop() }
+        let id = try fixture.client.createEmptyTrack(token: fixture.admin, query: "title=Before")
+        #expect(try fixture.client.patchJSON("/api/v1/tracks/\(id)", #"{"title":"Afterwards"}"#, token: fixture.admin).status == 200)
+        #expect(try Self.ids(fixture.client.get("/api/v1/tracks?q=before")).isEmpty)
+        #expect(try Self.ids(fixture.client.get("/api/v1/tracks?q=after")) == [id])
+        #expect(try fixture.client.delete("/api/v1/tracks/\(id)", token: fixture.admin).status == 204)
+        #expect(try Self.ids(fixture.client.get("/api/v1/tracks?q=after")).isEmpty)
+    }
+}
