@@ -2,7 +2,7 @@ import DuradoraHTTP
 import Foundation
 
 /// `/api/v1/tracks…`: upload, attach audio, edit, show, list and search, delete. Parsing and rendering only; the
-/// rules are in `TrackController`, streaming in `TrackStreamRoutes`.
+/// rules are in `TrackController`, stream responses in `TrackStream`.
 struct TrackRoutes: Sendable {
     let tracks: TrackController
     /// The server's public URL (known once the port is bound), for `stream_url` and `download_url`.
@@ -16,6 +16,8 @@ struct TrackRoutes: Sendable {
         }
         router.put("/api/v1/tracks/{id}/audio") { request, context in try replaceAudio(request, context) }
         router.patch("/api/v1/tracks/{id}") { request, context in try update(request, context) }
+        router.get("/api/v1/tracks/{id}/stream") { request, context in try stream(request, context, isDownload: false) }
+        router.get("/api/v1/tracks/{id}/download") { request, context in try stream(request, context, isDownload: true) }
         router.delete("/api/v1/tracks/{id}") { _, context in
             try tracks.delete(id: try Self.trackID(context), caller: try context.requireUser())
             return Response(status: .noContent)
@@ -81,6 +83,15 @@ struct TrackRoutes: Sendable {
             ownerID: ownerID, viewerID: caller?.id, viewerIsAdmin: caller?.isAdmin ?? false,
             limit: page.limit, offset: page.offset)
         return try .json(TrackList(try tracks.list(query), baseURL: baseURL()))
+    }
+
+    /// `GET`/`HEAD` `/stream` and `/download` (HEAD reaches here through the GET route).
+    func stream(_ request: Request, _ context: RequestContext, isDownload: Bool) throws -> Response {
+        let id = try Self.trackID(context)
+        let stream = try TrackStream.open(id: id, files: tracks.files) {
+            try tracks.showForStreaming(id: id, caller: context.user)
+        }
+        return stream.response(to: request, anonymousStreaming: tracks.settings.anonymousStreaming, isDownload: isDownload)
     }
 
     private func render(_ track: Track, status: HTTPStatus = .ok) throws -> Response {
