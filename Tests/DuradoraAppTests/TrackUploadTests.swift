@@ -151,6 +151,20 @@ import Testing
         #expect(fixture.app.uploadedFiles.count == 1)
     }
 
+    @Test func metadataOnlyTrackFromJSON() throws {
+        let fixture = try AdminFixture()
+        defer { fixture.stop() }
+        let response = try fixture.client.postJSON(
+            "/api/v1/tracks", #"{"title":"Plan","year":2024,"visibility":"link"}"#, headers: bearer(fixture.admin))
+        #expect(response.status == 201, "\(response.text)")
+        let json = try response.json()
+        #expect(json["status"] as? String == "empty")
+        #expect(json["year"] as? Int == 2024)
+        #expect(json["visibility"] as? String == "link")
+        let bad = try fixture.client.postJSON("/api/v1/tracks", #"{"year":"soon"}"#, headers: bearer(fixture.admin))
+        #expect(bad.status == 422)
+    }
+
     @Test func invalidFieldsAre422AndLeaveNothing() throws {
         let fixture = try AdminFixture()
         defer { fixture.stop() }

@@ -31,6 +31,16 @@ struct TrackRoutes: Sendable {
         guard owner.isAdmin || tracks.settings.userUploads else {
             throw APIError.forbidden("Uploads by users are turned off on this server.")
         }
+        try checkTranscodeSlots(request)
+        if Self.isJSON(request) {
+            // Metadata only, as JSON (the same fields and rules as PATCH).
+            let changes = try JSONBody.read(request, allowEmpty: true).map { body throws(APIError) in
+                try TrackFields.changes(body)
+            } ?? TrackChanges()
+            let (track, _) = try tracks.create(
+                owner: owner, metadata: changes.applied(to: TrackMetadata()), visibility: changes.visibility, upload: nil)
+            return try created(track, isProcessing: false)
+        }
         let form = try TrackUploadReceiver(files: tracks.files).receive(request)
         let metadata: TrackMetadata
         let visibility: Visibility?
@@ -42,9 +52,27 @@ struct TrackRoutes: Sendable {
         }
         let (track, isProcessing) = try tracks.create(
             owner: owner, metadata: metadata, visibility: visibility, upload: form.upload)
+        return try created(track, isProcessing: isProcessing)
+    }
+
+    private func created(_ track: Track, isProcessing: Bool) throws -> Response {
         var response = try render(track, status: isProcessing ? .accepted : .created)
         response.headers[.location] = "/api/v1/tracks/\(track.id.uuidString.lowercased())"
         return response
+    }
+
+    /// Refuses an upload before its body is read when every transcode slot is busy: no point receiving a large
+    /// file only to answer 503. (The slot is really taken later; this is only the early, cheap answer.)
+    private func checkTranscodeSlots(_ request: Request) throws {
+        let hasBody = (request.body.expectedLength ?? 1) > 0
+        if hasBody && tracks.slots.busyCount >= tracks.slots.capacity && !Self.isJSON(request) {
+            throw APIError.unavailable("Every transcode slot is busy; try again shortly.", retryAfter: 5)
+        }
+    }
+
+    private static func isJSON(_ request: Request) -> Bool {
+        guard let value = request.headers[.contentType], let type = try? MediaType(parsing: value) else { return false }
+        return type.essence == "application/json"
     }
 
     /// `PUT /api/v1/tracks/{id}/audio`: a raw audio body or a multipart `file`; 200 (or 202 while processing).
@@ -52,6 +80,7 @@ struct TrackRoutes: Sendable {
         let caller = try context.requireUser()
         let id = try Self.trackID(context)
         _ = try tracks.editable(id: id, caller: caller)  // 404/403 before reading the body
+        try checkTranscodeSlots(request)
         let form = try TrackUploadReceiver(files: tracks.files).receive(request)
         guard let upload = form.upload else { throw APIError.invalidField("file", "is required") }
         let (track, isProcessing) = try tracks.replaceAudio(id: id, caller: caller, upload: upload)
@@ -70,17 +99,16 @@ struct TrackRoutes: Sendable {
     func list(_ request: Request, _ context: RequestContext) throws -> Response {
         let page = try Pagination(request)
         let caller = context.user
-        var ownerID: UUID?
-        if let owner = request.query("owner"), !owner.isEmpty {
-            guard let id = UUID(uuidString: owner) else { throw APIError.invalidField("owner", "must be a user id") }
-            ownerID = id
-        }
+        // `owner` is a user id or a username.
+        let owner = request.query("owner").flatMap { $0.isEmpty ? nil : $0 }
+        let ownerID = owner.flatMap { UUID(uuidString: $0) }
+        let ownerName = ownerID == nil ? owner : nil
         func filter(_ name: String) -> String? {
             request.query(name).flatMap { $0.isEmpty ? nil : $0 }
         }
         let query = TrackQuery(
             text: filter("q"), artist: filter("artist"), album: filter("album"), genre: filter("genre"),
-            ownerID: ownerID, viewerID: caller?.id, viewerIsAdmin: caller?.isAdmin ?? false,
+            ownerID: ownerID, ownerName: ownerName, viewerID: caller?.id, viewerIsAdmin: caller?.isAdmin ?? false,
             limit: page.limit, offset: page.offset)
         return try .json(TrackList(try tracks.list(query), baseURL: baseURL()))
     }

@@ -33,6 +33,8 @@ public struct TrackQuery: Sendable, Equatable {
     public var album: String?
     public var genre: String?
     public var ownerID: UUID?
+    /// The owner's username (any letter case), when the filter names them that way.
+    public var ownerName: String?
     /// Who asks: they see public tracks plus their own; nil is an anonymous caller. Admins see every track of an
     /// owner they filter on.
     public var viewerID: UUID?
@@ -41,14 +43,16 @@ public struct TrackQuery: Sendable, Equatable {
     public var offset: Int
 
     public init(
-        text: String? = nil, artist: String? = nil, album: String? = nil, genre: String? = nil, ownerID: UUID? = nil,
-        viewerID: UUID? = nil, viewerIsAdmin: Bool = false, limit: Int = 50, offset: Int = 0
+        text: String? = nil, artist: String? = nil, album: String? = nil, genre: String? = nil,
+        ownerID: UUID? = nil, ownerName: String? = nil, viewerID: UUID? = nil, viewerIsAdmin: Bool = false,
+        limit: Int = 50, offset: Int = 0
     ) {
         self.text = text
         self.artist = artist
         self.album = album
         self.genre = genre
         self.ownerID = ownerID
+        self.ownerName = ownerName
         self.viewerID = viewerID
         self.viewerIsAdmin = viewerIsAdmin
         self.limit = limit

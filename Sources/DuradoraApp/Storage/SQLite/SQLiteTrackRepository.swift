@@ -53,7 +53,7 @@ struct SQLiteTrackRepository: TrackRepository {
         var conditions: [String] = []
         var bindings: [any SQLiteBindable] = []
         // What the caller may list: public tracks and their own; an admin filtering on an owner sees all of theirs.
-        if query.viewerIsAdmin && query.ownerID != nil {
+        if query.viewerIsAdmin && (query.ownerID != nil || query.ownerName != nil) {
             conditions.append("1")
         } else if let viewer = query.viewerID {
             conditions.append("(t.visibility = 'public' OR t.owner_id = ?)")
@@ -69,6 +69,10 @@ struct SQLiteTrackRepository: TrackRepository {
         if let owner = query.ownerID {
             conditions.append("t.owner_id = ?")
             bindings.append(owner)
+        }
+        if let name = query.ownerName {
+            conditions.append("t.owner_id = (SELECT id FROM users WHERE username = ? COLLATE NOCASE)")
+            bindings.append(name)
         }
         var from = "tracks AS t"
         var order = "t.created_at DESC, t.rowid DESC"
