@@ -91,4 +91,26 @@ import Testing
         #expect(try fixture.client.delete("/api/v1/tracks/\(id)", token: fixture.admin).status == 404)
         #expect(try fixture.client.track("not-a-uuid").status == 404)
     }
+
+    @Test(arguments: [false, true])
+    func deletingAUserDeletesOrKeepsTheirTracks(keep: Bool) throws {
+        let fixture = try AdminFixture { $0.library.keepTracksOfDeletedUsers = keep }
+        defer { fixture.stop() }
+        let dora = try fixture.client.createUser("dora")
+        let id = try Self.upload(fixture, token: dora.token, fields: [("visibility", "public")])
+        let privateID = try fixture.client.createEmptyTrack(token: dora.token, query: "title=Mine&visibility=private")
+        #expect(try fixture.client.delete("/api/v1/users/\(dora.id)", token: fixture.admin).status == 204)
+        if keep {
+            let json = try fixture.client.track(id).json()
+            #expect(json["owner_id"] is NSNull)
+            #expect(try fixture.client.get("/api/v1/tracks/\(id)/stream").status == 200)
+            #expect(try fixture.client.track(privateID).status == 404)  // ownerless private: admins only
+            #expect(try fixture.client.track(privateID, token: fixture.admin).status == 200)
+            #expect(fixture.app.uploadedFiles.count == 1)
+        } else {
+            #expect(try fixture.client.track(id, token: fixture.admin).status == 404)
+            #expect(try fixture.app.trackCount() == 0)
+            #expect(fixture.app.uploadedFiles.isEmpty)
+        }
+    }
 }

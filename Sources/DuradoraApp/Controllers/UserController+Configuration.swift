@@ -15,6 +15,9 @@ extension UserController {
         return UserController(
             database: database, tokens: tokens, hasher: try PasswordHasher(cost: cost),
             throttle: LoginThrottle(limit: auth.loginAttemptsPerMinute, clock: clock),
-            settings: Settings(openRegistration: auth.openRegistration), clock: clock)
+            settings: Settings(
+                openRegistration: auth.openRegistration,
+                keepTracksOfDeletedUsers: configuration.library.keepTracksOfDeletedUsers),
+            clock: clock, trackFiles: TrackFiles(root: configuration.storage.uploads))
     }
 }

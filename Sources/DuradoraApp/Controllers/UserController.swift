@@ -6,9 +6,12 @@ import Foundation
 public final class UserController: Sendable {
     public struct Settings: Sendable {
         public var openRegistration: Bool
+        /// `library.keep_tracks_of_deleted_users`: false deletes a user's tracks (rows and files) with them.
+        public var keepTracksOfDeletedUsers: Bool
 
-        public init(openRegistration: Bool = true) {
+        public init(openRegistration: Bool = true, keepTracksOfDeletedUsers: Bool = false) {
             self.openRegistration = openRegistration
+            self.keepTracksOfDeletedUsers = keepTracksOfDeletedUsers
         }
     }
 
@@ -18,11 +21,14 @@ public final class UserController: Sendable {
     let hasher: any PasswordHashing
     let throttle: LoginThrottle
     let clock: TimeSource
+    /// Where deleted users' track files are removed from; nil: no files to remove (tests without uploads).
+    let trackFiles: TrackFiles?
 
     public init(
         database: any Database, tokens: TokenService, hasher: any PasswordHashing, throttle: LoginThrottle,
-        settings: Settings = Settings(), clock: TimeSource = .system
+        settings: Settings = Settings(), clock: TimeSource = .system, trackFiles: TrackFiles? = nil
     ) {
+        self.trackFiles = trackFiles
         self.database = database
         self.tokens = tokens
         self.hasher = hasher
@@ -147,14 +153,19 @@ public final class UserController: Sendable {
         }
     }
 
-    /// Deletes the user and, by cascade, their tokens. Admins may delete anyone but the last admin; users themselves.
+    /// Deletes the user and, by cascade, their tokens; their tracks too (rows in the same transaction, files
+    /// after it commits) unless `keepTracksOfDeletedUsers`, which leaves them ownerless.
+    /// Admins may delete anyone but the last admin; users themselves.
     public func delete(id: UUID, caller: User) throws {
         _ = try show(id: id, caller: caller)
-        try database.write { transaction in
+        let deletedTracks = try database.write { transaction -> [UUID] in
             guard let user = try transaction.users.find(id: id) else { throw APIError.notFound("User") }
             if user.isAdmin, try transaction.users.countAdmins() <= 1 { throw APIError.lastAdmin("deleted") }
+            let tracks = settings.keepTracksOfDeletedUsers ? [] : try transaction.tracks.deleteAll(ownedBy: id)
             try transaction.users.delete(id: id)
+            return tracks
         }
+        deletedTracks.forEach { trackFiles?.removeFiles(of: $0) }
     }
 
     // MARK: Private

@@ -4,7 +4,8 @@ import Foundation
 /// at `TrackFiles.audioPath(for:)`, derived from the id, so a row never points at a stale path.
 public struct Track: Sendable, Equatable, Identifiable {
     public var id: UUID
-    public var ownerID: UUID
+    /// nil once the owner's account is deleted and `library.keep_tracks_of_deleted_users` kept the track.
+    public var ownerID: UUID?
     public var metadata: TrackMetadata
     public var visibility: Visibility
     public var status: TrackStatus
@@ -17,7 +18,7 @@ public struct Track: Sendable, Equatable, Identifiable {
     public var updatedAt: Date
 
     public init(
-        id: UUID, ownerID: UUID, metadata: TrackMetadata = TrackMetadata(), visibility: Visibility,
+        id: UUID, ownerID: UUID?, metadata: TrackMetadata = TrackMetadata(), visibility: Visibility,
         status: TrackStatus, error: String? = nil, audio: StoredAudio? = nil, createdAt: Date, updatedAt: Date
     ) {
         self.id = id

@@ -39,7 +39,7 @@ struct TrackResource: Encodable {
         try container.encode(audio?.sizeBytes, forKey: .sizeBytes)
         try container.encode(audio == nil ? nil : "audio/mpeg", forKey: .contentType)
         try container.encode(track.visibility, forKey: .visibility)
-        try container.encode(track.ownerID.uuidString.lowercased(), forKey: .ownerID)
+        try container.encode(track.ownerID?.uuidString.lowercased(), forKey: .ownerID)
         try container.encode(RFC3339.string(from: track.createdAt), forKey: .createdAt)
         try container.encode(RFC3339.string(from: track.updatedAt), forKey: .updatedAt)
         try container.encode(track.status, forKey: .status)

@@ -45,7 +45,7 @@ public enum Migrations {
         Migration(version: 3, name: "tracks and their full-text index", sql: """
             CREATE TABLE tracks (
                 id               TEXT PRIMARY KEY NOT NULL,              -- UUID v4, lower case
-                owner_id         TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                owner_id         TEXT REFERENCES users (id) ON DELETE SET NULL,  -- NULL: owner deleted, track kept
                 title            TEXT,
                 artist           TEXT,
                 album            TEXT,

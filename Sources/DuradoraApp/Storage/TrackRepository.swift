@@ -16,6 +16,9 @@ public protocol TrackRepository {
     /// One page of the tracks `query` selects, best match first when it searches text, else newest first.
     func list(_ query: TrackQuery) throws -> Page<Track>
 
+    /// Deletes every track of `ownerID` and returns their ids (whose files the caller then removes).
+    func deleteAll(ownedBy ownerID: UUID) throws -> [UUID]
+
     /// Every track, whoever owns it and whatever its state.
     func count() throws -> Int
 

@@ -94,6 +94,10 @@ struct SQLiteTrackRepository: TrackRepository {
         return Page(items: items, total: total, limit: query.limit, offset: query.offset)
     }
 
+    func deleteAll(ownedBy ownerID: UUID) throws -> [UUID] {
+        try connection.query("DELETE FROM tracks WHERE owner_id = ? RETURNING id", [ownerID]) { try $0.uuid(named: "id") }
+    }
+
     func count() throws -> Int {
         try connection.scalarInt("SELECT COUNT(*) FROM tracks")
     }
@@ -124,7 +128,7 @@ struct SQLiteTrackRepository: TrackRepository {
         }
         return Track(
             id: try row.uuid(named: "id"),
-            ownerID: try row.uuid(named: "owner_id"),
+            ownerID: try row.optionalUUID(named: "owner_id"),
             metadata: TrackMetadata(
                 title: try row.string(named: "title"), artist: try row.string(named: "artist"),
                 album: try row.string(named: "album"), genre: try row.string(named: "genre"),
