@@ -37,7 +37,8 @@ public final class Application: @unchecked Sendable {
 
     private func registerRoutes() {
         let health = HealthStatus(status: "ok", version: DuradoraVersion.current)
-        router.get("/health") { _, _ in try .json(health) }
+        // Inline: answered on the event loop, no worker hop (load balancers poll this hard).
+        router.getInline("/health") { _, _ in try .json(health) }
         router.use(AuthMiddleware(tokens: users.tokens))
         let cookie = SessionCookie(isSecure: configuration.effectivePublicURL.lowercased().hasPrefix("https://"))
         AuthRoutes(users: users, cookie: cookie).register(on: router)
