@@ -1,5 +1,4 @@
 import DuradoraHTTP
-import Foundation
 
 /// One documented route: method + path exactly as registered on the router, what it takes and what it answers.
 /// `OpenAPIDocument` turns a list of these into the paths of the document; path parameters come from the
@@ -41,16 +40,19 @@ struct APIOperation: Sendable {
         ]
     }
 
-    /// A request or response body: media types mapped to one schema.
+    /// A request or response body: media types, each with its schema.
     struct Body: Sendable {
         let description: String
-        let contentTypes: [String]
-        let schema: JSONValue
+        let content: [(String, JSONValue)]
         var isRequired = true
 
         static func json(_ schema: JSONValue, _ description: String = "", required: Bool = true) -> Body {
-            Body(description: description, contentTypes: [Response.jsonContentType.components(before: ";")],
-                 schema: schema, isRequired: required)
+            Body(description: description, content: [("application/json", schema)], isRequired: required)
+        }
+
+        /// A body of one non-JSON media type (`text/plain`, `audio/mpeg`, …).
+        static func media(_ type: String, _ schema: JSONValue = ["type": "string"]) -> Body {
+            Body(description: "", content: [(type, schema)])
         }
     }
 
@@ -66,6 +68,8 @@ struct APIOperation: Sendable {
     var status: Int
     var responseDescription: String
     var responseBody: Body?
+    /// Other success answers (`202` while processing, `206`, `304`): same body as the main one, none for `304`.
+    var alternatives: [(status: Int, description: String)] = []
     /// Error statuses this operation can answer, each rendered as a reference to the shared error response.
     var errors: [Int] = []
 
@@ -92,6 +96,11 @@ struct APIOperation: Sendable {
         var success: [(String, JSONValue)] = [("description", .string(responseDescription))]
         if let responseBody { success.append(("content", Self.content(responseBody))) }
         var responses: [(String, JSONValue)] = [(String(status), .object(success))]
+        for alternative in alternatives {
+            var answer: [(String, JSONValue)] = [("description", .string(alternative.description))]
+            if let responseBody, alternative.status != 304 { answer.append(("content", Self.content(responseBody))) }
+            responses.append((String(alternative.status), .object(answer)))
+        }
         for error in errors.sorted() {
             responses.append((String(error), ["$ref": .string("#/components/responses/\(ErrorResponses.name(error))")]))
         }
@@ -126,13 +135,6 @@ struct APIOperation: Sendable {
     static let credentialSchemes: [JSONValue] = [["bearerToken": []], ["sessionCookie": []], ["accessTokenQuery": []]]
 
     private static func content(_ body: Body) -> JSONValue {
-        .object(body.contentTypes.map { ($0, ["schema": body.schema]) })
-    }
-}
-
-extension String {
-    /// The part before the first `separator` (the whole string when there is none), trimmed.
-    func components(before separator: Character) -> String {
-        String(split(separator: separator, maxSplits: 1).first ?? "").trimmingCharacters(in: .whitespaces)
+        .object(body.content.map { ($0.0, ["schema": $0.1]) })
     }
 }

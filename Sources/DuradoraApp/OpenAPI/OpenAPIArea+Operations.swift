@@ -16,7 +16,7 @@ extension OpenAPIArea {
                              + "class; a latency histogram; response bytes; open connections; uploads, transcodes "
                              + "and database errors.",
                          status: 200, responseDescription: "The current values.",
-                         responseBody: .init(description: "", contentTypes: ["text/plain"], schema: Schemas.string)),
+                         responseBody: .media("text/plain")),
             APIOperation(method: .get, path: "/openapi.json", tag: "operations", summary: "This OpenAPI 3.1 document",
                          status: 200, responseDescription: "The document.",
                          responseBody: .json(["type": "object"])),
@@ -24,6 +24,6 @@ extension OpenAPIArea {
                          description: "Self-contained HTML (no external scripts) that renders /openapi.json and can "
                              + "try GET requests.",
                          status: 200, responseDescription: "The page.",
-                         responseBody: .init(description: "", contentTypes: ["text/html"], schema: Schemas.string)),
+                         responseBody: .media("text/html")),
         ])
 }
