@@ -88,6 +88,20 @@ import DuradoraTestSupport
         #expect(try PrometheusText(metrics.exposition()).value("duradora_http_responses_aborted_total") == 1)
     }
 
+    @Test func countersAreExactUnderConcurrentUpdates() throws {
+        let metrics = Metrics()
+        DispatchQueue.concurrentPerform(iterations: 2_000) { index in
+            metrics.observe(Self.exchange(route: index % 2 == 0 ? "/a" : "/b", seconds: 0.001))
+            metrics.recordTranscode(seconds: 0.5, succeeded: index % 4 != 0)
+        }
+        let scrape = try PrometheusText(metrics.exposition())
+        #expect(scrape.value("duradora_http_requests_total", ["route": "/a"]) == 1_000)
+        #expect(scrape.value("duradora_http_requests_total", ["route": "/b"]) == 1_000)
+        #expect(scrape.value("duradora_transcodes_total") == 2_000)
+        #expect(scrape.value("duradora_transcode_failures_total") == 500)
+        #expect(scrape.value("duradora_transcode_seconds_total") == 1_000)
+    }
+
     @Test func parserRejectsMalformedExposition() {
         #expect(throws: PrometheusText.ParseError.self) { try PrometheusText("no_type 1\n") }
         #expect(throws: PrometheusText.ParseError.self) { try PrometheusText("# TYPE a counter\na{x=\"1} 2\n") }
