@@ -14,6 +14,8 @@ public final class Application: @unchecked Sendable {
     public let log: AccessLog
     public let database: SQLiteDatabase
     public let users: UserController
+    /// Counters behind `GET /metrics`; other parts of the server report uploads, transcodes and database errors here.
+    public let metrics: Metrics
     private var server: HTTPServer?
     private var housekeeping: TokenHousekeeping?
 
@@ -27,7 +29,10 @@ public final class Application: @unchecked Sendable {
         self.configuration = configuration
         let log = AccessLog(format: configuration.log.format, minimum: configuration.log.level, write: logWriter)
         self.log = log
+        let metrics = Metrics()
+        self.metrics = metrics
         router = Router { error, request in
+            if error is SQLiteError { metrics.recordDatabaseError() }
             log.log(.error, "unhandled error", [("request_id", request.id), ("error", String(describing: error))])
         }
         database = try SQLiteDatabase.openAndMigrate(path: configuration.storage.database)
@@ -43,6 +48,8 @@ public final class Application: @unchecked Sendable {
         let cookie = SessionCookie(isSecure: configuration.effectivePublicURL.lowercased().hasPrefix("https://"))
         AuthRoutes(users: users, cookie: cookie).register(on: router)
         UserRoutes(users: users, cookie: cookie).register(on: router)
+        SeedRoutes(users: users).register(on: router)
+        OperationsRoutes(metrics: metrics).register(on: router)
     }
 
     /// Creates `[auth.bootstrap_admin]` when it is configured and the database has no admin.
@@ -71,9 +78,13 @@ public final class Application: @unchecked Sendable {
     @discardableResult
     public func start() throws -> Int {
         try bootstrapAdmin()
-        let server = HTTPServer(configuration: serverConfiguration, router: router) { [log] record in log.record(record) }
+        let server = HTTPServer(configuration: serverConfiguration, router: router) { [log, metrics] record in
+            log.record(record)
+            metrics.observe(record)
+        }
         let port = try server.start()
         self.server = server
+        metrics.setOpenConnectionsSource { [weak server] in server?.openConnections ?? 0 }
         housekeeping = TokenHousekeeping(tokens: users.tokens, log: log)
         log.log(.info, "listening", [("address", "\(configuration.server.host):\(port)"), ("version", DuradoraVersion.current)])
         return port
@@ -83,6 +94,7 @@ public final class Application: @unchecked Sendable {
     public func stop() {
         server?.shutdown()
         server = nil
+        metrics.setOpenConnectionsSource(nil)
         housekeeping?.stop()
         housekeeping = nil
         database.close()
