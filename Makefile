@@ -1,11 +1,12 @@
 # Duradora — the two commands a newcomer needs are `make run` and `make test`.
 SHELL := /bin/bash
 SYSTEM_PACKAGES := libsqlite3-dev libmp3lame-dev libsndfile1-dev libsodium-dev pkg-config
-TEST_PACKAGES := sox lame
+# sox/lame: audio fixtures; curl, docker-compose (a Compose parser, no engine needed), python3-venv: scripts/ops-check.sh.
+TEST_PACKAGES := sox lame curl docker-compose python3-venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CONFIG ?= ./config.toml
 
-.PHONY: deps test-deps build run test bench fuzz clean
+.PHONY: deps test-deps build run test ops-check smoke bench fuzz clean
 
 # Installs the C libraries only when one is missing, so a second run costs nothing.
 deps:
@@ -26,7 +27,17 @@ run: build
 
 test: test-deps
 	swift build --build-tests
+	scripts/ops-check.sh
 	swift test --skip-build
+
+# Compose file, Dockerfile structure, and a real server: smoke flow, OpenAPI validation, metrics parsing, SIGTERM.
+ops-check: test-deps
+	swift build --product duradora
+	scripts/ops-check.sh
+
+# The README's curl flow against any running instance: `make smoke BASE_URL=http://host:8080`.
+smoke:
+	scripts/smoke.sh $(or $(BASE_URL),http://localhost:8080)
 
 # Benchmarks (not tests): our HTTP core beside nginx in the same run; see bench/run.py.
 bench: deps

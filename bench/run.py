@@ -108,9 +108,12 @@ def main():
     if not os.path.exists(binary):
         raise SystemExit("build first: swift build -c release --product duradora-bench-server")
     workdir = tempfile.mkdtemp(prefix="duradora-bench-")
+    # nginx's worker drops root for "nobody": it must be able to read the file (mkdtemp makes the folder 0700).
+    os.chmod(workdir, 0o755)
     file = os.path.join(workdir, "4mb.bin")
     with open(file, "wb") as f:
         f.write(os.urandom(4 << 20))
+    os.chmod(file, 0o644)
     scenarios = [("/health, 64 conns", "/health", 64), ("4 MB file, 16 conns", "/file", 16),
                  ("/health, 1000 conns", "/health", 1000)]
     results = {}

@@ -18,6 +18,8 @@ public final class Application: @unchecked Sendable {
     public let tracks: TrackController
     /// The public URL, completed with the bound port by `start()`.
     private let publicURL: SharedText
+    /// Counters behind `GET /metrics`; other parts of the server report uploads, transcodes and database errors here.
+    public let metrics: Metrics
     private var server: HTTPServer?
     private var housekeeping: TokenHousekeeping?
 
@@ -31,7 +33,10 @@ public final class Application: @unchecked Sendable {
         self.configuration = configuration
         let log = AccessLog(format: configuration.log.format, minimum: configuration.log.level, write: logWriter)
         self.log = log
+        let metrics = Metrics()
+        self.metrics = metrics
         router = Router { error, request in
+            if error is SQLiteError { metrics.recordDatabaseError() }
             log.log(.error, "unhandled error", [("request_id", request.id), ("error", String(describing: error))])
         }
         database = try SQLiteDatabase.openAndMigrate(path: configuration.storage.database)
@@ -53,12 +58,15 @@ public final class Application: @unchecked Sendable {
 
     private func registerRoutes() {
         let health = HealthStatus(status: "ok", version: DuradoraVersion.current)
-        router.get("/health") { _, _ in try .json(health) }
+        // Inline: answered on the event loop, no worker hop (load balancers poll this hard).
+        router.getInline("/health") { _, _ in try .json(health) }
         router.use(AuthMiddleware(tokens: users.tokens))
         let cookie = SessionCookie(isSecure: configuration.effectivePublicURL.lowercased().hasPrefix("https://"))
         AuthRoutes(users: users, cookie: cookie).register(on: router)
         UserRoutes(users: users, cookie: cookie).register(on: router)
         TrackRoutes(tracks: tracks, baseURL: { [publicURL] in publicURL.value }).register(on: router)
+        SeedRoutes(users: users).register(on: router)
+        OperationsRoutes(metrics: metrics).register(on: router)
     }
 
     /// Creates `[auth.bootstrap_admin]` when it is configured and the database has no admin.
@@ -87,10 +95,14 @@ public final class Application: @unchecked Sendable {
     @discardableResult
     public func start() throws -> Int {
         try bootstrapAdmin()
-        let server = HTTPServer(configuration: serverConfiguration, router: router) { [log] record in log.record(record) }
+        let server = HTTPServer(configuration: serverConfiguration, router: router) { [log, metrics] record in
+            log.record(record)
+            metrics.observe(record)
+        }
         let port = try server.start()
         self.server = server
         publicURL.value = configuration.effectivePublicURL(boundPort: port)
+        metrics.setOpenConnectionsSource { [weak server] in server?.openConnections ?? 0 }
         housekeeping = TokenHousekeeping(tokens: users.tokens, log: log)
         log.log(.info, "listening", [("address", "\(configuration.server.host):\(port)"), ("version", DuradoraVersion.current)])
         return port
@@ -100,6 +112,7 @@ public final class Application: @unchecked Sendable {
     public func stop() {
         server?.shutdown()
         server = nil
+        metrics.setOpenConnectionsSource(nil)
         housekeeping?.stop()
         housekeeping = nil
         tracks.stop()

@@ -115,4 +115,20 @@ import DuradoraTestSupport
         #expect(response.errorCode == "request_timeout")
         #expect(try client.readsEndOfStream())
     }
+
+    /// Bound to "::", the server answers over IPv6 and, through the dual-stack socket, over IPv4; bound to "::1",
+    /// over IPv6 only. The access log shows each peer's real address.
+    @Test func servesIPv6AndDualStack() throws {
+        let dual = try TestHTTPServer(router: TestRoutes.makeRouter()) { $0.host = "::" }
+        defer { dual.stop() }
+        #expect(try TestClient(port: dual.port, host: "::1").get("/hello").text == "hello")
+        #expect(try TestClient(port: dual.port, host: "127.0.0.1").get("/hello").text == "hello")
+        #expect(TestHTTPServer.eventually { dual.records.count == 2 })
+        #expect(Set(dual.records.map(\.remoteAddress)).contains { $0.contains("::1") })
+
+        let loopback = try TestHTTPServer(router: TestRoutes.makeRouter()) { $0.host = "::1" }
+        defer { loopback.stop() }
+        #expect(try TestClient(port: loopback.port, host: "::1").get("/hello").text == "hello")
+        #expect(throws: TestClientError.self) { try TestClient(port: loopback.port, host: "127.0.0.1") }
+    }
 }

@@ -72,4 +72,34 @@ import DuradoraTestSupport
         #expect(!record.target.contains("secret123"))
         #expect(record.target.contains("x=1"))
     }
+
+    /// Inline routes answer on the event loop: a health check still answers while every worker is busy and the
+    /// worker queue is full (a worker route gets 503 then), and pipelined answers keep their order.
+    @Test func inlineRoutesAnswerWhileWorkersAreBusy() throws {
+        let server = try TestHTTPServer(router: TestRoutes.makeRouter()) {
+            $0.workerThreads = 1
+            $0.maxQueuedRequests = 1
+        }
+        defer { server.stop() }
+        let running = try server.makeClient()
+        let queued = try server.makeClient()
+        try running.send(raw: "GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(TestHTTPServer.eventually { server.server.workerLoad == 1 })
+        try queued.send(raw: "GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(TestHTTPServer.eventually { server.server.workerLoad == 2 })
+
+        let probe = try server.makeClient()
+        #expect(try probe.get("/hello").status == 503)
+        let other = try server.makeClient()
+        let ping = try other.get("/ping")
+        #expect(ping.status == 200)
+        #expect(ping.text == "pong /ping")
+        #expect(try other.request("HEAD", "/ping").header("Content-Length") == "10")
+
+        #expect(try running.readResponse().text == "slow done")
+        try running.send(raw: "GET /slow HTTP/1.1\r\nHost: x\r\n\r\nGET /ping HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try running.readResponse().text == "slow done")
+        #expect(try running.readResponse().text == "pong /ping")
+        #expect(try running.request("POST", "/ping").status == 405)  // other methods still go through the router
+    }
 }

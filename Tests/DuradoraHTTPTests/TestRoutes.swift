@@ -7,6 +7,7 @@ enum TestRoutes {
     static func makeRouter(file: OpenFile? = nil) -> Router {
         let router = Router()
         router.get("/hello") { _, _ in .text("hello") }
+        router.getInline("/ping") { _, context in .text("pong \(context.route)") }
         router.get("/items/{id}") { _, context in .text("item \(context.parameters.require("id"))") }
         router.post("/items/{id}") { _, _ in Response(status: .created) }
         router.post("/echo") { request, _ in

@@ -36,7 +36,7 @@ public struct PasswordHasher: Sendable {
 
     public let cost: Cost
     /// A hash of a random password, made with `cost`, for `verifyDummy`.
-    private let dummyHash: String
+    let dummyHash: String
 
     /// Computes one hash up front (the dummy), so this costs as much as one `hash` call.
     public init(cost: Cost) throws {

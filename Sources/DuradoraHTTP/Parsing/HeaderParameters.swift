@@ -70,7 +70,7 @@ public struct HeaderParameters: Sendable, Equatable, Sequence {
         var iterator = parts[2].utf8.makeIterator()
         while let byte = iterator.next() {
             if byte == UInt8(ascii: "%") {
-                guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
+                guard let high = iterator.next().flatMap(HTTPSyntax.hexValue), let low = iterator.next().flatMap(HTTPSyntax.hexValue) else {
                     throw HeaderValueError("parameter '\(parameter)' has a malformed percent escape")
                 }
                 bytes.append(high << 4 | low)
@@ -90,15 +90,6 @@ public struct HeaderParameters: Sendable, Equatable, Sequence {
             return String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) }))
         default:
             throw HeaderValueError("parameter '\(parameter)' uses unsupported charset '\(parts[0])'")
-        }
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
         }
     }
 }

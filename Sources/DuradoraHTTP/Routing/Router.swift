@@ -8,6 +8,8 @@ public final class Router: Sendable {
         let method: HTTPMethod
         let pattern: RoutePattern
         let handler: Handler
+        /// Runs on the connection's event loop, without middleware (see `addInline`).
+        let isInline: Bool
     }
 
     private let state = Mutex<(routes: [Route], middleware: [any Middleware])>((routes: [], middleware: []))
@@ -19,8 +21,20 @@ public final class Router: Sendable {
     }
 
     public func add(_ method: HTTPMethod, _ pattern: String, _ handler: @escaping Handler) {
+        add(Route(method: method, pattern: RoutePattern(pattern), handler: handler, isInline: false))
+    }
+
+    /// A GET route answered on the connection's event loop: no hop to a worker thread and back, which is most of
+    /// the cost of a tiny response. The handler must not block (no database, no files, no hashing) and runs
+    /// without middleware, so it sees no authenticated user. Meant for `/health`-like routes; requests that
+    /// carry a body still go to a worker.
+    public func getInline(_ pattern: String, _ handler: @escaping Handler) {
+        add(Route(method: .get, pattern: RoutePattern(pattern), handler: handler, isInline: true))
+    }
+
+    private func add(_ route: Route) {
         state.withLock { state in
-            state.routes.append(Route(method: method, pattern: RoutePattern(pattern), handler: handler))
+            state.routes.append(route)
             state.routes.sort { $0.pattern.specificity > $1.pattern.specificity }
         }
     }
@@ -39,6 +53,19 @@ public final class Router: Sendable {
     /// Every registered (method, pattern), for documentation and tests.
     public var routeTable: [(method: HTTPMethod, pattern: String)] {
         state.withLock { $0.routes.map { (method: $0.method, pattern: $0.pattern.description) } }
+    }
+
+    /// Answers `request` when it matches an inline route (see `getInline`), or returns nil: then the caller
+    /// must hand the request to `respond(to:)` on a worker.
+    public func respondInline(to request: Request) -> (response: Response, route: String)? {
+        guard request.method == .get || request.method == .head else { return nil }
+        let segments = RoutePattern.split(request.head.path).map { PercentDecoding.decode($0) ?? String($0) }
+        let routes = state.withLock { $0.routes }
+        // The first route whose pattern matches decides, exactly as in `respond(to:)`.
+        guard let route = routes.first(where: { $0.pattern.match(segments) != nil }), route.method == .get,
+              route.isInline, let parameters = route.pattern.match(segments) else { return nil }
+        let context = RequestContext(route: route.pattern.description, parameters: parameters)
+        return (render(request) { try route.handler(request, context) }, route.pattern.description)
     }
 
     /// Finds the handler and runs it through the middleware. Never throws: errors become responses.
@@ -73,21 +100,21 @@ public final class Router: Sendable {
             return (response, pattern.description)
         }
         let context = RequestContext(route: pattern.description, parameters: parameters)
-        let chain = middleware.reversed().reduce(route.handler) { next, middleware in
+        let chain = route.isInline ? route.handler : middleware.reversed().reduce(route.handler) { next, middleware in
             { request, context in try middleware.handle(request, context: context, next: next) }
         }
-        return (render { try chain(request, context) }, pattern.description)
+        return (render(request) { try chain(request, context) }, pattern.description)
+    }
 
-        func render(_ body: () throws -> Response) -> Response {
-            do {
-                return try body()
-            } catch let error as any HTTPResponseError {
-                return error.response
-            } catch {
-                onUnexpectedError(error, request)
-                return Response.error(.internalServerError, code: "internal_error",
-                                      message: "Something went wrong on our side (request \(request.id)).")
-            }
+    private func render(_ request: Request, _ body: () throws -> Response) -> Response {
+        do {
+            return try body()
+        } catch let error as any HTTPResponseError {
+            return error.response
+        } catch {
+            onUnexpectedError(error, request)
+            return Response.error(.internalServerError, code: "internal_error",
+                                  message: "Something went wrong on our side (request \(request.id)).")
         }
     }
 }

@@ -4,11 +4,15 @@ import Synchronization
 
 /// What the server calls for every request: returns the response and the route label for logs/metrics.
 public typealias Responder = @Sendable (Request) -> (response: Response, route: String)
+/// Answers on the event loop when it can do so without blocking, or returns nil.
+public typealias InlineResponder = @Sendable (Request) -> (response: Response, route: String)?
 
 /// State shared by the listener, the connections and the sweep.
 final class ServerCore: @unchecked Sendable {
     let configuration: ServerConfiguration
     let responder: Responder
+    /// Answers cheap, non-blocking routes on the event loop; nil means "hand it to a worker".
+    let inlineResponder: InlineResponder?
     let observer: (@Sendable (ExchangeRecord) -> Void)?
     let workers: WorkerPool
     /// Each connection's queue targets one of these serial queues, round-robin: a fixed set of event loops like
@@ -22,9 +26,11 @@ final class ServerCore: @unchecked Sendable {
     let drained = DispatchSemaphore(value: 0)
     let isDraining = Atomic<Bool>(false)
 
-    init(configuration: ServerConfiguration, responder: @escaping Responder, observer: (@Sendable (ExchangeRecord) -> Void)?) {
+    init(configuration: ServerConfiguration, responder: @escaping Responder, inlineResponder: InlineResponder?,
+         observer: (@Sendable (ExchangeRecord) -> Void)?) {
         self.configuration = configuration
         self.responder = responder
+        self.inlineResponder = inlineResponder
         self.observer = observer
         let loopCount = configuration.eventLoops > 0 ? configuration.eventLoops : ProcessInfo.processInfo.activeProcessorCount
         self.eventLoops = (0..<max(1, loopCount)).map { DispatchQueue(label: "duradora.loop.\($0)") }
@@ -77,13 +83,16 @@ public final class HTTPServer: @unchecked Sendable {
     /// Set in `start`, cancelled in `shutdown`; both are called from the owner's thread.
     private var sweep: DispatchSourceTimer?
 
-    public init(configuration: ServerConfiguration, observer: (@Sendable (ExchangeRecord) -> Void)? = nil, responder: @escaping Responder) {
-        core = ServerCore(configuration: configuration, responder: responder, observer: observer)
+    public init(configuration: ServerConfiguration, observer: (@Sendable (ExchangeRecord) -> Void)? = nil,
+                inlineResponder: InlineResponder? = nil, responder: @escaping Responder) {
+        core = ServerCore(configuration: configuration, responder: responder, inlineResponder: inlineResponder, observer: observer)
     }
 
-    /// A server that answers with `router`.
+    /// A server that answers with `router` (its inline routes on the event loops, the rest on workers).
     public convenience init(configuration: ServerConfiguration, router: Router, observer: (@Sendable (ExchangeRecord) -> Void)? = nil) {
-        self.init(configuration: configuration, observer: observer) { request in router.respond(to: request) }
+        self.init(configuration: configuration, observer: observer,
+                  inlineResponder: { request in router.respondInline(to: request) },
+                  responder: { request in router.respond(to: request) })
     }
 
     /// Binds and starts accepting; returns the bound port (the kernel's choice when configured with 0).

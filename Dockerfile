@@ -1,0 +1,56 @@
+# syntax=docker/dockerfile:1
+# Duradora in a container: build with the official Swift image, run on slim Debian with only the runtime libraries.
+#   docker build -t duradora .
+#   docker run -p 8080:8080 -v duradora-data:/var/lib/duradora/data -v duradora-uploads:/var/lib/duradora/uploads duradora
+# or `docker compose up` with the docker-compose.yml beside this file.
+
+ARG SWIFT_VERSION=6.3
+ARG DEBIAN_RELEASE=bookworm
+
+# ---- build ----
+FROM swift:${SWIFT_VERSION}-${DEBIAN_RELEASE} AS build
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+      libsqlite3-dev libmp3lame-dev libsndfile1-dev libsodium-dev pkg-config \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+# Dependencies first, so editing the sources does not refetch them.
+COPY Package.swift Package.resolved ./
+RUN swift package resolve
+COPY Sources ./Sources
+COPY Tests ./Tests
+COPY Benchmarks ./Benchmarks
+RUN swift build -c release --static-swift-stdlib --product duradora \
+ && install -D -m 0755 "$(swift build -c release --show-bin-path)/duradora" /out/duradora
+
+# ---- runtime ----
+FROM debian:${DEBIAN_RELEASE}-slim AS runtime
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+      libsqlite3-0 libmp3lame0 libsndfile1 libsodium23 curl ca-certificates \
+ && rm -rf /var/lib/apt/lists/* \
+ && groupadd --system --gid 10001 duradora \
+ && useradd --system --uid 10001 --gid duradora --home-dir /var/lib/duradora --shell /usr/sbin/nologin duradora \
+ && mkdir -p /etc/duradora /var/lib/duradora/data /var/lib/duradora/uploads \
+ && chown -R duradora:duradora /var/lib/duradora
+COPY --from=build /out/duradora /usr/local/bin/duradora
+COPY config.toml /etc/duradora/config.toml
+
+# Storage lives under /var/lib/duradora whatever the config file says; override any key the same way.
+ENV DURADORA_SERVER_HOST=0.0.0.0 \
+    DURADORA_SERVER_PORT=8080 \
+    DURADORA_STORAGE_DATABASE=/var/lib/duradora/data/duradora.sqlite3 \
+    DURADORA_STORAGE_UPLOADS=/var/lib/duradora/uploads
+
+VOLUME ["/etc/duradora", "/var/lib/duradora/data", "/var/lib/duradora/uploads"]
+EXPOSE 8080
+USER duradora:duradora
+WORKDIR /var/lib/duradora
+
+HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
+  CMD ["curl", "-fsS", "-o", "/dev/null", "http://127.0.0.1:8080/health"]
+
+# SIGTERM (docker stop) drains in-flight requests and exits 0.
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["/usr/local/bin/duradora"]
+CMD ["serve", "--config", "/etc/duradora/config.toml"]

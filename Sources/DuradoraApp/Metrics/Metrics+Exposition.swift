@@ -1,0 +1,103 @@
+import Foundation
+
+/// The Prometheus text exposition format (version 0.0.4): `# HELP` and `# TYPE` once per family, then one sample
+/// per line, label values escaped, series in a stable order.
+extension Metrics {
+    public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
+
+    /// The whole scrape.
+    public func exposition() -> String {
+        let state = self.state.withLock { $0 }
+        var out = ExpositionWriter()
+
+        out.family("duradora_build_info", "gauge", "Always 1; the version label says which build is running.")
+        out.sample("duradora_build_info", [("version", version)], 1)
+        out.family("duradora_process_start_time_seconds", "gauge", "Start time of the process in seconds since the Unix epoch.")
+        out.sample("duradora_process_start_time_seconds", [], startTime)
+
+        out.family("duradora_http_requests_total", "counter", "Finished HTTP requests by route pattern, method and status class.")
+        for (key, count) in state.requests.sorted(by: { $0.key < $1.key }) {
+            out.sample("duradora_http_requests_total",
+                       [("route", key.route), ("method", key.method), ("status", key.statusClass)], Double(count))
+        }
+
+        out.family("duradora_http_request_duration_seconds", "histogram",
+                   "Time from the request head to the last response byte, by route pattern and method.")
+        for (key, histogram) in state.latency.sorted(by: { $0.key < $1.key }) {
+            let labels = [("route", key.route), ("method", key.method)]
+            var cumulative: UInt64 = 0
+            for (index, bound) in Self.latencyBuckets.enumerated() {
+                cumulative += histogram.counts[index]
+                out.sample("duradora_http_request_duration_seconds_bucket", labels + [("le", Self.number(bound))],
+                           Double(cumulative))
+            }
+            out.sample("duradora_http_request_duration_seconds_bucket", labels + [("le", "+Inf")], Double(histogram.count))
+            out.sample("duradora_http_request_duration_seconds_sum", labels, histogram.sum)
+            out.sample("duradora_http_request_duration_seconds_count", labels, Double(histogram.count))
+        }
+
+        out.family("duradora_http_response_bytes_total", "counter",
+                   "Response body bytes sent (streams and downloads included), by route pattern and method.")
+        for (key, bytes) in state.responseBytes.sorted(by: { $0.key < $1.key }) {
+            out.sample("duradora_http_response_bytes_total", [("route", key.route), ("method", key.method)], Double(bytes))
+        }
+
+        out.family("duradora_http_responses_aborted_total", "counter", "Responses the client went away from before the end.")
+        out.sample("duradora_http_responses_aborted_total", [], Double(state.abortedResponses))
+        out.family("duradora_http_open_connections", "gauge", "Client connections open right now.")
+        out.sample("duradora_http_open_connections", [], Double(openConnections))
+
+        let counters: [(String, String, Double)] = [
+            ("duradora_uploads_total", "Audio uploads started, successful or not.", Double(state.uploads)),
+            ("duradora_upload_failures_total", "Audio uploads that were refused or failed.", Double(state.uploadFailures)),
+            ("duradora_upload_bytes_total", "Bytes of audio received by uploads.", Double(state.uploadBytes)),
+            ("duradora_transcodes_total", "Transcodes to MP3, successful or not.", Double(state.transcodes)),
+            ("duradora_transcode_failures_total", "Transcodes that failed.", Double(state.transcodeFailures)),
+            ("duradora_transcode_seconds_total", "Wall-clock seconds spent transcoding.", state.transcodeSeconds),
+            ("duradora_database_errors_total", "Database calls that failed unexpectedly.", Double(state.databaseErrors)),
+        ]
+        for (name, help, value) in counters {
+            out.family(name, "counter", help)
+            out.sample(name, [], value)
+        }
+        return out.text
+    }
+
+    /// Numbers as Prometheus reads them: integers without a fraction, others in Swift's shortest round-trip form.
+    static func number(_ value: Double) -> String {
+        if value.isNaN { return "NaN" }
+        if value.isInfinite { return value > 0 ? "+Inf" : "-Inf" }
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        return "\(value)"
+    }
+}
+
+struct ExpositionWriter {
+    private(set) var text = ""
+
+    mutating func family(_ name: String, _ type: String, _ help: String) {
+        text += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
+    }
+
+    mutating func sample(_ name: String, _ labels: [(String, String)], _ value: Double) {
+        text += name
+        if !labels.isEmpty {
+            text += "{" + labels.map { "\($0.0)=\"\(Self.escape($0.1))\"" }.joined(separator: ",") + "}"
+        }
+        text += " " + Metrics.number(value) + "\n"
+    }
+
+    /// Label values: backslash, double quote and line feed are escaped.
+    static func escape(_ value: String) -> String {
+        var out = ""
+        for character in value {
+            switch character {
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            case "\n": out += "\\n"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+}

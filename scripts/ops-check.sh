@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Checks what unit tests cannot, with real tools (run by `make test` after `swift build --build-tests`):
+#   1. docker-compose.yml parses and validates with a real Compose parser (Debian's docker-compose; no engine needed);
+#   2. the Dockerfile has the structure we promise (multi-stage, static stdlib, runtime libraries, non-root, health);
+#   3. a real `duradora serve` process passes scripts/smoke.sh, serves an /openapi.json that openapi-spec-validator
+#      accepts and a /metrics that prometheus_client's parser reads, and exits 0 on SIGTERM.
+# Python tools live in a venv under .build, installed from PyPI only when missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+VENV=.build/ops-venv
+BINARY="${DURADORA_BINARY:-$(swift build --show-bin-path)/duradora}"
+PASSED=0
+pass() { PASSED=$((PASSED + 1)); echo "ops-check ok: $*"; }
+fail() { echo "ops-check FAILED: $*" >&2; exit 1; }
+
+# ---- Python tools ----
+if ! "$VENV/bin/python" -c 'import openapi_spec_validator, prometheus_client' 2>/dev/null; then
+    echo "installing openapi-spec-validator and prometheus-client into $VENV"
+    rm -rf "$VENV"
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check openapi-spec-validator prometheus-client
+fi
+
+# ---- docker-compose.yml ----
+command -v docker-compose >/dev/null || fail "docker-compose is not installed (make test-deps installs it)"
+docker-compose -f docker-compose.yml config --quiet || fail "docker-compose.yml does not validate"
+[ "$(docker-compose -f docker-compose.yml config --volumes | sort | tr '\n' ' ')" = "duradora-db duradora-uploads " ] \
+    || fail "docker-compose.yml must declare the named volumes duradora-db and duradora-uploads"
+resolved="$(docker-compose -f docker-compose.yml config)"
+for needle in "restart: unless-stopped" "healthcheck:" "/health" "published: 8080" "target: 8080" \
+              "duradora-db:/var/lib/duradora/data" "duradora-uploads:/var/lib/duradora/uploads" "DURADORA_"; do
+    grep -qF -- "$needle" <<<"$resolved" || fail "docker-compose.yml: expected '$needle' in the resolved file"
+done
+pass "docker-compose.yml validates (named volumes, ports, restart policy, healthcheck, env overrides)"
+
+# ---- Dockerfile structure (no hadolint on Debian; these are the promises the README makes) ----
+check_dockerfile() {
+    local pattern="$1" what="$2"
+    grep -qE -- "$pattern" Dockerfile || fail "Dockerfile: $what (no line matching /$pattern/)"
+}
+[ "$(grep -cE '^FROM ' Dockerfile)" -ge 2 ] || fail "Dockerfile: must be multi-stage"
+check_dockerfile '^FROM swift:[^ ]+ AS build$' "builds in the official Swift image"
+check_dockerfile '--static-swift-stdlib' "links the Swift runtime statically"
+check_dockerfile '-c release' "builds in release mode"
+check_dockerfile '^FROM debian:[^ ]+-slim' "runs on slim Debian"
+for library in libsqlite3-0 libmp3lame0 libsndfile1 libsodium23; do check_dockerfile "$library" "installs $library"; done
+check_dockerfile '^COPY --from=build ' "copies only the binary out of the build stage"
+check_dockerfile '^USER [a-z]' "runs as a named non-root user"
+grep -qE '^USER (root|0)' Dockerfile && fail "Dockerfile: must not run as root"
+check_dockerfile '^HEALTHCHECK .*' "has a HEALTHCHECK"
+grep -A1 '^HEALTHCHECK' Dockerfile | grep -q '/health' || fail "Dockerfile: HEALTHCHECK must call /health"
+check_dockerfile '^VOLUME .*/etc/duradora.*/var/lib/duradora/data.*/var/lib/duradora/uploads' "declares config and data volumes"
+check_dockerfile '^EXPOSE 8080' "exposes 8080"
+last_from_line="$(grep -nE '^FROM ' Dockerfile | tail -1 | cut -d: -f1)"
+tail -n +"$last_from_line" Dockerfile | grep -qE '^RUN .*apt-get install .*-dev' \
+    && fail "Dockerfile: the runtime stage must not install -dev packages"
+pass "Dockerfile structure (multi-stage, static stdlib, slim runtime libraries, non-root, healthcheck, volumes)"
+
+# ---- a real server process ----
+[ -x "$BINARY" ] || fail "$BINARY not built; run swift build first"
+WORK="$(mktemp -d)"
+SERVER_PID=""
+cleanup() {
+    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then kill -KILL "$SERVER_PID" 2>/dev/null || true; fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+cat > "$WORK/config.toml" <<'TOML'
+[server]
+host = "127.0.0.1"
+port = 0
+[auth]
+password_hash_cost = "min"
+TOML
+"$BINARY" serve --config "$WORK/config.toml" 2> "$WORK/server.log" &
+SERVER_PID=$!
+PORT=""
+for _ in $(seq 1 100); do
+    PORT="$(sed -n 's/.*msg=listening address=127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/server.log" | head -1)"
+    [ -n "$PORT" ] && break
+    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log" >&2; fail "duradora serve exited at start"; }
+    sleep 0.1
+done
+[ -n "$PORT" ] || { cat "$WORK/server.log" >&2; fail "duradora serve did not report its port"; }
+BASE="http://127.0.0.1:$PORT"
+
+scripts/smoke.sh "$BASE" > "$WORK/smoke.log" 2>&1 || { cat "$WORK/smoke.log" >&2; fail "scripts/smoke.sh against a real server"; }
+pass "$(tail -1 "$WORK/smoke.log")"
+
+curl -fsS "$BASE/openapi.json" -o "$WORK/openapi.json" || fail "GET /openapi.json"
+"$VENV/bin/openapi-spec-validator" --schema 3.1 "$WORK/openapi.json" >/dev/null \
+    || { "$VENV/bin/openapi-spec-validator" --schema 3.1 "$WORK/openapi.json" >&2 || true; fail "openapi.json does not validate"; }
+pass "/openapi.json is a valid OpenAPI 3.1 document (openapi-spec-validator)"
+
+curl -fsS "$BASE/metrics" -o "$WORK/metrics.txt" || fail "GET /metrics"
+"$VENV/bin/python" - "$WORK/metrics.txt" <<'PY' || fail "/metrics does not parse as Prometheus text"
+import sys
+from prometheus_client.parser import text_string_to_metric_families
+families = {family.name: family for family in text_string_to_metric_families(open(sys.argv[1]).read())}
+required = ["duradora_http_requests", "duradora_http_request_duration_seconds", "duradora_http_response_bytes",
+            "duradora_http_open_connections", "duradora_uploads", "duradora_transcodes", "duradora_transcode_seconds",
+            "duradora_transcode_failures", "duradora_database_errors"]
+missing = [name for name in required if name not in families]
+assert not missing, f"missing families: {missing}"
+assert families["duradora_http_request_duration_seconds"].type == "histogram"
+logins = [s for s in families["duradora_http_requests"].samples
+          if s.labels.get("route") == "/api/v1/auth/login" and s.labels.get("status") == "2xx"]
+assert logins and logins[0].value >= 1, "the smoke run's login was not counted"
+routes = {s.labels.get("route") for f in families.values() for s in f.samples if "route" in s.labels}
+assert all(r.startswith("/") or r in ("unmatched", "rejected") for r in routes), routes
+assert not any("?" in r or "smoke" in r for r in routes), f"raw paths leaked into labels: {routes}"
+PY
+pass "/metrics parses with prometheus_client and counted the smoke run by route pattern"
+
+kill -TERM "$SERVER_PID"
+status=0
+wait "$SERVER_PID" || status=$?
+SERVER_PID=""
+[ "$status" = 0 ] || { cat "$WORK/server.log" >&2; fail "duradora serve exited $status on SIGTERM"; }
+pass "duradora serve exits 0 on SIGTERM"
+echo "ops-check: $PASSED checks passed"

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Walks the README's curl flow against a running Duradora and exits non-zero at the first step that fails.
+#   scripts/smoke.sh http://localhost:8080
+# Needs only bash and curl. Creates users with a random suffix, so it can run again against the same instance.
+set -euo pipefail
+
+BASE_URL="${1:-${BASE_URL:-http://localhost:8080}}"
+BASE_URL="${BASE_URL%/}"
+SUFFIX="$(date +%s)$RANDOM"
+TMP="$(mktemp -d)"
+trap 'rm -rf "$TMP"' EXIT
+STEP=0
+
+fail() { echo "FAIL step $STEP: $*" >&2; echo "--- response body ---" >&2; cat "$TMP/body" >&2 2>/dev/null || true; echo >&2; exit 1; }
+
+# call EXPECTED_STATUS METHOD PATH [curl args…]: body in $TMP/body, headers in $TMP/headers.
+call() {
+    local expected="$1" method="$2" path="$3"
+    shift 3
+    STEP=$((STEP + 1))
+    local status
+    status="$(curl -sS -o "$TMP/body" -D "$TMP/headers" -w '%{http_code}' -X "$method" "$@" "$BASE_URL$path")" \
+        || fail "$method $path: curl could not connect to $BASE_URL"
+    [ "$status" = "$expected" ] || fail "$method $path answered $status, expected $expected"
+    echo "ok $STEP - $method $path -> $status"
+}
+
+# field NAME: a string field of the JSON body (flat, as our answers are).
+field() {
+    sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p" "$TMP/body"
+}
+
+expect_body() { grep -q -- "$1" "$TMP/body" || fail "body does not contain $1"; }
+
+call 200 GET /health
+expect_body '"status":"ok"'
+
+# Seed-style: one call makes a user and hands back a token.
+call 201 POST /user -H 'Content-Type: application/json' -d "{\"username\":\"seed_$SUFFIX\"}"
+SEED_TOKEN="$(field token)"
+SEED_ID="$(field user_id)"
+[ -n "$SEED_TOKEN" ] && [ -n "$SEED_ID" ] || fail "no user_id/token in the answer"
+call 200 GET /api/v1/auth/me -H "Authorization: Bearer $SEED_TOKEN"
+expect_body "\"id\":\"$SEED_ID\""
+call 201 POST "/create-user/?user_name=query_$SUFFIX"
+[ -n "$(field token)" ] || fail "no token from /create-user/"
+call 409 POST "/create-user/?user_name=query_$SUFFIX"
+
+# Accounts with passwords: register, log in, who am I, refresh, log out.
+PASSWORD="smoke-password-$SUFFIX"
+call 201 POST /api/v1/auth/register -H 'Content-Type: application/json' \
+    -d "{\"username\":\"ada_$SUFFIX\",\"password\":\"$PASSWORD\"}"
+expect_body "\"username\":\"ada_$SUFFIX\""
+call 401 POST /api/v1/auth/login -H 'Content-Type: application/json' \
+    -d "{\"username\":\"ada_$SUFFIX\",\"password\":\"wrong-password\"}"
+call 200 POST /api/v1/auth/login -H 'Content-Type: application/json' \
+    -d "{\"username\":\"ada_$SUFFIX\",\"password\":\"$PASSWORD\"}"
+ACCESS="$(field access_token)"
+REFRESH="$(field refresh_token)"
+[ -n "$ACCESS" ] && [ -n "$REFRESH" ] || fail "no token pair from login"
+grep -qi '^set-cookie: duradora_session=' "$TMP/headers" || fail "login set no session cookie"
+call 200 GET /api/v1/auth/me -H "Authorization: Bearer $ACCESS"
+expect_body "\"username\":\"ada_$SUFFIX\""
+call 200 GET /api/v1/auth/me -b "duradora_session=$ACCESS"
+call 200 POST /api/v1/auth/refresh -H 'Content-Type: application/json' -d "{\"refresh_token\":\"$REFRESH\"}"
+ACCESS="$(field access_token)"
+call 204 POST /api/v1/auth/logout -H "Authorization: Bearer $ACCESS"
+call 401 GET /api/v1/auth/me -H "Authorization: Bearer $ACCESS"
+grep -qi '^www-authenticate: bearer' "$TMP/headers" || fail "401 without WWW-Authenticate: Bearer"
+
+# Operations.
+call 200 GET /openapi.json
+expect_body '"openapi":"3.1.0"'
+call 200 GET /docs
+call 200 GET /metrics
+expect_body 'duradora_http_requests_total{route="/api/v1/auth/login",method="POST",status="2xx"}'
+
+echo "smoke: all $STEP steps passed against $BASE_URL"
