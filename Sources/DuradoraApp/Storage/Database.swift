@@ -32,6 +32,7 @@ public protocol DatabaseTransaction {
     var users: any UserRepository { get }
     var tokens: any TokenRepository { get }
     var tracks: any TrackRepository { get }
+    var playlists: any PlaylistRepository { get }
 }
 
 /// What `Database.migrate()` did.

@@ -87,5 +87,40 @@ public enum Migrations {
                 VALUES (new.rowid, new.title, new.artist, new.album, new.genre);
             END;
             """),
+        Migration(version: 4, name: "playlists and their entries", sql: """
+            CREATE TABLE playlists (
+                id          TEXT PRIMARY KEY NOT NULL,                  -- UUID v4, lower case
+                owner_id    TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                name        TEXT NOT NULL,
+                description TEXT,
+                visibility  TEXT NOT NULL CHECK (visibility IN ('public', 'link', 'private')),
+                share_token TEXT UNIQUE,                                -- only while visibility = 'link'
+                created_at  INTEGER NOT NULL,
+                updated_at  INTEGER NOT NULL,
+                CHECK ((visibility = 'link') = (share_token IS NOT NULL))
+            );
+            CREATE INDEX playlists_owner ON playlists (owner_id, created_at);
+            CREATE INDEX playlists_visibility ON playlists (visibility, created_at);
+
+            -- One row per entry: the same track may appear twice. Positions are 0, 1, 2, … per playlist (dense);
+            -- not a unique index, because shifting a range by one is not checked row by row atomically.
+            CREATE TABLE playlist_entries (
+                id          TEXT PRIMARY KEY NOT NULL,
+                playlist_id TEXT NOT NULL REFERENCES playlists (id) ON DELETE CASCADE,
+                track_id    TEXT NOT NULL REFERENCES tracks (id) ON DELETE CASCADE,
+                position    INTEGER NOT NULL CHECK (position >= 0),
+                added_at    INTEGER NOT NULL
+            );
+            CREATE INDEX playlist_entries_order ON playlist_entries (playlist_id, position);
+            CREATE INDEX playlist_entries_track ON playlist_entries (track_id);
+
+            -- Keeps positions dense whenever an entry goes, including by cascade when its track is deleted.
+            -- Skipped when the whole playlist is being deleted (its row is already gone by then).
+            CREATE TRIGGER playlist_entries_close_gap AFTER DELETE ON playlist_entries
+            WHEN EXISTS (SELECT 1 FROM playlists WHERE id = old.playlist_id) BEGIN
+                UPDATE playlist_entries SET position = position - 1
+                WHERE playlist_id = old.playlist_id AND position > old.position;
+            END;
+            """),
     ]
 }

@@ -24,6 +24,9 @@ public final class SQLiteConnection {
     private var handle: OpaquePointer?
     private var statementCache: [String: SQLiteStatement] = [:]
     private var statementsInUse: Set<String> = []
+    /// Statements run on this connection so far (each `withStatement` and `executeScript` counts once):
+    /// lets tests prove a request runs a fixed number of queries however much data it reads.
+    public private(set) var statementCount = 0
 
     /// Opens `path` and applies the connection PRAGMAs (WAL, foreign keys, busy timeout, synchronous=NORMAL).
     public init(path: String, mode: Mode = .readWrite, busyTimeoutMilliseconds: Int32 = 5000) throws {
@@ -79,6 +82,7 @@ public final class SQLiteConnection {
         _ bindings: [any SQLiteBindable] = [],
         _ body: (SQLiteStatement) throws -> T
     ) throws -> T {
+        statementCount += 1
         if statementsInUse.contains(sql) {
             let statement = try prepare(sql)
             try statement.bind(bindings)
@@ -106,6 +110,7 @@ public final class SQLiteConnection {
     /// Runs `sql`, which may hold several statements and no parameters (schema, PRAGMAs).
     public func executeScript(_ sql: String) throws {
         let database = try live()
+        statementCount += 1
         var message: UnsafeMutablePointer<CChar>?
         let result = sqlite3_exec(database, sql, nil, nil, &message)
         guard result == SQLITE_OK else {

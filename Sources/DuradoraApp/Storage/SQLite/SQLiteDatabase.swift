@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// `Database` on one SQLite file in WAL mode: one writer connection and a small pool of reader connections.
 ///
@@ -36,6 +37,11 @@ public final class SQLiteDatabase: Database, @unchecked Sendable {
     private let readersLock = NSLock()
     private var idleReaders: [SQLiteConnection] = []  // guarded by readersLock
     private var isClosed = false  // guarded by readersLock
+    private let statementTotal = Atomic<Int>(0)
+
+    /// Statements run through `read` and `write` so far, on every connection (BEGIN and COMMIT included).
+    /// For tests that count the queries of a request.
+    public var statementCount: Int { statementTotal.load(ordering: .relaxed) }
 
     /// Opens (creating it and its parent directory if needed) the database at `path`. Does not migrate: call
     /// `migrate()`. Throws `StorageError.schemaTooNew` for a file written by a newer binary.
@@ -66,7 +72,11 @@ public final class SQLiteDatabase: Database, @unchecked Sendable {
 
     public func read<T>(_ body: (any DatabaseTransaction) throws -> T) throws -> T {
         let connection = try checkOutReader()
-        defer { checkIn(connection) }
+        let before = connection.statementCount
+        defer {
+            statementTotal.add(connection.statementCount - before, ordering: .relaxed)
+            checkIn(connection)
+        }
         return try connection.transaction(.deferred) {
             try body(SQLiteTransaction(connection: connection))
         }
@@ -74,7 +84,9 @@ public final class SQLiteDatabase: Database, @unchecked Sendable {
 
     public func write<T>(_ body: (any DatabaseTransaction) throws -> T) throws -> T {
         try withWriter { connection in
-            try connection.transaction(.immediate) {
+            let before = connection.statementCount
+            defer { statementTotal.add(connection.statementCount - before, ordering: .relaxed) }
+            return try connection.transaction(.immediate) {
                 try body(SQLiteTransaction(connection: connection))
             }
         }

@@ -6,7 +6,7 @@ import Foundation
 struct SQLiteTrackRepository: TrackRepository {
     let connection: SQLiteConnection
 
-    private static let columns = """
+    static let columns = """
         t.id, t.owner_id, t.title, t.artist, t.album, t.genre, t.year, t.track_number, t.visibility, t.status, \
         t.error, t.duration_seconds, t.sample_rate, t.channels, t.bitrate, t.size_bytes, t.file_tag, t.created_at, \
         t.updated_at

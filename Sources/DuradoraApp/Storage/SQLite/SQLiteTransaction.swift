@@ -6,4 +6,5 @@ struct SQLiteTransaction: DatabaseTransaction {
     var users: any UserRepository { SQLiteUserRepository(connection: connection) }
     var tokens: any TokenRepository { SQLiteTokenRepository(connection: connection) }
     var tracks: any TrackRepository { SQLiteTrackRepository(connection: connection) }
+    var playlists: any PlaylistRepository { SQLitePlaylistRepository(connection: connection) }
 }
