@@ -16,6 +16,7 @@ public final class Application: @unchecked Sendable {
     public let database: SQLiteDatabase
     public let users: UserController
     public let tracks: TrackController
+    public let playlists: PlaylistController
     /// The public URL, completed with the bound port by `start()`.
     private let publicURL: SharedText
     /// Counters behind `GET /metrics`; other parts of the server report uploads, transcodes and database errors here.
@@ -51,6 +52,7 @@ public final class Application: @unchecked Sendable {
                 keepOriginals: configuration.audio.keepOriginals,
                 syncEncodeSeconds: configuration.audio.syncEncodeSeconds),
             clock: clock, log: log)
+        playlists = PlaylistController(database: database, clock: clock)
         publicURL = SharedText(configuration.effectivePublicURL)
         try tracks.recoverAfterStart()
         registerRoutes()
@@ -65,6 +67,7 @@ public final class Application: @unchecked Sendable {
         AuthRoutes(users: users, cookie: cookie).register(on: router)
         UserRoutes(users: users, cookie: cookie).register(on: router)
         TrackRoutes(tracks: tracks, baseURL: { [publicURL] in publicURL.value }).register(on: router)
+        PlaylistRoutes(playlists: playlists, baseURL: { [publicURL] in publicURL.value }).register(on: router)
         SeedRoutes(users: users).register(on: router)
         OperationsRoutes(metrics: metrics).register(on: router)
     }

@@ -72,9 +72,38 @@ struct JSONBody {
     /// A whole-number field; nil when absent or null; 422 for any other type or a fraction.
     func integer(_ field: String) throws(APIError) -> Int? {
         guard let value = object[field], !(value is NSNull) else { return nil }
-        guard let number = value as? NSNumber, !(value is Bool),  // JSON Booleans are NSNumbers too
+        guard let number = value as? NSNumber, !Self.isBoolean(value),  // JSON Booleans are NSNumbers too
               let integer = Int(exactly: number.doubleValue)
         else { throw .invalidField(field, "must be a whole number") }
         return integer
+    }
+
+    /// A Boolean field; nil when absent or null; 422 for any other type (`1` and `"true"` are not Booleans).
+    func boolean(_ field: String) throws(APIError) -> Bool? {
+        guard let value = object[field], !(value is NSNull) else { return nil }
+        guard let number = value as? NSNumber, Self.isBoolean(value) else {
+            throw .invalidField(field, "must be true or false")
+        }
+        return number.boolValue
+    }
+
+    /// True for a JSON `true`/`false`. (Not `value is Bool`: on Linux the numbers 0 and 1 bridge to Bool too.)
+    private static func isBoolean(_ value: Any) -> Bool {
+        guard let number = value as? NSNumber else { return false }
+        return String(cString: number.objCType) == "c"
+    }
+
+    /// An array of strings; nil when absent or null; 422 for anything else.
+    func stringArray(_ field: String) throws(APIError) -> [String]? {
+        guard let value = object[field], !(value is NSNull) else { return nil }
+        guard let array = value as? [Any] else { throw .invalidField(field, "must be an array of strings") }
+        var strings: [String] = []
+        for item in array {
+            guard let text = item as? String, !(item is NSNumber) else {
+                throw .invalidField(field, "must be an array of strings")
+            }
+            strings.append(text)
+        }
+        return strings
     }
 }
