@@ -25,10 +25,25 @@ public final class AccessLog: Sendable {
     public func record(_ exchange: ExchangeRecord) {
         log(.info, "request", [
             ("request_id", exchange.requestId), ("method", exchange.method.rawValue), ("route", exchange.route),
-            ("path", exchange.target), ("status", "\(exchange.status)"), ("bytes", "\(exchange.bytesSent)"),
+            ("path", Self.maskingSecretSegments(exchange.target, route: exchange.route)), ("status", "\(exchange.status)"), ("bytes", "\(exchange.bytesSent)"),
             ("ms", String(format: "%.2f", exchange.durationSeconds * 1000)), ("remote", exchange.remoteAddress),
             ("completed", exchange.completed ? "true" : "false"),
         ])
+    }
+
+    /// Route parameters that are secrets themselves: a share token is the key to its playlist.
+    static let secretRouteParameters: Set<Substring> = ["{share_token}"]
+
+    /// `target` with the path segments that `route` names as secret parameters replaced by `***`.
+    static func maskingSecretSegments(_ target: String, route: String) -> String {
+        let routeSegments = route.split(separator: "/")
+        guard routeSegments.contains(where: secretRouteParameters.contains) else { return target }
+        let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        var segments = (parts.first ?? "").split(separator: "/").map(String.init)
+        for (index, segment) in routeSegments.enumerated() where secretRouteParameters.contains(segment) {
+            if index < segments.count { segments[index] = "***" }
+        }
+        return "/" + segments.joined(separator: "/") + (parts.count > 1 ? "?" + parts[1] : "")
     }
 
     public func log(_ level: Level, _ message: String, _ fields: [(String, String)] = []) {

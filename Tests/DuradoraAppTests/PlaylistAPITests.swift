@@ -113,6 +113,11 @@ import Testing
         // Creating as link gives a token at once.
         let created = try client.createPlaylist(token: alice.token, #"{"name":"L","visibility":"link"}"#)
         #expect((created["share_token"] as? String)?.count == 22)
+        // Share tokens are secrets: the access log masks them.
+        #expect(TestHTTPServer.eventually { fixture.app.log.contains { $0.contains("/api/v1/playlists/shared/***") } })
+        for secret in [token, newToken, third] {
+            #expect(!fixture.app.log.contains { $0.contains(secret) }, "the log shows a share token")
+        }
     }
 
     @Test func deleteRemovesThePlaylistButNotTheTracks() throws {
