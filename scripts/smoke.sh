@@ -68,6 +68,25 @@ call 204 POST /api/v1/auth/logout -H "Authorization: Bearer $ACCESS"
 call 401 GET /api/v1/auth/me -H "Authorization: Bearer $ACCESS"
 grep -qi '^www-authenticate: bearer' "$TMP/headers" || fail "401 without WWW-Authenticate: Bearer"
 
+# Playlists: create, add a track, share by link, fetch shared.
+call 201 POST /api/v1/tracks -H "Authorization: Bearer $SEED_TOKEN" -H 'Content-Type: application/json' \
+    -d '{"title":"Smoke","visibility":"public"}'
+TRACK_ID="$(field id)"
+call 201 POST /api/v1/playlists -H "Authorization: Bearer $SEED_TOKEN" -H 'Content-Type: application/json' \
+    -d "{\"name\":\"smoke $SUFFIX\"}"
+PLAYLIST_ID="$(field id)"
+expect_body '"visibility":"private"'
+call 201 POST "/api/v1/playlists/$PLAYLIST_ID/tracks" -H "Authorization: Bearer $SEED_TOKEN" \
+    -H 'Content-Type: application/json' -d "{\"track_id\":\"$TRACK_ID\"}"
+expect_body '"position":0'
+call 200 PATCH "/api/v1/playlists/$PLAYLIST_ID" -H "Authorization: Bearer $SEED_TOKEN" \
+    -H 'Content-Type: application/json' -d '{"visibility":"link"}'
+SHARE="$(field share_token)"
+[ -n "$SHARE" ] || fail "no share_token after switching to link"
+call 404 GET "/api/v1/playlists/$PLAYLIST_ID"
+call 200 GET "/api/v1/playlists/shared/$SHARE"
+expect_body "\"id\":\"$TRACK_ID\""
+
 # Operations.
 call 200 GET /openapi.json
 expect_body '"openapi":"3.1.0"'
