@@ -30,6 +30,7 @@ public final class TrackController: Sendable {
     let log: AccessLog?
     /// Background encodes; `stop()` cancels them and waits.
     let jobs = DispatchGroup()
+    let locks = TrackLocks()
     let isStopping = Atomic(false)
 
     public init(
@@ -130,7 +131,12 @@ public final class TrackController: Sendable {
     /// `PATCH /api/v1/tracks/{id}`: metadata and visibility. A changed tag is rewritten into the stored MP3 (never
     /// re-encoded); the file's tag, and so its ETag, changes with it.
     public func update(id: UUID, caller: User, changes: TrackChanges) throws -> Track {
-        var track = try editable(id: id, caller: caller)
+        try locks.withLock(id) { try update(try editable(id: id, caller: caller), changes: changes) }
+    }
+
+    private func update(_ track: Track, changes: TrackChanges) throws -> Track {
+        var track = track
+        let id = track.id
         let metadata = changes.applied(to: track.metadata)
         if let visibility = changes.visibility { track.visibility = visibility }
         if metadata != track.metadata, track.isReady, var audio = track.audio {
