@@ -110,6 +110,37 @@ import Glibc
         #expect(try fixture.app.makeClient().uploadRaw(token: fixture.admin, bytes: audio).status == 201)
     }
 
+    @Test(arguments: ["length", "chunked"])
+    func oversizeUploadIs413AndLeavesNothing(framing: String) throws {
+        let fixture = try AdminFixture { $0.server.maxBodyBytes = 100_000 }
+        defer { fixture.stop() }
+        let scratch = try AudioScratch()
+        let audio = try scratch.tone("a.wav", seconds: 2)  // ~350 kB
+        let client = fixture.client
+        var head = "POST /api/v1/tracks HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(fixture.admin)\r\n"
+            + "Content-Type: audio/wav\r\n"
+        if framing == "length" {
+            try client.send(raw: head + "Content-Length: \(audio.count)\r\n\r\n")
+        } else {
+            head += "Transfer-Encoding: chunked\r\n\r\n"
+            try client.send(raw: head)
+            var offset = 0
+            while offset < audio.count {
+                let piece = Array(audio[offset..<min(offset + 16_384, audio.count)])
+                // The server may answer and close before the whole body is sent.
+                do {
+                    try client.send(bytes: Array("\(String(piece.count, radix: 16))\r\n".utf8) + piece + Array("\r\n".utf8))
+                } catch { break }
+                offset += piece.count
+            }
+            try? client.send(raw: "0\r\n\r\n")
+        }
+        let response = try client.readResponse()
+        #expect(response.status == 413, "\(response.text)")
+        #expect(TestHTTPServer.eventually { fixture.app.uploadedFiles.isEmpty }, "\(fixture.app.uploadedFiles)")
+        #expect(try fixture.app.trackCount() == 0)
+    }
+
     @Test func staleTemporaryFilesAreSweptAtStart() throws {
         let fixture = try AdminFixture()
         defer { fixture.stop() }

@@ -137,9 +137,12 @@ struct TrackUploadReceiver {
         switch Result(catching: { () throws(RequestBodyError) -> [UInt8]? in try body.read() }) {
         case .success(let chunk): return chunk
         case .failure(.tooLarge(let limit)): throw APIError.bodyTooLarge(limit: Int64(limit))
-        case .failure(.timeout): throw APIError(status: .requestTimeout, code: "request_timeout", message: "The request body stopped arriving.")
-        case .failure(.disconnected): throw APIError(status: .badRequest, code: "client_disconnected", message: "The client went away mid-upload.")
-        case .failure(.malformed): throw APIError.badRequest("The request body's framing is malformed.")
+        case .failure(.timeout):
+            throw APIError(status: .requestTimeout, code: "request_timeout", message: "The request body stopped arriving.")
+        case .failure(.disconnected):
+            throw APIError(status: .badRequest, code: "client_disconnected", message: "The client went away mid-upload.")
+        // The parser's verdict (413 for a chunked body over `server.max_body_bytes`, 400 for broken framing).
+        case .failure(.malformed(let error)): throw APIError(status: error.status, code: error.code, message: error.message)
         }
     }
 
