@@ -158,18 +158,20 @@ public final class TrackController: Sendable {
         return track
     }
 
-    /// Deletes the row, then the files. A background encode still running notices the missing row and removes
-    /// what it wrote.
+    /// Deletes the row, then the files (under the track's lock, so no tag rewrite is half-way through them).
+    /// A background encode still running notices the missing row and removes what it wrote.
     public func delete(id: UUID, caller: User) throws {
-        _ = try editable(id: id, caller: caller)
-        try database.write { transaction in
-            do {
-                try transaction.tracks.delete(id: id)
-            } catch StorageError.notFound {
-                throw APIError.notFound("Track")
+        try locks.withLock(id) {
+            _ = try editable(id: id, caller: caller)
+            try database.write { transaction in
+                do {
+                    try transaction.tracks.delete(id: id)
+                } catch StorageError.notFound {
+                    throw APIError.notFound("Track")
+                }
             }
+            files.removeFiles(of: id)
         }
-        files.removeFiles(of: id)
     }
 
     // MARK: Rules
