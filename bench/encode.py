@@ -96,6 +96,7 @@ password = "benchpassword"
     short, long = os.path.join(workdir, "3min.wav"), os.path.join(workdir, "10min.wav")
     sox_tone(short, 180)
     sox_tone(long, 600)
+    long_mb = os.path.getsize(long) >> 20
     server = subprocess.Popen([binary, "serve", "--config", config], stderr=subprocess.DEVNULL)
     try:
         wait_listening(port)
@@ -151,7 +152,7 @@ password = "benchpassword"
         print(f"{'duradora, request to 201':<40}{seconds:>10.2f}{seconds / lame_seconds:>7.2f}x  (goal <= 1.1x)")
     print(f"{'lame command line':<40}{lame_seconds:>10.2f}")
     statuses = [r.get("status") for r in results]
-    print(f"4 x {os.path.getsize(long) >> 20} MB concurrent uploads: {statuses}; "
+    print(f"4 x {long_mb} MB concurrent uploads: {statuses}; "
           f"peak RSS {peak:.1f} MB, {peak - idle:.1f} MB above idle (goal < 64 MB)")
 
 
