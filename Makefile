@@ -36,6 +36,7 @@ bench: deps
 	python3 bench/run.py
 	swift build -c release --product duradora
 	python3 bench/encode.py
+	python3 bench/stream.py
 
 # Fuzzes the request parser with libFuzzer + AddressSanitizer (FUZZ_SECONDS, default 60).
 fuzz:

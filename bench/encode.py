@@ -69,11 +69,11 @@ def wait_ready(port, token, track_id, timeout=900):
     raise SystemExit(f"track {track_id} never finished")
 
 
-def main():
+def start_app(workdir, cpu=None):
+    """`duradora serve` with a fresh config in `workdir` and an admin; returns (process, port, token)."""
     binary = os.path.join(ROOT, ".build/release/duradora")
     if not os.path.exists(binary):
         raise SystemExit("build first: swift build -c release --product duradora")
-    workdir = tempfile.mkdtemp(prefix="duradora-bench-encode-")
     port = free_port()
     config = os.path.join(workdir, "config.toml")
     with open(config, "w") as f:
@@ -93,17 +93,23 @@ password_hash_cost = "min"
 username = "bench"
 password = "benchpassword"
 """)
+    command = ([] if cpu is None else ["taskset", "-c", cpu]) + [binary, "serve", "--config", config]
+    server = subprocess.Popen(command, stderr=subprocess.DEVNULL)
+    wait_listening(port)
+    _, login = request(port, "POST", "/api/v1/auth/login",
+                       body=json.dumps({"username": "bench", "password": "benchpassword"}),
+                       headers={"Content-Type": "application/json"})
+    return server, port, login["access_token"]
+
+
+def main():
+    workdir = tempfile.mkdtemp(prefix="duradora-bench-encode-")
     short, long = os.path.join(workdir, "3min.wav"), os.path.join(workdir, "10min.wav")
     sox_tone(short, 180)
     sox_tone(long, 600)
     long_mb = os.path.getsize(long) >> 20
-    server = subprocess.Popen([binary, "serve", "--config", config], stderr=subprocess.DEVNULL)
+    server, port, token = start_app(workdir)
     try:
-        wait_listening(port)
-        _, login = request(port, "POST", "/api/v1/auth/login",
-                           body=json.dumps({"username": "bench", "password": "benchpassword"}),
-                           headers={"Content-Type": "application/json"})
-        token = login["access_token"]
         idle = rss_mb(server.pid)
 
         # 1. One 3-minute upload, request to answer, against lame on the same file.
