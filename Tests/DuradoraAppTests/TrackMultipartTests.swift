@@ -148,7 +148,29 @@ import Glibc
         let stale = try files.makeIncomingPath()
         try Data([1, 2, 3]).write(to: URL(fileURLWithPath: stale))
         #expect(!fixture.app.uploadedFiles.isEmpty)
+        // An encode the last process did not finish.
+        let now = Date()
+        let interrupted = Track(
+            id: UUID(), ownerID: UUID(uuidString: fixture.adminID), visibility: .public, status: .processing,
+            createdAt: now, updatedAt: now)
+        try fixture.app.application.database.write { try $0.tracks.insert(interrupted) }
         try fixture.app.application.tracks.recoverAfterStart()
         #expect(fixture.app.uploadedFiles.isEmpty)
+        let json = try fixture.client.track(interrupted.id.uuidString.lowercased()).json()
+        #expect(json["status"] as? String == "failed")
+        #expect((json["error"] as? String)?.isEmpty == false)
+    }
+
+    @Test func audioUnderAnotherPartNameIs422() throws {
+        let fixture = try AdminFixture()
+        defer { fixture.stop() }
+        var body = Array("--b\r\nContent-Disposition: form-data; name=\"audio\"; filename=\"a.wav\"\r\n\r\n".utf8)
+        body += [UInt8](repeating: 7, count: 100_000) + Array("\r\n--b--\r\n".utf8)
+        var headers = bearer(fixture.admin)
+        headers["Content-Type"] = "multipart/form-data; boundary=b"
+        let response = try fixture.client.request("POST", "/api/v1/tracks", headers: headers, body: body)
+        #expect(response.status == 422, "\(response.text)")
+        #expect(response.text.contains("audio"))
+        #expect(try fixture.app.trackCount() == 0)
     }
 }

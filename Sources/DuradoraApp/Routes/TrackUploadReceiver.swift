@@ -83,6 +83,9 @@ struct TrackUploadReceiver {
                     let path = try files.makeIncomingPath()
                     fileState = (path, try BinaryFile.create(path), head.filename, 0)
                     isInFile = true
+                } else if head.isFile {
+                    // Audio under another name would otherwise be read as a (too long) text field.
+                    throw APIError.invalidField(head.name, "is a file part; send the audio as \"\(Self.fileField)\"")
                 } else {
                     currentField = (head.name, [])
                 }
