@@ -196,6 +196,9 @@ public final class TrackController: Sendable {
 
 /// What a PATCH changes: for each field, nil leaves it alone and `.some(nil)` clears it.
 public struct TrackChanges: Sendable, Equatable {
+    /// The longest title, artist, album or genre accepted (characters).
+    public static let maxTextLength = 1024
+
     public var title: String??
     public var artist: String??
     public var album: String??
