@@ -89,7 +89,9 @@ import Glibc
 
     @Test(arguments: ["multipart", "raw"])
     func clientDisconnectMidUploadLeavesNoRowAndNoFile(kind: String) throws {
-        let fixture = try AdminFixture()
+        // The short read timeout bounds the wait when the core misses the reset under load (it then times the
+        // body out instead): either way the handler's read fails and the upload must leave nothing behind.
+        let fixture = try AdminFixture { $0.server.readTimeoutSeconds = 2 }
         defer { fixture.stop() }
         let scratch = try AudioScratch()
         let audio = try scratch.tone("a.wav", seconds: 2)
@@ -110,6 +112,37 @@ import Glibc
         #expect(try fixture.app.makeClient().uploadRaw(token: fixture.admin, bytes: audio).status == 201)
     }
 
+    @Test(arguments: ["length", "chunked"])
+    func oversizeUploadIs413AndLeavesNothing(framing: String) throws {
+        let fixture = try AdminFixture { $0.server.maxBodyBytes = 100_000 }
+        defer { fixture.stop() }
+        let scratch = try AudioScratch()
+        let audio = try scratch.tone("a.wav", seconds: 2)  // ~350 kB
+        let client = fixture.client
+        var head = "POST /api/v1/tracks HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(fixture.admin)\r\n"
+            + "Content-Type: audio/wav\r\n"
+        if framing == "length" {
+            try client.send(raw: head + "Content-Length: \(audio.count)\r\n\r\n")
+        } else {
+            head += "Transfer-Encoding: chunked\r\n\r\n"
+            try client.send(raw: head)
+            var offset = 0
+            while offset < audio.count {
+                let piece = Array(audio[offset..<min(offset + 16_384, audio.count)])
+                // The server may answer and close before the whole body is sent.
+                do {
+                    try client.send(bytes: Array("\(String(piece.count, radix: 16))\r\n".utf8) + piece + Array("\r\n".utf8))
+                } catch { break }
+                offset += piece.count
+            }
+            try? client.send(raw: "0\r\n\r\n")
+        }
+        let response = try client.readResponse()
+        #expect(response.status == 413, "\(response.text)")
+        #expect(TestHTTPServer.eventually { fixture.app.uploadedFiles.isEmpty }, "\(fixture.app.uploadedFiles)")
+        #expect(try fixture.app.trackCount() == 0)
+    }
+
     @Test func staleTemporaryFilesAreSweptAtStart() throws {
         let fixture = try AdminFixture()
         defer { fixture.stop() }
@@ -117,7 +150,29 @@ import Glibc
         let stale = try files.makeIncomingPath()
         try Data([1, 2, 3]).write(to: URL(fileURLWithPath: stale))
         #expect(!fixture.app.uploadedFiles.isEmpty)
+        // An encode the last process did not finish.
+        let now = Date()
+        let interrupted = Track(
+            id: UUID(), ownerID: UUID(uuidString: fixture.adminID), visibility: .public, status: .processing,
+            createdAt: now, updatedAt: now)
+        try fixture.app.application.database.write { try $0.tracks.insert(interrupted) }
         try fixture.app.application.tracks.recoverAfterStart()
         #expect(fixture.app.uploadedFiles.isEmpty)
+        let json = try fixture.client.track(interrupted.id.uuidString.lowercased()).json()
+        #expect(json["status"] as? String == "failed")
+        #expect((json["error"] as? String)?.isEmpty == false)
+    }
+
+    @Test func audioUnderAnotherPartNameIs422() throws {
+        let fixture = try AdminFixture()
+        defer { fixture.stop() }
+        var body = Array("--b\r\nContent-Disposition: form-data; name=\"audio\"; filename=\"a.wav\"\r\n\r\n".utf8)
+        body += [UInt8](repeating: 7, count: 100_000) + Array("\r\n--b--\r\n".utf8)
+        var headers = bearer(fixture.admin)
+        headers["Content-Type"] = "multipart/form-data; boundary=b"
+        let response = try fixture.client.request("POST", "/api/v1/tracks", headers: headers, body: body)
+        #expect(response.status == 422, "\(response.text)")
+        #expect(response.text.contains("audio"))
+        #expect(try fixture.app.trackCount() == 0)
     }
 }

@@ -218,4 +218,54 @@ import Testing
         #expect(Sodium.sha256(Array(received[bodyStart...])) == Sodium.sha256(fixture.bytes))
         #expect(try fixture.get().status == 404)
     }
+
+    @Test func hundredListenersAtOnceGetTheSameBytes() throws {
+        let fixture = try Fixture()
+        defer { fixture.stop() }
+        let port = fixture.base.app.port
+        let target = "/api/v1/tracks/\(fixture.id)/stream"
+        let results = ResultBox()
+        let group = DispatchGroup()
+        let digest = Sodium.sha256(fixture.bytes)
+        for index in 0..<100 {
+            DispatchQueue.global().async(group: group) {
+                let range = index.isMultiple(of: 2) ? [:] : ["Range": "bytes=100-"]
+                let response = try? TestClient(port: port).get(target, headers: range)
+                let expected = index.isMultiple(of: 2) ? digest : Sodium.sha256(Array(fixture.bytes.dropFirst(100)))
+                results.append(response.map { Sodium.sha256($0.body) == expected ? 1 : 0 } ?? -1)
+            }
+        }
+        #expect(group.wait(timeout: .now() + 60) == .success)
+        #expect(results.values.count == 100)
+        #expect(results.values.allSatisfy { $0 == 1 })
+    }
+
+    @Test func listenerLeavingMidStreamReleasesTheFile() throws {
+        // Under heavy parallel load the HTTP core can be slow to notice a client's reset (the core's own
+        // clientAbortMidResponseLeaksNoDescriptor flakes then too); a short idle timeout lets the sweep close the
+        // connection instead. Either way the file must be released with it.
+        let fixture = try Fixture(seconds: 20) { $0.server.idleTimeoutSeconds = 2 }
+        defer { fixture.stop() }
+        let path = fixture.path
+        for _ in 0..<3 {
+            let client = try fixture.base.app.makeClient()
+            client.setReceiveBuffer(16_384)
+            try client.send(raw: "GET /api/v1/tracks/\(fixture.id)/stream HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            #expect(!(try client.receiveSome(max: 1024)).isEmpty)
+            client.setAbortOnClose()
+            client.close()
+        }
+        // No descriptor of this process (the server runs in it) still points at the track's file.
+        #expect(TestHTTPServer.eventually(within: 10) { Self.descriptors(openOn: path) == 0 })
+        #expect(try fixture.get().body == fixture.bytes)
+    }
+
+    static func descriptors(openOn path: String) -> Int {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        return entries.filter { entry in
+            let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/" + entry)) ?? ""
+            return target == path || target == resolved
+        }.count
+    }
 }

@@ -200,6 +200,25 @@ import Testing
         #expect(abs((json["duration_seconds"] as? Double ?? 0) - 0.5) <= 0.005)
     }
 
+    @Test func patchWhileProcessingWinsOverTheUpload() throws {
+        let fixture = try AdminFixture { $0.audio.syncEncodeSeconds = 0 }
+        defer { fixture.stop() }
+        let scratch = try AudioScratch()
+        let response = try fixture.client.uploadMultipart(
+            token: fixture.admin, fields: [("title", "First")], file: ("a.wav", try scratch.tone("a.wav", seconds: 3)))
+        #expect(response.status == 202, "\(response.text)")
+        let id = try response.json()["id"] as? String ?? ""
+        // Whether this lands during the encode or after it, the stored row and the file's tag end up agreeing.
+        let patched = try fixture.client.patchJSON("/api/v1/tracks/\(id)", #"{"title":"Second"}"#, token: fixture.admin)
+        #expect(patched.status == 200)
+        #expect(TestHTTPServer.eventually(within: 20) {
+            (try? fixture.client.track(id, token: fixture.admin).json()["status"] as? String) == "ready"
+        })
+        #expect(try fixture.client.track(id, token: fixture.admin).json()["title"] as? String == "Second")
+        let path = fixture.app.application.tracks.files.audioPath(for: UUID(uuidString: id)!)
+        #expect(try ID3Tag.read(fromFileAt: path)?.title == "Second")
+    }
+
     @Test func backgroundFailureMarksTheTrackFailed() throws {
         let fixture = try AdminFixture { $0.audio.syncEncodeSeconds = 0 }
         defer { fixture.stop() }

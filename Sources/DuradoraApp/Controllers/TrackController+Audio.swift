@@ -1,37 +1,6 @@
 import Foundation
 import Synchronization
 
-/// A request body received into a temporary file under `uploads/incoming/`. Whoever holds it last removes it
-/// (`discard()`), unless it is kept as the original.
-public struct UploadedAudio: Sendable {
-    public let path: String
-    /// The client's file name (multipart `filename`), untrusted: only used to derive a title.
-    public let filename: String?
-
-    public init(path: String, filename: String?) {
-        self.path = path
-        self.filename = filename
-    }
-
-    public func discard() {
-        StagedAudioFile.remove(path)
-    }
-
-    /// "Artist - Song.flac" → "Artist - Song"; nil for no name, a bare extension or a name that is all path.
-    var titleFromFilename: String? {
-        guard let filename else { return nil }
-        let base = filename.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
-        let stem = base.contains(".") ? String(base[..<base.lastIndex(of: ".")!]) : base
-        let trimmed = stem.trimmingCharacters(in: .whitespacesAndNewlines)
-        return trimmed.isEmpty ? nil : String(trimmed.prefix(TrackChanges.maxTextLength))
-    }
-}
-
-extension TrackChanges {
-    /// The longest title, artist, album or genre accepted (characters).
-    public static let maxTextLength = 1024
-}
-
 extension TrackController {
     /// Process-wide: measuring LAME takes a moment, and the machine does not change between uploads.
     private static let encoderSpeed = EncoderSpeedCache()
@@ -51,42 +20,47 @@ extension TrackController {
         let speed = Self.encoderSpeed.value { (try? transcoder.measureEncoderSpeed(seconds: 1)) ?? 20 }
 
         guard plan.shouldRunInBackground(encoderSpeed: speed, syncLimitSeconds: settings.syncEncodeSeconds) else {
-            var track = track
-            let (audio, metadata) = try encode(upload, for: track.id, metadata: track.metadata)
-            track.audio = audio
-            track.metadata = metadata
-            track.status = .ready
-            track.error = nil
-            track.updatedAt = clock.now().sqliteRounded
-            do {
-                try database.write { transaction in
-                    if isNew { try transaction.tracks.insert(track) } else { try transaction.tracks.update(track) }
+            let staged = try stage(upload, for: track.id, metadata: track.metadata)
+            defer { staged.discard() }
+            let stored = try locks.withLock(track.id) {
+                // A replacement goes into the row as it is now: a PATCH during the encode is kept.
+                let current: Track? = isNew ? track : try database.read { try $0.tracks.find(id: track.id) }
+                guard let current else { throw APIError.notFound("Track") }
+                let stored = try commit(staged, from: upload, into: current)
+                do {
+                    try database.write { transaction in
+                        if isNew { try transaction.tracks.insert(stored) } else { try transaction.tracks.update(stored) }
+                    }
+                } catch {
+                    // A new track's file must not outlive its failed row; nor a file whose track was deleted meanwhile.
+                    let isGone = (error as? StorageError) == .notFound
+                    if isNew || isGone { files.removeFiles(of: track.id) }
+                    throw isGone ? APIError.notFound("Track") : error
                 }
-            } catch {
-                // A new track's file must not outlive its failed row; nor a file whose track was deleted meanwhile.
-                let isGone = (error as? StorageError) == .notFound
-                if isNew || isGone { files.removeFiles(of: track.id) }
-                throw isGone ? APIError.notFound("Track") : error
+                return stored
             }
             isHandedOver = keepOriginal(upload, of: track.id)
-            return (track, false)
+            return (stored, false)
         }
 
-        var processing = track
-        processing.status = .processing
-        processing.error = nil
-        processing.updatedAt = clock.now().sqliteRounded
-        try database.write { transaction in
-            if isNew { try transaction.tracks.insert(processing) } else { try transaction.tracks.update(processing) }
+        let processing = try locks.withLock(track.id) {
+            let current: Track? = isNew ? track : try database.read { try $0.tracks.find(id: track.id) }
+            guard var processing = current else { throw APIError.notFound("Track") }
+            processing.status = .processing
+            processing.error = nil
+            processing.updatedAt = clock.now().sqliteRounded
+            try database.write { transaction in
+                if isNew { try transaction.tracks.insert(processing) } else { try transaction.tracks.update(processing) }
+            }
+            return processing
         }
         isHandedOver = true
         isSlotHandedOver = true
-        let queued = processing
         jobs.enter()
         DispatchQueue.global(qos: .utility).async { [self] in
             defer { jobs.leave() }
             defer { slots.release() }
-            finishInBackground(upload, track: queued)
+            finishInBackground(upload, track: processing)
         }
         return (processing, true)
     }
@@ -97,19 +71,14 @@ extension TrackController {
         var isKept = false
         defer { if !isKept { upload.discard() } }
         do {
-            let (audio, metadata) = try encode(upload, for: track.id, metadata: track.metadata) { tagged in
-                // A PATCH may have changed the row while encoding: its metadata wins over the upload's.
-                guard let current = try database.read({ try $0.tracks.find(id: track.id) }) else { return tagged }
-                return current.metadata == track.metadata ? tagged : current.metadata
-            }
-            try database.write { transaction in
-                guard var current = try transaction.tracks.find(id: track.id) else { throw StorageError.notFound }
-                current.audio = audio
-                current.metadata = metadata
-                current.status = .ready
-                current.error = nil
-                current.updatedAt = clock.now().sqliteRounded
-                try transaction.tracks.update(current)
+            let staged = try stage(upload, for: track.id, metadata: track.metadata)
+            defer { staged.discard() }
+            try locks.withLock(track.id) {
+                guard let current = try database.read({ try $0.tracks.find(id: track.id) }) else {
+                    throw StorageError.notFound
+                }
+                let stored = try commit(staged, from: upload, into: current)
+                try database.write { try $0.tracks.update(stored) }
             }
             isKept = keepOriginal(upload, of: track.id)
         } catch StorageError.notFound {
@@ -129,31 +98,35 @@ extension TrackController {
         }
     }
 
-    /// Transcodes into a temporary sibling of the final path, completes the tag from the input's own metadata
-    /// (and the file name for a missing title), lets `finalMetadata` have the last word, and renames the file into
-    /// place. Returns what is stored.
-    private func encode(
-        _ upload: UploadedAudio, for id: UUID, metadata: TrackMetadata,
-        finalMetadata: (TrackMetadata) throws -> TrackMetadata = { $0 }
-    ) throws -> (StoredAudio, TrackMetadata) {
+    /// The long step, without any lock: transcode into a temporary sibling of the final path, tagged with
+    /// `metadata`.
+    private func stage(_ upload: UploadedAudio, for id: UUID, metadata: TrackMetadata) throws -> StagedEncode {
         try files.prepareDirectory(for: id)
-        let finalPath = files.audioPath(for: id)
-        let stagedPath = StagedAudioFile.temporaryPath(for: finalPath)
-        var isCommitted = false
-        defer { if !isCommitted { StagedAudioFile.remove(stagedPath) } }
+        let path = StagedAudioFile.temporaryPath(for: files.audioPath(for: id))
         let info = try Self.inputErrorsAs415 {
-            try transcoder.transcode(from: upload.path, to: stagedPath, tag: metadata.tag) { _ in
+            try transcoder.transcode(from: upload.path, to: path, tag: metadata.tag) { _ in
                 !self.isStopping.load(ordering: .relaxed)
             }
         }
-        var completed = metadata.filled(from: info.sourceTag)
-        if completed.title == nil { completed.title = upload.titleFromFilename }
-        completed = try finalMetadata(completed)
-        if completed != metadata { try ID3Tag.rewrite(completed.tag, inFileAt: stagedPath) }
-        let size = try TrackFiles.size(of: stagedPath)
-        try StagedAudioFile.commit(stagedPath, to: finalPath)
-        isCommitted = true
-        return (StoredAudio(info, sizeBytes: size), completed)
+        return StagedEncode(path: path, info: info, taggedWith: metadata)
+    }
+
+    /// The short step, under the track's lock: completes `track`'s metadata from the input's own tag (and the file
+    /// name for a missing title), rewrites the staged file's tag if that changed it, renames the file into place,
+    /// and returns the row to write.
+    private func commit(_ staged: StagedEncode, from upload: UploadedAudio, into track: Track) throws -> Track {
+        var metadata = track.metadata.filled(from: staged.info.sourceTag)
+        if metadata.title == nil { metadata.title = upload.titleFromFilename }
+        if metadata != staged.taggedWith { try ID3Tag.rewrite(metadata.tag, inFileAt: staged.path) }
+        let size = try TrackFiles.size(of: staged.path)
+        try StagedAudioFile.commit(staged.path, to: files.audioPath(for: track.id))
+        var stored = track
+        stored.metadata = metadata
+        stored.audio = StoredAudio(staged.info, sizeBytes: size)
+        stored.status = .ready
+        stored.error = nil
+        stored.updatedAt = clock.now().sqliteRounded
+        return stored
     }
 
     /// With `audio.keep_originals`, moves the upload next to the MP3; returns whether it did.
@@ -169,6 +142,18 @@ extension TrackController {
         } catch let error as AudioError where error.isInputError {
             throw APIError.unsupportedMediaType("The upload is not audio this server can read (\(error)).")
         }
+    }
+}
+
+/// An encoded file waiting under its temporary name for `commit`. `discard()` after a commit finds nothing.
+private struct StagedEncode {
+    let path: String
+    let info: AudioInfo
+    /// The metadata its tag was written with.
+    let taggedWith: TrackMetadata
+
+    func discard() {
+        StagedAudioFile.remove(path)
     }
 }
 

@@ -30,6 +30,7 @@ public final class TrackController: Sendable {
     let log: AccessLog?
     /// Background encodes; `stop()` cancels them and waits.
     let jobs = DispatchGroup()
+    let locks = TrackLocks()
     let isStopping = Atomic(false)
 
     public init(
@@ -130,7 +131,12 @@ public final class TrackController: Sendable {
     /// `PATCH /api/v1/tracks/{id}`: metadata and visibility. A changed tag is rewritten into the stored MP3 (never
     /// re-encoded); the file's tag, and so its ETag, changes with it.
     public func update(id: UUID, caller: User, changes: TrackChanges) throws -> Track {
-        var track = try editable(id: id, caller: caller)
+        try locks.withLock(id) { try update(try editable(id: id, caller: caller), changes: changes) }
+    }
+
+    private func update(_ track: Track, changes: TrackChanges) throws -> Track {
+        var track = track
+        let id = track.id
         let metadata = changes.applied(to: track.metadata)
         if let visibility = changes.visibility { track.visibility = visibility }
         if metadata != track.metadata, track.isReady, var audio = track.audio {
@@ -152,18 +158,20 @@ public final class TrackController: Sendable {
         return track
     }
 
-    /// Deletes the row, then the files. A background encode still running notices the missing row and removes
-    /// what it wrote.
+    /// Deletes the row, then the files (under the track's lock, so no tag rewrite is half-way through them).
+    /// A background encode still running notices the missing row and removes what it wrote.
     public func delete(id: UUID, caller: User) throws {
-        _ = try editable(id: id, caller: caller)
-        try database.write { transaction in
-            do {
-                try transaction.tracks.delete(id: id)
-            } catch StorageError.notFound {
-                throw APIError.notFound("Track")
+        try locks.withLock(id) {
+            _ = try editable(id: id, caller: caller)
+            try database.write { transaction in
+                do {
+                    try transaction.tracks.delete(id: id)
+                } catch StorageError.notFound {
+                    throw APIError.notFound("Track")
+                }
             }
+            files.removeFiles(of: id)
         }
-        files.removeFiles(of: id)
     }
 
     // MARK: Rules
@@ -188,6 +196,9 @@ public final class TrackController: Sendable {
 
 /// What a PATCH changes: for each field, nil leaves it alone and `.some(nil)` clears it.
 public struct TrackChanges: Sendable, Equatable {
+    /// The longest title, artist, album or genre accepted (characters).
+    public static let maxTextLength = 1024
+
     public var title: String??
     public var artist: String??
     public var album: String??

@@ -83,6 +83,9 @@ struct TrackUploadReceiver {
                     let path = try files.makeIncomingPath()
                     fileState = (path, try BinaryFile.create(path), head.filename, 0)
                     isInFile = true
+                } else if head.isFile {
+                    // Audio under another name would otherwise be read as a (too long) text field.
+                    throw APIError.invalidField(head.name, "is a file part; send the audio as \"\(Self.fileField)\"")
                 } else {
                     currentField = (head.name, [])
                 }
@@ -137,9 +140,12 @@ struct TrackUploadReceiver {
         switch Result(catching: { () throws(RequestBodyError) -> [UInt8]? in try body.read() }) {
         case .success(let chunk): return chunk
         case .failure(.tooLarge(let limit)): throw APIError.bodyTooLarge(limit: Int64(limit))
-        case .failure(.timeout): throw APIError(status: .requestTimeout, code: "request_timeout", message: "The request body stopped arriving.")
-        case .failure(.disconnected): throw APIError(status: .badRequest, code: "client_disconnected", message: "The client went away mid-upload.")
-        case .failure(.malformed): throw APIError.badRequest("The request body's framing is malformed.")
+        case .failure(.timeout):
+            throw APIError(status: .requestTimeout, code: "request_timeout", message: "The request body stopped arriving.")
+        case .failure(.disconnected):
+            throw APIError(status: .badRequest, code: "client_disconnected", message: "The client went away mid-upload.")
+        // The parser's verdict (413 for a chunked body over `server.max_body_bytes`, 400 for broken framing).
+        case .failure(.malformed(let error)): throw APIError(status: error.status, code: error.code, message: error.message)
         }
     }
 

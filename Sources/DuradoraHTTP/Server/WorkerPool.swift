@@ -11,6 +11,8 @@ public final class WorkerPool: @unchecked Sendable {
     private var running = 0
     private let maxQueued: Int
     private var threads: [Thread] = []
+    /// What a taken job's slot holds until the array is compacted.
+    private static let finished: @Sendable () -> Void = {}
 
     public init(threadCount: Int, maxQueued: Int) {
         self.maxQueued = maxQueued
@@ -59,8 +61,14 @@ public final class WorkerPool: @unchecked Sendable {
                 return
             }
             let job = jobs[head]
+            // Drop the queue's reference now: a finished job's captures (a request, its response and the open file
+            // it streams) must not live on until the array is next compacted.
+            jobs[head] = Self.finished
             head += 1
-            if head > 1024 && head * 2 > jobs.count {
+            if head == jobs.count {
+                jobs.removeAll(keepingCapacity: true)
+                head = 0
+            } else if head > 1024 && head * 2 > jobs.count {
                 jobs.removeFirst(head)
                 head = 0
             }

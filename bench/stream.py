@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""`make bench`, streaming half: `/api/v1/tracks/{id}/stream` of the real server beside nginx serving the same MP3.
+
+Full-file streaming MB/s at 16 connections and random 64 KiB Range requests/s at 64 connections (goal: >= 0.9x
+nginx on both, server RSS under 50 MB). Server on CPU 0, wrk on CPU 1, as in bench/run.py.
+"""
+import os, re, shutil, signal, subprocess, tempfile, urllib.request
+
+from encode import sox_tone, start_app, upload
+from run import CLIENT_CPU, DURATION, SERVER_CPU, free_port, peak_rss_mb, start_nginx, to_mb, to_ms
+
+RANDOM_RANGE_LUA = """
+local size = tonumber(os.getenv("BENCH_FILE_SIZE"))
+math.randomseed(os.time())
+request = function()
+  local first = math.random(0, size - 65536)
+  return wrk.format("GET", nil, {["Range"] = "bytes=" .. first .. "-" .. (first + 65535)})
+end
+"""
+
+
+def wrk(url, connections, script=None, size=0):
+    command = ["taskset", "-c", CLIENT_CPU, "wrk", "-t1", f"-c{connections}", f"-d{DURATION}", "--latency",
+               "--timeout", "5s"] + (["-s", script] if script else []) + [url]
+    out = subprocess.run(command, capture_output=True, text=True, check=True,
+                         env=dict(os.environ, BENCH_FILE_SIZE=str(size))).stdout
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "mbps": to_mb(re.search(r"Transfer/sec:\s+(\S+)", out).group(1)),
+        "p50": to_ms(re.search(r"\s50%\s+(\S+)", out).group(1)),
+        "p99": to_ms(re.search(r"\s99%\s+(\S+)", out).group(1)),
+        "errors": errors + (int(non2xx.group(1)) if non2xx else 0),
+    }
+
+
+def main():
+    workdir = tempfile.mkdtemp(prefix="duradora-bench-stream-")
+    wav, mp3 = os.path.join(workdir, "3min.wav"), os.path.join(workdir, "track.mp3")
+    script = os.path.join(workdir, "ranges.lua")
+    with open(script, "w") as f:
+        f.write(RANDOM_RANGE_LUA)
+    sox_tone(wav, 180)
+    results = {}
+    try:
+        server, port, token = start_app(workdir, cpu=SERVER_CPU)
+        try:
+            _, status, track = upload(port, token, wav)
+            if status != 201:
+                raise SystemExit(f"upload answered {status}")
+            url = f"http://127.0.0.1:{port}/api/v1/tracks/{track['id']}/stream"
+            urllib.request.urlretrieve(url, mp3)  # nginx serves exactly these bytes
+            # nginx workers may run as another user (nobody): let them read the file.
+            os.chmod(workdir, 0o755)
+            os.chmod(mp3, 0o644)
+            size = os.path.getsize(mp3)
+            results[("duradora", "full")] = wrk(url, 16)
+            results[("duradora", "ranges")] = wrk(url, 64, script, size)
+            results[("duradora", "rss")] = peak_rss_mb([server.pid])
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+        nginx_port = free_port()
+        nginx, pids = start_nginx(workdir, nginx_port, mp3)
+        try:
+            url = f"http://127.0.0.1:{nginx_port}/file"
+            results[("nginx", "full")] = wrk(url, 16)
+            results[("nginx", "ranges")] = wrk(url, 64, script, size)
+            results[("nginx", "rss")] = peak_rss_mb(pids)
+        finally:
+            nginx.send_signal(signal.SIGQUIT)
+            nginx.wait(timeout=10)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    print(f"\n{'track stream (' + str(size >> 10) + ' KiB MP3)':<30}{'server':<10}{'req/s':>10}{'MB/s':>10}"
+          f"{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'ratio':>8}")
+    for label, key, name in (("full file, 16 conns", "mbps", "full"), ("64 KiB ranges, 64 conns", "rps", "ranges")):
+        ours, theirs = results[("duradora", name)], results[("nginx", name)]
+        for server_name, r in (("duradora", ours), ("nginx", theirs)):
+            ratio = f"{ours[key] / theirs[key]:.2f}x" if server_name == "duradora" else ""
+            print(f"{label:<30}{server_name:<10}{r['rps']:>10.0f}{r['mbps']:>10.1f}{r['p50']:>9.2f}{r['p99']:>9.2f}"
+                  f"{r['errors']:>8}{ratio:>8}")
+    print(f"peak RSS: duradora {results[('duradora', 'rss')]:.1f} MB (goal < 50 MB), nginx {results[('nginx', 'rss')]:.1f} MB")
+
+
+if __name__ == "__main__":
+    main()
