@@ -220,4 +220,28 @@ public final class TestClient: @unchecked Sendable {
     public static func openDescriptorCount() -> Int {
         (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? -1
     }
+
+    /// Descriptors of this process that are accepted (server-side) TCP connections on local `port`. Unlike a
+    /// plain descriptor count, other tests running in parallel in this process cannot change it.
+    public static func serverSideDescriptorCount(port: Int) -> Int {
+        // /proc/net/tcp{,6}: "sl local_address rem_address st … inode"; ports in hex, state 0A = LISTEN.
+        let portHex = String(format: "%04X", port)
+        var inodes = Set<String>()
+        for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+            // Read to the end: procfs reports size 0, and a one-shot read can stop at the first page.
+            guard let data = FileHandle(forReadingAtPath: table)?.readDataToEndOfFile() else { continue }
+            let text = String(decoding: data, as: UTF8.self)
+            for line in text.split(separator: "\n").dropFirst() {
+                let fields = line.split(separator: " ")
+                guard fields.count > 9, fields[1].hasSuffix(":" + portHex), fields[3] != "0A" else { continue }
+                inodes.insert(String(fields[9]))
+            }
+        }
+        let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        return descriptors.filter { name in
+            guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(name)"),
+                  target.hasPrefix("socket:[") else { return false }
+            return inodes.contains(String(target.dropFirst(8).dropLast()))
+        }.count
+    }
 }
