@@ -40,10 +40,10 @@ struct SeedRoutes: Sendable {
     /// and a bad pair is refused at once. Otherwise the body is received (audio into a temporary file), the missing
     /// ones are taken from the form fields, wherever they were in the form, and a failure removes the file.
     func record(_ request: Request, _ context: RequestContext) throws -> Response {
-        let early = SeedCredentials.fromQuery(request)
-        if let early { try tracks.checkUploadsAllowed(for: try owner(early, context)) }
+        let earlyOwner = try SeedCredentials.fromQuery(request).map { try owner($0, context) }
+        if let earlyOwner { try tracks.checkUploadsAllowed(for: earlyOwner) }
         let (track, isProcessing) = try tracks.createFromUpload(request, isFileRequired: true) { fields in
-            try owner(early ?? SeedCredentials(fields: fields, request: request), context)
+            try earlyOwner ?? owner(SeedCredentials(fields: fields, request: request), context)
         }
         let id = track.id.uuidString.lowercased()
         let user = track.ownerID?.uuidString.lowercased() ?? ""
