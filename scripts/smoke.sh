@@ -22,7 +22,7 @@ call() {
     status="$(curl -sS -o "$TMP/body" -D "$TMP/headers" -w '%{http_code}' -X "$method" "$@" "$BASE_URL$path")" \
         || fail "$method $path: curl could not connect to $BASE_URL"
     [ "$status" = "$expected" ] || fail "$method $path answered $status, expected $expected"
-    echo "ok $STEP - $method $path -> $status"
+    echo "ok $STEP - $method $(sed -E 's/((access_|user_)?token=)[^&]*/\1***/g' <<<"$path") -> $status"
 }
 
 # field NAME: a string field of the JSON body (flat, as our answers are).
