@@ -22,7 +22,7 @@ call() {
     status="$(curl -sS -o "$TMP/body" -D "$TMP/headers" -w '%{http_code}' -X "$method" "$@" "$BASE_URL$path")" \
         || fail "$method $path: curl could not connect to $BASE_URL"
     [ "$status" = "$expected" ] || fail "$method $path answered $status, expected $expected"
-    echo "ok $STEP - $method $path -> $status"
+    echo "ok $STEP - $method $(sed -E 's/((access_|user_)?token=)[^&]*/\1***/g' <<<"$path") -> $status"
 }
 
 # field NAME: a string field of the JSON body (flat, as our answers are).
@@ -44,7 +44,38 @@ call 200 GET /api/v1/auth/me -H "Authorization: Bearer $SEED_TOKEN"
 expect_body "\"id\":\"$SEED_ID\""
 call 201 POST "/create-user/?user_name=query_$SUFFIX"
 [ -n "$(field token)" ] || fail "no token from /create-user/"
+OTHER_ID="$(field user_id)"
 call 409 POST "/create-user/?user_name=query_$SUFFIX"
+
+# Seed-style upload: a WAV plus user_id and token as form fields (or in the query) -> {"url": ".../record?id=&user="}.
+# A 0.5 s mono 44.1 kHz 16-bit square wave, written with printf so the script needs nothing but bash and curl.
+le() { local i; for ((i = 0; i < $2; i++)); do printf "\\x$(printf %02x $((($1 >> (8 * i)) & 255)))"; done; }
+write_wav() {
+    local samples=22000 block="" i
+    local bytes=$((samples * 2))
+    for ((i = 0; i < 50; i++)); do block+='\x00\x20'; done
+    for ((i = 0; i < 50; i++)); do block+='\x00\xe0'; done
+    {
+        printf 'RIFF'; le $((36 + bytes)) 4; printf 'WAVEfmt '; le 16 4; le 1 2; le 1 2; le 44100 4; le 88200 4
+        le 2 2; le 16 2; printf 'data'; le "$bytes" 4
+        for ((i = 0; i < samples / 100; i++)); do printf "$block"; done
+    } > "$1"
+}
+write_wav "$TMP/take.wav"
+call 201 POST /record -F "file=@$TMP/take.wav" -F "user_id=$SEED_ID" -F "token=$SEED_TOKEN"
+RECORD_URL="$(field url)"
+case "$RECORD_URL" in */record\?id=*"&user=$SEED_ID") ;; *) fail "unexpected url: $RECORD_URL" ;; esac
+RECORD_PATH="/${RECORD_URL#*://*/}"
+RECORD_ID="$(printf '%s' "$RECORD_PATH" | sed -n 's/.*[?&]id=\([^&]*\).*/\1/p')"
+call 200 GET "$RECORD_PATH"
+grep -qi '^content-disposition: attachment' "$TMP/headers" || fail "the record download is not an attachment"
+[ "$(head -c 3 "$TMP/body")" = "ID3" ] || fail "the record download is not a tagged MP3"
+call 206 GET "$RECORD_PATH" -H 'Range: bytes=0-99'
+[ "$(wc -c < "$TMP/body")" -eq 100 ] || fail "the range answer is not 100 bytes"
+call 201 POST "/add-audio/?user_id=$SEED_ID&user_token=$SEED_TOKEN" -F "file=@$TMP/take.wav"
+call 200 GET "/record?audio_id=$RECORD_ID&user_id=$SEED_ID"
+call 404 GET "/record?id=$RECORD_ID&user=$OTHER_ID"
+call 401 POST /record -F "file=@$TMP/take.wav" -F "user_id=$SEED_ID" -F "token=not-the-token"
 
 # Accounts with passwords: register, log in, who am I, refresh, log out.
 PASSWORD="smoke-password-$SUFFIX"

@@ -66,9 +66,10 @@ public final class Application: @unchecked Sendable {
         let cookie = SessionCookie(isSecure: configuration.effectivePublicURL.lowercased().hasPrefix("https://"))
         AuthRoutes(users: users, cookie: cookie).register(on: router)
         UserRoutes(users: users, cookie: cookie).register(on: router)
-        TrackRoutes(tracks: tracks, baseURL: { [publicURL] in publicURL.value }).register(on: router)
+        let trackRoutes = TrackRoutes(tracks: tracks, baseURL: { [publicURL] in publicURL.value })
+        trackRoutes.register(on: router)
         PlaylistRoutes(playlists: playlists, baseURL: { [publicURL] in publicURL.value }).register(on: router)
-        SeedRoutes(users: users).register(on: router)
+        SeedRoutes(users: users, tracks: trackRoutes).register(on: router)
         OperationsRoutes(metrics: metrics).register(on: router)
     }
 

@@ -74,13 +74,15 @@ public final class TrackController: Sendable {
     }
 
     /// The track for streaming: 401 when anonymous streaming is off and nobody signed in (for public and link
-    /// tracks; private ones are 404 to strangers anyway), 409 until its audio is ready.
-    public func showForStreaming(id: UUID, caller: User?) throws -> Track {
+    /// tracks; private ones are 404 to strangers anyway), 409 until its audio is ready. With `ownerID`, a track
+    /// that another user owns is 404 too (the seed-style `/record?id=&user=` pair).
+    public func showForStreaming(id: UUID, caller: User?, ownerID: UUID? = nil) throws -> Track {
         if caller == nil && !settings.anonymousStreaming {
             // Whether the track exists is not told to strangers either way.
             throw APIError.unauthenticated
         }
         let track = try show(id: id, caller: caller)
+        if let ownerID, track.ownerID != ownerID { throw APIError.notFound("Track") }
         guard track.isReady else {
             throw APIError.conflict("track_not_ready", "The track has no playable audio yet (status \(track.status.rawValue)).")
         }

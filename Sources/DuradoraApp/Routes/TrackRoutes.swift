@@ -27,11 +27,7 @@ struct TrackRoutes: Sendable {
     /// `POST /api/v1/tracks`: 201 (ready or empty) or 202 (processing), with `Location`.
     func create(_ request: Request, _ context: RequestContext) throws -> Response {
         let owner = try context.requireUser()
-        // Refuse before reading what may be a very large body.
-        guard owner.isAdmin || tracks.settings.userUploads else {
-            throw APIError.forbidden("Uploads by users are turned off on this server.")
-        }
-        try checkTranscodeSlots(request)
+        try checkUploadsAllowed(for: owner)  // before reading what may be a very large body
         if Self.isJSON(request) {
             // Metadata only, as JSON (the same fields and rules as PATCH).
             let changes = try JSONBody.read(request, allowEmpty: true).map { body throws(APIError) in
@@ -41,18 +37,38 @@ struct TrackRoutes: Sendable {
                 owner: owner, metadata: changes.applied(to: TrackMetadata()), visibility: changes.visibility, upload: nil)
             return try created(track, isProcessing: false)
         }
+        let (track, isProcessing) = try createFromUpload(request, isFileRequired: false) { _ in owner }
+        return try created(track, isProcessing: isProcessing)
+    }
+
+    /// Receives a multipart or raw-audio upload and creates its track (shared with the seed-style `/record`).
+    /// The body is read first (audio into a temporary file), then `owner` names the track's owner from the received
+    /// text fields, so credentials sent after the file part count too; then the metadata is parsed. Whatever fails,
+    /// the temporary file is removed: no row and no file are left behind.
+    func createFromUpload(
+        _ request: Request, isFileRequired: Bool, owner resolveOwner: ([String: String]) throws -> User
+    ) throws -> (track: Track, isProcessing: Bool) {
+        try checkTranscodeSlots(request)
         let form = try TrackUploadReceiver(files: tracks.files).receive(request)
+        let owner: User
         let metadata: TrackMetadata
         let visibility: Visibility?
         do {
+            owner = try resolveOwner(form.fields)
+            if isFileRequired && form.upload == nil { throw APIError.invalidField("file", "is required") }
             (metadata, visibility) = try TrackFields.parse(form.fields)
         } catch {
             form.upload?.discard()
             throw error
         }
-        let (track, isProcessing) = try tracks.create(
-            owner: owner, metadata: metadata, visibility: visibility, upload: form.upload)
-        return try created(track, isProcessing: isProcessing)
+        return try tracks.create(owner: owner, metadata: metadata, visibility: visibility, upload: form.upload)
+    }
+
+    /// 403 before the body is read when uploads by users are off (`TrackController.create` checks it again).
+    func checkUploadsAllowed(for owner: User) throws {
+        guard owner.isAdmin || tracks.settings.userUploads else {
+            throw APIError.forbidden("Uploads by users are turned off on this server.")
+        }
     }
 
     private func created(_ track: Track, isProcessing: Bool) throws -> Response {
@@ -115,9 +131,15 @@ struct TrackRoutes: Sendable {
 
     /// `GET`/`HEAD` `/stream` and `/download` (HEAD reaches here through the GET route).
     func stream(_ request: Request, _ context: RequestContext, isDownload: Bool) throws -> Response {
-        let id = try Self.trackID(context)
+        try stream(id: try Self.trackID(context), request, context, isDownload: isDownload)
+    }
+
+    /// The stream or download of track `id`; with `ownerID`, a track of another owner is 404 (seed-style `/record`).
+    func stream(
+        id: UUID, ownerID: UUID? = nil, _ request: Request, _ context: RequestContext, isDownload: Bool
+    ) throws -> Response {
         let stream = try TrackStream.open(id: id, files: tracks.files) {
-            try tracks.showForStreaming(id: id, caller: context.user)
+            try tracks.showForStreaming(id: id, caller: context.user, ownerID: ownerID)
         }
         return stream.response(to: request, anonymousStreaming: tracks.settings.anonymousStreaming, isDownload: isDownload)
     }
