@@ -4,8 +4,15 @@ import DuradoraTestSupport
 
 /// Routes that exercise the server's mechanics: bodies in and out, files, streams, slow handlers.
 enum TestRoutes {
-    static func makeRouter(file: OpenFile? = nil) -> Router {
+    /// `gate`: `/gate` holds its worker until the test signals the semaphore (no timing guesses).
+    static func makeRouter(file: OpenFile? = nil, gate: DispatchSemaphore? = nil) -> Router {
         let router = Router()
+        if let gate {
+            router.get("/gate") { _, _ in
+                gate.wait()
+                return .text("released")
+            }
+        }
         router.get("/hello") { _, _ in .text("hello") }
         router.getInline("/ping") { _, context in .text("pong \(context.route)") }
         router.get("/items/{id}") { _, context in .text("item \(context.parameters.require("id"))") }

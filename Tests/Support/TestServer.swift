@@ -44,7 +44,7 @@ public final class TestHTTPServer: @unchecked Sendable {
     }
 
     /// Waits (polling) until `condition` holds or `seconds` pass; returns whether it held.
-    public static func eventually(within seconds: Double = 5, _ condition: () -> Bool) -> Bool {
+    public static func eventually(within seconds: Double = 15, _ condition: () -> Bool) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if condition() { return true }
