@@ -28,6 +28,15 @@ try server.start()
 // (the tests, bench/run.py) would wait forever.
 FileHandle.standardOutput.write(Data("listening on \(server.port)\n".utf8))
 let stop = DispatchSemaphore(value: 0)
+// Started by a test (BENCH_EXIT_WITH_PARENT=1): exit once the test process is gone (killed by a timeout, say)
+// instead of lingering as an orphan.
+let parent = getppid()
+let orphanWatch = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "orphan-watch"))
+if ProcessInfo.processInfo.environment["BENCH_EXIT_WITH_PARENT"] == "1" {
+    orphanWatch.schedule(deadline: .now() + 0.5, repeating: 0.5)
+    orphanWatch.setEventHandler { if getppid() != parent { stop.signal() } }
+    orphanWatch.resume()
+}
 signal(SIGTERM, SIG_IGN)
 let termination = DispatchSource.makeSignalSource(signal: SIGTERM)
 termination.setEventHandler { stop.signal() }

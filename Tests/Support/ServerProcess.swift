@@ -16,6 +16,7 @@ public final class ServerProcess: @unchecked Sendable {
         process = Process()
         process.executableURL = executable
         process.arguments = ["0", file]
+        process.environment = ProcessInfo.processInfo.environment.merging(["BENCH_EXIT_WITH_PARENT": "1"]) { $1 }
         let output = Pipe()
         process.standardOutput = output
         try process.run()
