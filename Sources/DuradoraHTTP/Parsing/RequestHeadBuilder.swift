@@ -162,9 +162,11 @@ struct RequestHeadBuilder {
         headers.add(HTTPHeader(name), value)
     }
 
-    /// Calls `body` with each comma-separated element, trimmed of OWS; empty elements are skipped (RFC 9110 §5.6.1).
+    /// Calls `body` with each comma-separated element, trimmed of OWS. Empty elements are skipped, as RFC 9110
+    /// §5.6.1 asks of recipients, unless `skippingEmpty` is false (then `body` sees them as empty ranges).
     private static func forEachListElement(
-        _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ body: (Range<Int>) throws(HTTPParseError) -> Void
+        _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, skippingEmpty: Bool = true,
+        _ body: (Range<Int>) throws(HTTPParseError) -> Void
     ) throws(HTTPParseError) {
         var start = range.lowerBound
         while start <= range.upperBound {
@@ -174,7 +176,7 @@ struct RequestHeadBuilder {
             var high = end
             while low < high, HTTPSyntax.isWhitespace(bytes[low]) { low += 1 }
             while high > low, HTTPSyntax.isWhitespace(bytes[high - 1]) { high -= 1 }
-            if low < high { try body(low..<high) }
+            if low < high || !skippingEmpty { try body(low..<high) }
             start = end + 1
         }
     }
@@ -182,17 +184,11 @@ struct RequestHeadBuilder {
     /// `Content-Length: 1*DIGIT`, possibly repeated or listed (`5, 5`); every value must be the same.
     private mutating func addContentLength(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) throws(HTTPParseError) {
         let invalid = HTTPParseError(.badRequest, code: "invalid_content_length", "Content-Length is not valid.")
-        var start = range.lowerBound
-        repeat {
-            var end = start
-            while end < range.upperBound, bytes[end] != HTTPSyntax.comma { end += 1 }
-            var low = start
-            var high = end
-            while low < high, HTTPSyntax.isWhitespace(bytes[low]) { low += 1 }
-            while high > low, HTTPSyntax.isWhitespace(bytes[high - 1]) { high -= 1 }
-            guard low < high else { throw invalid }
+        // Unlike other lists, an empty element here is an error: `5,` or `, 5` is not a length.
+        try Self.forEachListElement(bytes, range, skippingEmpty: false) { (element) throws(HTTPParseError) in
+            guard !element.isEmpty else { throw invalid }
             var value: Int64 = 0
-            for index in low..<high {
+            for index in element {
                 let digit = bytes[index] &- 0x30
                 guard digit <= 9 else { throw invalid }
                 let (shifted, overflow1) = value.multipliedReportingOverflow(by: 10)
@@ -205,8 +201,7 @@ struct RequestHeadBuilder {
                     .badRequest, code: "invalid_content_length", "Content-Length has conflicting values.")
             }
             contentLength = value
-            start = end + 1
-        } while start <= range.upperBound
+        }
     }
 
     /// `Transfer-Encoding: 1#transfer-coding`; records enough to decide framing in `finish()`.
