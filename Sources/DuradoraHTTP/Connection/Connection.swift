@@ -196,17 +196,21 @@ final class Connection: @unchecked Sendable {
         let request = Request(head: head, body: body, remoteAddress: peer, id: server.makeRequestId())
         let exchange = Exchange(request: request, keepAlive: head.keepAlive && !isShuttingDown)
         state = .exchange(exchange)
-        // Cheap routes answer right here on the event loop (see Router.getInline); never with a body to read.
-        if head.framing == .none, let inline = server.inlineResponder?(request) {
-            // A bodiless request's only body event is `.end`: take it now so the exchange is complete.
+        let answer: @Sendable () -> (response: Response, route: String)
+        switch server.route(request) {
+        case .answered(let response, let route):
+            // An inline route, answered here on the event loop (see Router.getInline); such requests have no body,
+            // and their only body event is `.end`: take it now so the exchange is complete.
             if case .end? = try? parser.next() {
                 exchange.isBodyDone = true
                 body.finish()
             }
-            return handlerFinished(exchange, response: inline.response, route: inline.route)
+            return handlerFinished(exchange, response: response, route: route)
+        case .onWorker(let work):
+            answer = work
         }
         let accepted = server.workers.submit { [self] in
-            let (response, route) = server.responder(request)
+            let (response, route) = answer()
             queue.async { self.handlerFinished(exchange, response: response, route: route) }
         }
         if !accepted {

@@ -1,5 +1,11 @@
 import Synchronization
 
+/// How the router will answer a request: already answered (an inline route), or by running `answer` on a worker.
+public enum RoutedRequest: Sendable {
+    case answered(response: Response, route: String)
+    case onWorker(answer: @Sendable () -> (response: Response, route: String))
+}
+
 /// Matches method + path to handlers: 404 for an unknown path, 405 with `Allow` for a known path and a wrong
 /// method, HEAD served by the GET handler (the writer drops the body), OPTIONS answered from the route table.
 /// Routes are registered before the server starts; matching is read-only afterwards.
@@ -55,22 +61,10 @@ public final class Router: Sendable {
         state.withLock { $0.routes.map { (method: $0.method, pattern: $0.pattern.description) } }
     }
 
-    /// Answers `request` when it matches an inline route (see `getInline`), or returns nil: then the caller
-    /// must hand the request to `respond(to:)` on a worker.
-    public func respondInline(to request: Request) -> (response: Response, route: String)? {
-        guard request.method == .get || request.method == .head else { return nil }
-        let segments = RoutePattern.split(request.head.path).map { PercentDecoding.decode($0) ?? String($0) }
-        let routes = state.withLock { $0.routes }
-        // The first route whose pattern matches decides, exactly as in `respond(to:)`.
-        guard let route = routes.first(where: { $0.pattern.match(segments) != nil }), route.method == .get,
-              route.isInline, let parameters = route.pattern.match(segments) else { return nil }
-        let context = RequestContext(route: route.pattern.description, parameters: parameters)
-        return (render(request) { try route.handler(request, context) }, route.pattern.description)
-    }
-
-    /// Finds the handler and runs it through the middleware. Never throws: errors become responses.
-    /// Returns the matched route pattern (or a fixed label) for logs and metrics.
-    public func respond(to request: Request) -> (response: Response, route: String) {
+    /// Matches `request` once and says how it will be answered. A bodiless request for an inline route (see
+    /// `getInline`) is answered right here, on the caller's thread, which is an event loop; everything else,
+    /// 404 and 405 included, comes back as work for a worker, with the match already made.
+    public func route(_ request: Request) -> RoutedRequest {
         let segments = RoutePattern.split(request.head.path).map { PercentDecoding.decode($0) ?? String($0) }
         let (routes, middleware) = state.withLock { ($0.routes, $0.middleware) }
         var allowed: [HTTPMethod] = []
@@ -85,25 +79,41 @@ public final class Router: Sendable {
             if route.method == effectiveMethod, matched == nil { matched = (route, parameters) }
         }
         guard let pattern = matchedPattern else {
-            return (Response.error(.notFound, code: "not_found", message: "No resource at \(request.head.path)."), "unmatched")
+            return .onWorker {
+                (Response.error(.notFound, code: "not_found", message: "No resource at \(request.head.path)."), "unmatched")
+            }
         }
         if allowed.contains(.get) { allowed.append(.head) }
         allowed.append(.options)
         let allow = allowed.map(\.rawValue).joined(separator: ", ")
         guard let (route, parameters) = matched else {
             if request.method == .options {
-                return (Response(status: .noContent, headers: [.allow: allow]), pattern.description)
+                return .onWorker { (Response(status: .noContent, headers: [.allow: allow]), pattern.description) }
             }
-            let response = Response.error(.methodNotAllowed, code: "method_not_allowed",
-                                          message: "\(request.method) is not allowed on \(pattern.description).",
-                                          headers: [.allow: allow])
-            return (response, pattern.description)
+            return .onWorker {
+                let response = Response.error(.methodNotAllowed, code: "method_not_allowed",
+                                              message: "\(request.method) is not allowed on \(pattern.description).",
+                                              headers: [.allow: allow])
+                return (response, pattern.description)
+            }
         }
         let context = RequestContext(route: pattern.description, parameters: parameters)
+        if route.isInline && request.head.framing == .none {
+            return .answered(response: render(request) { try route.handler(request, context) }, route: pattern.description)
+        }
         let chain = route.isInline ? route.handler : middleware.reversed().reduce(route.handler) { next, middleware in
             { request, context in try middleware.handle(request, context: context, next: next) }
         }
-        return (render(request) { try chain(request, context) }, pattern.description)
+        return .onWorker { (self.render(request) { try chain(request, context) }, pattern.description) }
+    }
+
+    /// Finds the handler and runs it through the middleware, here and now. Never throws: errors become responses.
+    /// Returns the matched route pattern (or a fixed label) for logs and metrics.
+    public func respond(to request: Request) -> (response: Response, route: String) {
+        switch route(request) {
+        case .answered(let response, let route): (response, route)
+        case .onWorker(let answer): answer()
+        }
     }
 
     private func render(_ request: Request, _ body: () throws -> Response) -> Response {

@@ -2,17 +2,14 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// What the server calls for every request: returns the response and the route label for logs/metrics.
+/// A plain handler for every request, run on a worker: returns the response and the route label for logs/metrics.
 public typealias Responder = @Sendable (Request) -> (response: Response, route: String)
-/// Answers on the event loop when it can do so without blocking, or returns nil.
-public typealias InlineResponder = @Sendable (Request) -> (response: Response, route: String)?
 
 /// State shared by the listener, the connections and the sweep.
 final class ServerCore: @unchecked Sendable {
     let configuration: ServerConfiguration
-    let responder: Responder
-    /// Answers cheap, non-blocking routes on the event loop; nil means "hand it to a worker".
-    let inlineResponder: InlineResponder?
+    /// Called on the event loop for each request head: answers inline routes at once, or returns worker work.
+    let route: @Sendable (Request) -> RoutedRequest
     let observer: (@Sendable (ExchangeRecord) -> Void)?
     let workers: WorkerPool
     /// Each connection's queue targets one of these serial queues, round-robin: a fixed set of event loops like
@@ -26,11 +23,10 @@ final class ServerCore: @unchecked Sendable {
     let drained = DispatchSemaphore(value: 0)
     let isDraining = Atomic<Bool>(false)
 
-    init(configuration: ServerConfiguration, responder: @escaping Responder, inlineResponder: InlineResponder?,
+    init(configuration: ServerConfiguration, route: @escaping @Sendable (Request) -> RoutedRequest,
          observer: (@Sendable (ExchangeRecord) -> Void)?) {
         self.configuration = configuration
-        self.responder = responder
-        self.inlineResponder = inlineResponder
+        self.route = route
         self.observer = observer
         let loopCount = configuration.eventLoops > 0 ? configuration.eventLoops : ProcessInfo.processInfo.activeProcessorCount
         self.eventLoops = (0..<max(1, loopCount)).map { DispatchQueue(label: "duradora.loop.\($0)") }
@@ -83,16 +79,20 @@ public final class HTTPServer: @unchecked Sendable {
     /// Set in `start`, cancelled in `shutdown`; both are called from the owner's thread.
     private var sweep: DispatchSourceTimer?
 
-    public init(configuration: ServerConfiguration, observer: (@Sendable (ExchangeRecord) -> Void)? = nil,
-                inlineResponder: InlineResponder? = nil, responder: @escaping Responder) {
-        core = ServerCore(configuration: configuration, responder: responder, inlineResponder: inlineResponder, observer: observer)
+    /// A server that runs `responder` on a worker for every request.
+    public convenience init(configuration: ServerConfiguration, observer: (@Sendable (ExchangeRecord) -> Void)? = nil,
+                            responder: @escaping Responder) {
+        self.init(configuration: configuration, observer: observer, route: { request in .onWorker { responder(request) } })
     }
 
     /// A server that answers with `router` (its inline routes on the event loops, the rest on workers).
     public convenience init(configuration: ServerConfiguration, router: Router, observer: (@Sendable (ExchangeRecord) -> Void)? = nil) {
-        self.init(configuration: configuration, observer: observer,
-                  inlineResponder: { request in router.respondInline(to: request) },
-                  responder: { request in router.respond(to: request) })
+        self.init(configuration: configuration, observer: observer, route: { request in router.route(request) })
+    }
+
+    private init(configuration: ServerConfiguration, observer: (@Sendable (ExchangeRecord) -> Void)?,
+                 route: @escaping @Sendable (Request) -> RoutedRequest) {
+        core = ServerCore(configuration: configuration, route: route, observer: observer)
     }
 
     /// Binds and starts accepting; returns the bound port (the kernel's choice when configured with 0).
