@@ -216,11 +216,6 @@ public final class TestClient: @unchecked Sendable {
         return try request("POST", target, headers: headers, body: Array(json.utf8))
     }
 
-    /// Open descriptors of this process (to check the server leaks none).
-    public static func openDescriptorCount() -> Int {
-        (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? -1
-    }
-
     /// Descriptors of this process that are accepted (server-side) TCP connections on local `port`. Unlike a
     /// plain descriptor count, other tests running in parallel in this process cannot change it.
     public static func serverSideDescriptorCount(port: Int) -> Int {

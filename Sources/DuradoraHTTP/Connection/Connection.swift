@@ -67,15 +67,13 @@ final class Connection: @unchecked Sendable {
     // MARK: - Reading
 
     private func handleReadable() {
-        guard case let current = state, !isClosed(current) else { return }
-        var sawData = false
+        guard !isClosed(state) else { return }
         withUnsafeTemporaryAllocation(byteCount: Self.readChunk, alignment: 16) { buffer in
             for _ in 0..<4 {
                 do {
                     switch try socket.read(into: buffer) {
                     case .transferred(let count):
                         parser.append(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
-                        sawData = true
                         if count < buffer.count { return }
                     case .wouldBlock:
                         return
@@ -89,7 +87,6 @@ final class Connection: @unchecked Sendable {
                 }
             }
         }
-        _ = sawData
         process()
     }
 
@@ -358,10 +355,8 @@ final class Connection: @unchecked Sendable {
     private func close() {
         if case .closed = state { return }
         if case .exchange(let exchange) = state {
+            // A handler still running gets `.disconnected` from the body; its answer will find the connection closed.
             exchange.request.body.fail(.disconnected)
-            if !exchange.isResponseDone, exchange.writer == nil {
-                // The handler is still running; its answer will find the connection closed.
-            }
         }
         state = .closed
         deadline.store(0, ordering: .relaxed)
