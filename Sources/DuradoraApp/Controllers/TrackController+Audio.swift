@@ -104,7 +104,7 @@ extension TrackController {
         try files.prepareDirectory(for: id)
         let path = StagedAudioFile.temporaryPath(for: files.audioPath(for: id))
         let info = try Self.inputErrorsAs415 {
-            try transcoder.transcode(from: upload.path, to: path, tag: metadata.tag) { _ in
+            try transcoder.transcode(from: upload.path, to: path, tag: metadata) { _ in
                 !self.isStopping.load(ordering: .relaxed)
             }
         }
@@ -117,7 +117,7 @@ extension TrackController {
     private func commit(_ staged: StagedEncode, from upload: UploadedAudio, into track: Track) throws -> Track {
         var metadata = track.metadata.filled(from: staged.info.sourceTag)
         if metadata.title == nil { metadata.title = upload.titleFromFilename }
-        if metadata != staged.taggedWith { try ID3Tag.rewrite(metadata.tag, inFileAt: staged.path) }
+        if metadata != staged.taggedWith { try ID3Tag.rewrite(metadata, inFileAt: staged.path) }
         let size = try TrackFiles.size(of: staged.path)
         try StagedAudioFile.commit(staged.path, to: files.audioPath(for: track.id))
         var stored = track

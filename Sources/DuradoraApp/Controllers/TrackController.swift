@@ -143,7 +143,7 @@ public final class TrackController: Sendable {
         if let visibility = changes.visibility { track.visibility = visibility }
         if metadata != track.metadata, track.isReady, var audio = track.audio {
             let path = files.audioPath(for: id)
-            try ID3Tag.rewrite(metadata.tag, inFileAt: path)
+            try ID3Tag.rewrite(metadata, inFileAt: path)
             audio.sizeBytes = try TrackFiles.size(of: path)
             audio.fileTag = StoredAudio.makeFileTag()
             track.audio = audio

@@ -36,32 +36,11 @@ public struct Track: Sendable, Equatable, Identifiable {
     public var isReady: Bool { status == .ready && audio != nil }
 }
 
-/// The editable, ID3-tagged fields of a track. nil means "not known" (JSON null).
-public struct TrackMetadata: Sendable, Hashable {
-    public var title: String?
-    public var artist: String?
-    public var album: String?
-    public var genre: String?
-    public var year: Int?
-    public var trackNumber: Int?
+/// A track's descriptive fields are exactly what its MP3's ID3v2 tag carries (the contract: "ID3v2 tags carry the
+/// metadata"), so the two are one type: the row's values are written into the file as they are.
+public typealias TrackMetadata = ID3Tag
 
-    public init(
-        title: String? = nil, artist: String? = nil, album: String? = nil, genre: String? = nil, year: Int? = nil,
-        trackNumber: Int? = nil
-    ) {
-        self.title = title
-        self.artist = artist
-        self.album = album
-        self.genre = genre
-        self.year = year
-        self.trackNumber = trackNumber
-    }
-
-    /// The ID3v2.4 tag that carries these fields in the MP3.
-    public var tag: ID3Tag {
-        ID3Tag(title: title, artist: artist, album: album, genre: genre, year: year, trackNumber: trackNumber)
-    }
-
+extension TrackMetadata {
     /// These fields, with the gaps filled from a tag found in the uploaded file.
     public func filled(from tag: ID3Tag) -> TrackMetadata {
         TrackMetadata(
