@@ -1,4 +1,5 @@
-/// A handler runs on a worker thread and may block (database, hashing, audio); it never runs on an I/O queue.
+/// A handler runs on a worker thread and may block (database, hashing, audio). The one exception is a route
+/// added with `Router.getInline`, whose handler runs on the event loop and must not block.
 public typealias Handler = @Sendable (Request, RequestContext) throws -> Response
 
 /// Wraps handlers: authentication, logging, metrics. Call `next` to continue, or answer directly.
