@@ -59,23 +59,43 @@ public enum ByteRange {
 
     /// Parses `bytes=spec, spec, …`; nil when the unit is not `bytes` or any spec is malformed.
     /// Optional whitespace is allowed around the whole value and around commas; empty list elements are skipped
-    /// (RFC 9110 §5.6.1.2).
+    /// (RFC 9110 §5.6.1.2). Works on the bytes: a player sends one of these with every seek.
     static func parseSpecifiers(_ value: String) -> [Specifier]? {
-        let trimmed = value.trimmingHTTPWhitespace()
-        guard let equals = trimmed.firstIndex(of: "=") else { return nil }
-        guard trimmed[..<equals].lowercased() == "bytes" else { return nil }
-        var specs: [Specifier] = []
-        for element in trimmed[trimmed.index(after: equals)...].split(separator: ",", omittingEmptySubsequences: false) {
-            let text = element.trimmingHTTPWhitespace()
-            if text.isEmpty { continue }
-            guard specs.count < maximumSpecifiers, let spec = parseSpecifier(text) else { return nil }
-            specs.append(spec)
+        var value = value
+        return value.withUTF8 { bytes -> [Specifier]? in
+            let unit = Array("bytes".utf8)
+            var index = 0
+            func skipWhitespace() {
+                while index < bytes.count, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "\t") { index += 1 }
+            }
+            skipWhitespace()
+            for expected in unit {
+                guard index < bytes.count, bytes[index] | 0x20 == expected else { return nil }
+                index += 1
+            }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "=") else { return nil }
+            index += 1
+            var specs: [Specifier] = []
+            while index <= bytes.count {
+                let start = index
+                while index < bytes.count, bytes[index] != UInt8(ascii: ",") { index += 1 }
+                var end = index
+                var first = start
+                while first < end, bytes[first] == UInt8(ascii: " ") || bytes[first] == UInt8(ascii: "\t") { first += 1 }
+                while end > first, bytes[end - 1] == UInt8(ascii: " ") || bytes[end - 1] == UInt8(ascii: "\t") { end -= 1 }
+                if first < end {
+                    guard specs.count < maximumSpecifiers,
+                          let spec = parseSpecifier(UnsafeBufferPointer(rebasing: bytes[first..<end]))
+                    else { return nil }
+                    specs.append(spec)
+                }
+                index += 1  // past the comma (or the end)
+            }
+            return specs.isEmpty ? nil : specs
         }
-        return specs.isEmpty ? nil : specs
     }
 
-    private static func parseSpecifier(_ text: String) -> Specifier? {
-        let utf8 = Array(text.utf8)
+    private static func parseSpecifier(_ utf8: UnsafeBufferPointer<UInt8>) -> Specifier? {
         guard let dash = utf8.firstIndex(of: UInt8(ascii: "-")) else { return nil }
         let firstDigits = utf8[..<dash]
         let lastDigits = utf8[(dash + 1)...]
@@ -90,7 +110,7 @@ public enum ByteRange {
     }
 
     /// `1*DIGIT` as a non-negative number, saturating at `Int64.max` (a huge last-pos still means "to the end").
-    private static func parseDigits(_ digits: ArraySlice<UInt8>) -> Int64? {
+    private static func parseDigits(_ digits: Slice<UnsafeBufferPointer<UInt8>>) -> Int64? {
         guard !digits.isEmpty else { return nil }
         var value: Int64 = 0
         for byte in digits {

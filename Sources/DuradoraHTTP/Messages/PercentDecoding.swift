@@ -3,6 +3,10 @@ public enum PercentDecoding {
     /// Decodes `%XX` escapes; with `plusAsSpace`, `+` becomes a space (HTML form encoding of queries).
     /// Returns nil for a malformed escape or bytes that are not UTF-8.
     public static func decode(_ text: Substring, plusAsSpace: Bool = false) -> String? {
+        // Path segments rarely hold escapes: nothing to decode, nothing to copy byte by byte.
+        if !text.utf8.contains(where: { $0 == UInt8(ascii: "%") || (plusAsSpace && $0 == UInt8(ascii: "+")) }) {
+            return String(text)
+        }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
         var iterator = text.utf8.makeIterator()
