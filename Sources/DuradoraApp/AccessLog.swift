@@ -17,18 +17,26 @@ public final class AccessLog: Sendable {
         self.write = write
     }
 
+    /// Standard error, written within milliseconds in batches (`StandardErrorLines`); `flush()` writes at once.
     public static let standardError: @Sendable (String) -> Void = { line in
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        StandardErrorLines.shared.append(line)
     }
 
-    /// The one line per request.
+    /// The one line per request. Request lines may wait a few milliseconds in the standard error buffer;
+    /// every other line (`log`) is written at once, after the request lines before it.
     public func record(_ exchange: ExchangeRecord) {
-        log(.info, "request", [
+        guard Level.info >= minimum else { return }
+        write(line(.info, "request", [
             ("request_id", exchange.requestId), ("method", exchange.method.rawValue), ("route", exchange.route),
-            ("path", Self.maskingSecretSegments(exchange.target, route: exchange.route)), ("status", "\(exchange.status)"), ("bytes", "\(exchange.bytesSent)"),
-            ("ms", Self.milliseconds(exchange.durationSeconds)), ("remote", exchange.remoteAddress),
-            ("completed", exchange.completed ? "true" : "false"),
-        ])
+            ("path", Self.maskingSecretSegments(exchange.target, route: exchange.route)), ("status", String(exchange.status)),
+            ("bytes", String(exchange.bytesSent)), ("ms", Self.milliseconds(exchange.durationSeconds)),
+            ("remote", exchange.remoteAddress), ("completed", exchange.completed ? "true" : "false"),
+        ]))
+    }
+
+    /// Writes request lines still waiting in the standard error buffer.
+    public func flush() {
+        StandardErrorLines.shared.flush()
     }
 
     /// Route parameters that are secrets themselves: a share token is the key to its playlist.
@@ -48,14 +56,33 @@ public final class AccessLog: Sendable {
 
     public func log(_ level: Level, _ message: String, _ fields: [(String, String)] = []) {
         guard level >= minimum else { return }
-        let time = RFC3339.fastString(from: Date())
-        let all = [("time", time), ("level", level.rawValue), ("msg", message)] + fields
-        switch format {
-        case .logfmt:
-            write(all.map { "\($0.0)=\(Self.logfmtValue($0.1))" }.joined(separator: " "))
-        case .json:
-            write("{" + all.map { "\(JSONCoding.quote($0.0)):\(JSONCoding.quote($0.1))" }.joined(separator: ",") + "}")
+        write(line(level, message, fields))
+        flush()
+    }
+
+    private func line(_ level: Level, _ message: String, _ fields: [(String, String)]) -> String {
+        var line = ""
+        line.reserveCapacity(320)
+        func append(_ key: String, _ value: String) {
+            switch format {
+            case .logfmt:
+                if !line.isEmpty { line += " " }
+                line += key
+                line += "="
+                line += Self.logfmtValue(value)
+            case .json:
+                line += line.isEmpty ? "{" : ","
+                line += JSONCoding.quote(key)
+                line += ":"
+                line += JSONCoding.quote(value)
+            }
         }
+        append("time", RFC3339.fastString(from: Date()))
+        append("level", level.rawValue)
+        append("msg", message)
+        for (key, value) in fields { append(key, value) }
+        if format == .json { line += "}" }
+        return line
     }
 
     /// `12.34`: two decimals without `String(format:)`, which is slow on Linux.
@@ -66,6 +93,11 @@ public final class AccessLog: Sendable {
     }
 
     static func logfmtValue(_ value: String) -> String {
+        // Most values are plain ASCII without spaces: one pass over the bytes says so.
+        let isPlain = !value.isEmpty && value.utf8.allSatisfy {
+            $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "=") && $0 != UInt8(ascii: "\"")
+        }
+        if isPlain { return value }
         let needsQuotes = value.isEmpty || value.contains { $0 == " " || $0 == "=" || $0 == "\"" || $0.isNewline }
         guard needsQuotes else { return value }
         return JSONCoding.quote(value)
