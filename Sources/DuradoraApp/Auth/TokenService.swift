@@ -38,11 +38,15 @@ public struct TokenService: Sendable {
     public let database: any Database
     public let configuration: Configuration
     public let clock: TimeSource
+    /// Tokens checked lately, by hash: a player seeking sends a ranged request with the same token every few
+    /// seconds. Emptied by every database write (a logout, a password change, a deleted user), see `ReadCache`.
+    private let recent = ReadCache<[UInt8], (token: StoredToken, user: User)>(capacity: 1024, maxAge: 10)
 
     public init(database: any Database, configuration: Configuration = Configuration(), clock: TimeSource = .system) {
         self.database = database
         self.configuration = configuration
         self.clock = clock
+        recent.invalidate(onWritesTo: database)
     }
 
     // MARK: Making tokens
@@ -91,14 +95,37 @@ public struct TokenService: Sendable {
     /// or its user is gone.
     public func authenticate(_ token: String) throws -> Authentication? {
         let now = clock.now()
-        let found = try database.read { try $0.tokens.find(hash: Self.hash(token)) }
+        let hash = Self.hash(token)
+        if let authentication = checkedWithoutWriting(hash: hash, now: now) { return authentication }
+        let ticket = recent.ticket()
+        let found = try database.read { try $0.tokens.find(hash: hash) }
         guard let (stored, user) = found, stored.kind != .refresh, !stored.isRevoked, !stored.isExpired(at: now) else {
             return nil
         }
-        if stored.lastUsedAt.map({ now.timeIntervalSince($0) >= configuration.touchInterval }) ?? true {
+        if needsTouch(stored, now: now) {
+            // A write: it voids `ticket`, so the token is cached by the next request (a new ticket here could
+            // postdate a logout that ran meanwhile and keep a revoked token alive).
             try database.write { try $0.tokens.touch(id: stored.id, at: now) }
+        } else {
+            recent.store((stored, user), for: hash, ticket: ticket)
         }
         return Authentication(user: user, tokenID: stored.id, kind: stored.kind)
+    }
+
+    /// `authenticate` without blocking, for the event loop: the answer when the token was checked lately and
+    /// using it now needs no database write; nil otherwise (the caller then takes `authenticate` on a worker).
+    public func cachedAuthentication(_ token: String) -> Authentication? {
+        checkedWithoutWriting(hash: Self.hash(token), now: clock.now())
+    }
+
+    private func checkedWithoutWriting(hash: [UInt8], now: Date) -> Authentication? {
+        guard let (stored, user) = recent.value(for: hash), !stored.isExpired(at: now), !needsTouch(stored, now: now)
+        else { return nil }
+        return Authentication(user: user, tokenID: stored.id, kind: stored.kind)
+    }
+
+    private func needsTouch(_ stored: StoredToken, now: Date) -> Bool {
+        stored.lastUsedAt.map { now.timeIntervalSince($0) >= configuration.touchInterval } ?? true
     }
 
     /// Exchanges a live refresh token for a new pair of the same family; the presented token dies.

@@ -32,6 +32,8 @@ public final class TrackController: Sendable {
     let jobs = DispatchGroup()
     let locks = TrackLocks()
     let isStopping = Atomic(false)
+    /// Tracks streamed lately, row and open file: see `TrackController+Streaming.swift`.
+    let recentStreams = ReadCache<UUID, TrackStream>(capacity: 64, maxAge: 10)
 
     public init(
         database: any Database, files: TrackFiles, transcoder: Transcoder, slots: TranscodeSlots,
@@ -44,6 +46,7 @@ public final class TrackController: Sendable {
         self.settings = settings
         self.clock = clock
         self.log = log
+        recentStreams.invalidate(onWritesTo: database)
     }
 
     /// Start-up: removes temp files a crash left in the uploads area and fails the encodes it interrupted.
@@ -69,22 +72,6 @@ public final class TrackController: Sendable {
     public func show(id: UUID, caller: User?) throws -> Track {
         guard let track = try database.read({ try $0.tracks.find(id: id) }), Self.canSee(track, caller) else {
             throw APIError.notFound("Track")
-        }
-        return track
-    }
-
-    /// The track for streaming: 401 when anonymous streaming is off and nobody signed in (for public and link
-    /// tracks; private ones are 404 to strangers anyway), 409 until its audio is ready. With `ownerID`, a track
-    /// that another user owns is 404 too (the seed-style `/record?id=&user=` pair).
-    public func showForStreaming(id: UUID, caller: User?, ownerID: UUID? = nil) throws -> Track {
-        if caller == nil && !settings.anonymousStreaming {
-            // Whether the track exists is not told to strangers either way.
-            throw APIError.unauthenticated
-        }
-        let track = try show(id: id, caller: caller)
-        if let ownerID, track.ownerID != ownerID { throw APIError.notFound("Track") }
-        guard track.isReady else {
-            throw APIError.conflict("track_not_ready", "The track has no playable audio yet (status \(track.status.rawValue)).")
         }
         return track
     }

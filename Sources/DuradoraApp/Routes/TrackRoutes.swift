@@ -5,6 +5,8 @@ import Foundation
 /// rules are in `TrackController`, stream responses in `TrackStream`.
 struct TrackRoutes: Sendable {
     let tracks: TrackController
+    /// For the stream fast path, which checks tokens from the cache only (the middleware does not run there).
+    let tokens: TokenService
     /// The server's public URL (known once the port is bound), for `stream_url` and `download_url`.
     let baseURL: @Sendable () -> String
 
@@ -16,8 +18,13 @@ struct TrackRoutes: Sendable {
         }
         router.put("/api/v1/tracks/{id}/audio") { request, context in try replaceAudio(request, context) }
         router.patch("/api/v1/tracks/{id}") { request, context in try update(request, context) }
-        router.get("/api/v1/tracks/{id}/stream") { request, context in try stream(request, context, isDownload: false) }
-        router.get("/api/v1/tracks/{id}/download") { request, context in try stream(request, context, isDownload: true) }
+        for (path, isDownload) in [("/api/v1/tracks/{id}/stream", false), ("/api/v1/tracks/{id}/download", true)] {
+            router.get(path, fastPath: { request, context in
+                cachedStream(request, context, isDownload: isDownload)
+            }, { request, context in
+                try stream(request, context, isDownload: isDownload)
+            })
+        }
         router.delete("/api/v1/tracks/{id}") { _, context in
             try tracks.delete(id: try Self.trackID(context), caller: try context.requireUser())
             return Response(status: .noContent)
@@ -138,9 +145,22 @@ struct TrackRoutes: Sendable {
     func stream(
         id: UUID, ownerID: UUID? = nil, _ request: Request, _ context: RequestContext, isDownload: Bool
     ) throws -> Response {
-        let stream = try TrackStream.open(id: id, files: tracks.files) {
-            try tracks.showForStreaming(id: id, caller: context.user, ownerID: ownerID)
+        let stream = try tracks.openStream(id: id, caller: context.user, ownerID: ownerID)
+        return stream.response(to: request, anonymousStreaming: tracks.settings.anonymousStreaming, isDownload: isDownload)
+    }
+
+    /// The fast path of `/stream` and `/download`, on the event loop: a track streamed lately, for a caller who
+    /// is anonymous or whose token was checked lately, and who may hear it. Anything the caches cannot answer
+    /// (an unknown token, a track not streamed lately, any refusal) goes to `stream` on a worker, through the
+    /// middleware, as if there were no fast path.
+    func cachedStream(_ request: Request, _ context: RequestContext, isDownload: Bool) -> Response? {
+        var caller: User?
+        if let credentials = Credentials.extract(from: request) {
+            guard let authentication = tokens.cachedAuthentication(credentials.token) else { return nil }
+            caller = authentication.user
         }
+        guard let id = try? Self.trackID(context), let stream = tracks.cachedStream(id: id, caller: caller)
+        else { return nil }
         return stream.response(to: request, anonymousStreaming: tracks.settings.anonymousStreaming, isDownload: isDownload)
     }
 

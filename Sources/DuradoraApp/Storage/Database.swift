@@ -18,6 +18,11 @@ public protocol Database: Sendable {
     /// uncommitted changes) from inside `body`.
     func write<T>(_ body: (any DatabaseTransaction) throws -> T) throws -> T
 
+    /// Calls `observer` after every write transaction ends (committed or rolled back), on the writing thread.
+    /// In-memory caches of what `read` returned (`ReadCache`) drop their entries here. Only this process's
+    /// writes are seen: caches also bound an entry's age for writers elsewhere (the CLI, another instance).
+    func observeWrites(_ observer: @escaping @Sendable () -> Void)
+
     /// Brings the schema up to date; refuses a schema newer than this binary knows.
     @discardableResult
     func migrate() throws -> MigrationReport

@@ -2,6 +2,10 @@
 /// added with `Router.getInline`, whose handler runs on the event loop and must not block.
 public typealias Handler = @Sendable (Request, RequestContext) throws -> Response
 
+/// The optional first try of a route (`Router.get(_:fastPath:_:)`): runs on the event loop, must not block, and
+/// returns nil to hand the request to the route's handler.
+public typealias FastPathHandler = @Sendable (Request, RequestContext) -> Response?
+
 /// Wraps handlers: authentication, logging, metrics. Call `next` to continue, or answer directly.
 public protocol Middleware: Sendable {
     func handle(_ request: Request, context: RequestContext, next: (Request, RequestContext) throws -> Response) throws -> Response

@@ -14,8 +14,10 @@ public final class Router: Sendable {
         let method: HTTPMethod
         let pattern: RoutePattern
         let handler: Handler
-        /// Runs on the connection's event loop, without middleware (see `addInline`).
+        /// Runs on the connection's event loop, without middleware (see `getInline`).
         let isInline: Bool
+        /// Tried on the event loop before the handler; nil lets the handler answer (see `get(_:fastPath:_:)`).
+        var fastPath: FastPathHandler? = nil
     }
 
     private let state = Mutex<(routes: [Route], middleware: [any Middleware])>((routes: [], middleware: []))
@@ -36,6 +38,13 @@ public final class Router: Sendable {
     /// carry a body still go to a worker.
     public func getInline(_ pattern: String, _ handler: @escaping Handler) {
         add(Route(method: .get, pattern: RoutePattern(pattern), handler: handler, isInline: true))
+    }
+
+    /// A GET route with a fast path: `fastPath` runs first, on the connection's event loop and without middleware,
+    /// and answers only when it can do so without blocking and without knowing the user (from a cache, say);
+    /// when it returns nil, `handler` runs on a worker through the middleware as for any route.
+    public func get(_ pattern: String, fastPath: @escaping FastPathHandler, _ handler: @escaping Handler) {
+        add(Route(method: .get, pattern: RoutePattern(pattern), handler: handler, isInline: false, fastPath: fastPath))
     }
 
     private func add(_ route: Route) {
@@ -62,7 +71,8 @@ public final class Router: Sendable {
     }
 
     /// Matches `request` once and says how it will be answered. A bodiless request for an inline route (see
-    /// `getInline`) is answered right here, on the caller's thread, which is an event loop; everything else,
+    /// `getInline`), or one its route's fast path takes, is answered right here, on the caller's thread, which
+    /// is an event loop; everything else,
     /// 404 and 405 included, comes back as work for a worker, with the match already made.
     public func route(_ request: Request) -> RoutedRequest {
         let segments = RoutePattern.split(request.head.path).map { PercentDecoding.decode($0) ?? String($0) }
@@ -98,8 +108,13 @@ public final class Router: Sendable {
             }
         }
         let context = RequestContext(route: pattern.description, parameters: parameters)
-        if route.isInline && request.head.framing == .none {
-            return .answered(response: render(request) { try route.handler(request, context) }, route: pattern.description)
+        if request.head.framing == .none {
+            if route.isInline {
+                return .answered(response: render(request) { try route.handler(request, context) }, route: pattern.description)
+            }
+            if let fastPath = route.fastPath, let response = fastPath(request, context) {
+                return .answered(response: response, route: pattern.description)
+            }
         }
         let chain = route.isInline ? route.handler : middleware.reversed().reduce(route.handler) { next, middleware in
             { request, context in try middleware.handle(request, context: context, next: next) }

@@ -38,6 +38,7 @@ public final class SQLiteDatabase: Database, @unchecked Sendable {
     private var idleReaders: [SQLiteConnection] = []  // guarded by readersLock
     private var isClosed = false  // guarded by readersLock
     private let statementTotal = Atomic<Int>(0)
+    private let writeObservers = Mutex<[@Sendable () -> Void]>([])
 
     /// Statements run through `read` and `write` so far, on every connection (BEGIN and COMMIT included).
     /// For tests that count the queries of a request.
@@ -92,6 +93,14 @@ public final class SQLiteDatabase: Database, @unchecked Sendable {
         }
     }
 
+    public func observeWrites(_ observer: @escaping @Sendable () -> Void) {
+        writeObservers.withLock { $0.append(observer) }
+    }
+
+    private func notifyWriteObservers() {
+        for observer in writeObservers.withLock({ $0 }) { observer() }
+    }
+
     @discardableResult
     public func migrate() throws -> MigrationReport {
         try withWriter { try migrator.migrate($0) }
@@ -121,7 +130,9 @@ public final class SQLiteDatabase: Database, @unchecked Sendable {
     // MARK: Connections
 
     /// Runs `body` with the writer connection, holding the writer lock throughout. For SQLite-only tooling.
+    /// Write observers are told afterwards, whatever `body` did.
     public func withWriter<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+        defer { notifyWriteObservers() }
         writerLock.lock()
         defer { writerLock.unlock() }
         guard let writer else { throw StorageError.closed }
