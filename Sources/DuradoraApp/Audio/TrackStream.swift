@@ -1,68 +1,76 @@
 import DuradoraHTTP
-import Foundation
+import Synchronization
 
-/// Turns a stored track plus the request's headers into the response for `/stream` and `/download`. Range,
-/// multipart/byteranges and conditional requests are HTTP, not music: they come from `FileResponse`; this adds
-/// what is the track's: its strong ETag (the row's `fileTag`, renewed whenever the file's bytes change), caching
-/// that fits the visibility, and the download's file name.
+/// The body of a track response, as the pull iterator the response writer drives (`BodyStream`): the writer asks
+/// for the next chunk only when the socket has taken everything before it, so a listener who reads slowly holds
+/// the source back instead of filling a buffer.
 ///
-/// The file is opened once and the descriptor lives as long as the response body, so a track replaced or deleted
-/// mid-stream still sends the bytes it started with (unlink-safe), and each body goes out with `sendfile`.
-public struct TrackStream: Sendable {
-    public let track: Track
-    public let file: OpenFile
+/// - A stored file (`init(region:)`) yields file regions of at most `sliceLength` bytes; the writer sends them with
+///   `sendfile(2)`, zero-copy. The length is known: `Content-Length`.
+/// - `multipart/byteranges` (`init(parts:)`) yields the HTTP library's part heads and file regions.
+/// - A body of unknown length (`init(chunks:)`, such as an on-the-fly transcode) yields byte chunks as its
+///   producer makes them; the writer frames them with chunked encoding (or, for HTTP/1.0, ends them with the
+///   close), through the same path.
+public final class TrackStream: BodyStream {
+    /// The most one pull hands out of a file: one listener's pull stays bounded whatever the range asked for.
+    public static let sliceLength: Int64 = 1 << 20
 
-    public init(track: Track, file: OpenFile) {
-        self.track = track
-        self.file = file
+    private enum Source {
+        case file(FileRegion)
+        case parts(any BodyStream)
+        case chunks(@Sendable () throws -> [UInt8]?)
+        case finished
     }
 
-    /// Opens the track's file. The row is read again after the open: when the file changed in between (a tag
-    /// edit or a new upload), the new row goes with the new bytes, so an ETag never names the wrong content.
-    public static func open(
-        id: UUID, files: TrackFiles, load: () throws -> Track
-    ) throws -> TrackStream {
-        var track = try load()
-        for _ in 0..<3 {
-            let file: OpenFile
-            do {
-                file = try OpenFile(path: files.audioPath(for: id))
-            } catch {
-                // A row that says "ready" without its file: deleted meanwhile, or lost. Either way there is nothing.
-                throw APIError.notFound("Track")
+    public let contentLength: Int64?
+    // `next()` is called from one queue at a time, but the type must be Sendable: the lock keeps that honest.
+    private let source: Mutex<Source>
+
+    /// The bytes of `region`, in slices.
+    public init(region: FileRegion) {
+        contentLength = region.length
+        source = Mutex(.file(region))
+    }
+
+    /// Another body stream's chunks, as they are (e.g. `MultipartByteRangesStream`).
+    public init(parts: any BodyStream) {
+        contentLength = parts.contentLength
+        source = Mutex(.parts(parts))
+    }
+
+    /// Bytes of unknown total length: `produce` is called once per pull and returns nil at the end. It runs on
+    /// the connection's queue, so each call must be a bounded step (a file read, one encoder frame batch).
+    public init(chunks produce: @escaping @Sendable () throws -> [UInt8]?) {
+        contentLength = nil
+        source = Mutex(.chunks(produce))
+    }
+
+    public func next() throws -> BodyChunk? {
+        try source.withLock { source in
+            switch source {
+            case .file(let region):
+                guard region.length > 0 else {
+                    source = .finished
+                    return nil
+                }
+                let slice = min(region.length, Self.sliceLength)
+                source = .file(FileRegion(file: region.file, offset: region.offset + slice, length: region.length - slice))
+                return .file(FileRegion(file: region.file, offset: region.offset, length: slice))
+            case .parts(let parts):
+                guard let chunk = try parts.next() else {
+                    source = .finished
+                    return nil
+                }
+                return chunk
+            case .chunks(let produce):
+                guard let bytes = try produce() else {
+                    source = .finished
+                    return nil
+                }
+                return .bytes(bytes)
+            case .finished:
+                return nil
             }
-            let current = try load()
-            if current.audio?.fileTag == track.audio?.fileTag { return TrackStream(track: current, file: file) }
-            track = current
         }
-        throw APIError.unavailable("The track's audio is changing; try again.", retryAfter: 1)
-    }
-
-    public var etag: EntityTag {
-        EntityTag(track.audio?.fileTag ?? "none")
-    }
-
-    /// Anyone may cache a public track that anonymous listeners may stream; anything else only the listener's own
-    /// browser. `no-cache` makes caches revalidate with the ETag, so an edit is seen at once.
-    public func cacheControl(anonymousStreaming: Bool) -> String {
-        track.visibility == .public && anonymousStreaming ? "public, no-cache" : "private, no-cache"
-    }
-
-    /// "Artist - Title.mp3", "Title.mp3", or the id when the track has no title.
-    public var downloadFilename: String {
-        let metadata = track.metadata
-        let title = metadata.title ?? track.id.uuidString.lowercased()
-        return (metadata.artist.map { "\($0) - \(title)" } ?? title) + ".mp3"
-    }
-
-    public func response(
-        to request: Request, anonymousStreaming: Bool, isDownload: Bool
-    ) -> Response {
-        var headers = HTTPHeaders()
-        headers[.cacheControl] = cacheControl(anonymousStreaming: anonymousStreaming)
-        if isDownload { headers[.contentDisposition] = ContentDisposition.attachment(filename: downloadFilename) }
-        return FileResponse.make(
-            file: file, method: request.method, requestHeaders: request.headers, etag: etag,
-            contentType: "audio/mpeg", headers: headers)
     }
 }

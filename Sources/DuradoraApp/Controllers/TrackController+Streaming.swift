@@ -11,13 +11,13 @@ extension TrackController {
     /// The track's stream for `caller` (nil: anonymous), opened now: 401 when anonymous streaming is off and
     /// nobody signed in, 404 when the track does not exist or is not theirs to hear, 409 until its audio is ready.
     /// With `ownerID`, a track that another user owns is 404 too (the seed-style `/record?id=&user=` pair).
-    public func openStream(id: UUID, caller: User?, ownerID: UUID? = nil) throws -> TrackStream {
+    public func openStream(id: UUID, caller: User?, ownerID: UUID? = nil) throws -> OpenTrack {
         if caller == nil && !settings.anonymousStreaming {
             // Whether the track exists is not told to strangers either way.
             throw APIError.unauthenticated
         }
         let ticket = recentStreams.ticket()
-        let stream = try TrackStream.open(id: id, files: files) {
+        let stream = try OpenTrack.open(id: id, files: files) {
             guard let track = try database.read({ try $0.tracks.find(id: id) }) else { throw APIError.notFound("Track") }
             try checkStreamable(track, caller: caller, ownerID: ownerID)
             return track
@@ -28,7 +28,7 @@ extension TrackController {
 
     /// The stream of a track opened lately, when `caller` may hear it; nil when the cache does not have it or
     /// when any rule says no (the caller then takes `openStream`, which gives the precise error). Never blocks.
-    public func cachedStream(id: UUID, caller: User?) -> TrackStream? {
+    public func cachedStream(id: UUID, caller: User?) -> OpenTrack? {
         guard caller != nil || settings.anonymousStreaming, let stream = recentStreams.value(for: id),
               (try? checkStreamable(stream.track, caller: caller, ownerID: nil)) != nil
         else { return nil }

@@ -33,7 +33,7 @@ public final class TrackController: Sendable {
     let locks = TrackLocks()
     let isStopping = Atomic(false)
     /// Tracks streamed lately, row and open file: see `TrackController+Streaming.swift`.
-    let recentStreams = ReadCache<UUID, TrackStream>(capacity: 64, maxAge: 10)
+    let recentStreams = ReadCache<UUID, OpenTrack>(capacity: 64, maxAge: 10)
 
     public init(
         database: any Database, files: TrackFiles, transcoder: Transcoder, slots: TranscodeSlots,

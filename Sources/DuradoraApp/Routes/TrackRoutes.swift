@@ -2,7 +2,7 @@ import DuradoraHTTP
 import Foundation
 
 /// `/api/v1/tracks…`: upload, attach audio, edit, show, list and search, delete. Parsing and rendering only; the
-/// rules are in `TrackController`, stream responses in `TrackStream`.
+/// rules are in `TrackController`, stream responses in `OpenTrack` and `TrackStream`.
 struct TrackRoutes: Sendable {
     let tracks: TrackController
     /// For the stream fast path, which checks tokens from the cache only (the middleware does not run there).

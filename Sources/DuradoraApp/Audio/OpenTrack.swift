@@ -1,0 +1,75 @@
+import DuradoraHTTP
+import Foundation
+
+/// A ready track with its audio file open: what `/stream` and `/download` answer from, and what the controller's
+/// cache of recent streams keeps. It knows what is the track's in a response: its strong ETag (the row's
+/// `fileTag`, renewed whenever the file's bytes change), caching that fits the visibility, the download's name.
+///
+/// The file is opened once and the descriptor lives as long as any response body still sends from it, so a track
+/// replaced or deleted mid-stream still sends the bytes it started with (unlink-safe).
+public struct OpenTrack: Sendable {
+    public let track: Track
+    public let file: OpenFile
+
+    public init(track: Track, file: OpenFile) {
+        self.track = track
+        self.file = file
+    }
+
+    /// Opens the track's file. The row is read again after the open: when the file changed in between (a tag
+    /// edit or a new upload), the new row goes with the new bytes, so an ETag never names the wrong content.
+    public static func open(
+        id: UUID, files: TrackFiles, load: () throws -> Track
+    ) throws -> OpenTrack {
+        var track = try load()
+        for _ in 0..<3 {
+            let file: OpenFile
+            do {
+                file = try OpenFile(path: files.audioPath(for: id))
+            } catch {
+                // A row that says "ready" without its file: deleted meanwhile, or lost. Either way there is nothing.
+                throw APIError.notFound("Track")
+            }
+            let current = try load()
+            if current.audio?.fileTag == track.audio?.fileTag { return OpenTrack(track: current, file: file) }
+            track = current
+        }
+        throw APIError.unavailable("The track's audio is changing; try again.", retryAfter: 1)
+    }
+
+    public var etag: EntityTag {
+        EntityTag(track.audio?.fileTag ?? "none")
+    }
+
+    /// Anyone may cache a public track that anonymous listeners may stream; anything else only the listener's own
+    /// browser. `no-cache` makes caches revalidate with the ETag, so an edit is seen at once.
+    public func cacheControl(anonymousStreaming: Bool) -> String {
+        track.visibility == .public && anonymousStreaming ? "public, no-cache" : "private, no-cache"
+    }
+
+    /// "Artist - Title.mp3", "Title.mp3", or the id when the track has no title.
+    public var downloadFilename: String {
+        let metadata = track.metadata
+        let title = metadata.title ?? track.id.uuidString.lowercased()
+        return (metadata.artist.map { "\($0) - \(title)" } ?? title) + ".mp3"
+    }
+
+    /// The response to `request` (GET or HEAD): Range, multipart/byteranges and conditional requests are HTTP,
+    /// not music, and come from `FileResponse`; the body goes out through a `TrackStream`.
+    public func response(
+        to request: Request, anonymousStreaming: Bool, isDownload: Bool
+    ) -> Response {
+        var headers = HTTPHeaders()
+        headers[.cacheControl] = cacheControl(anonymousStreaming: anonymousStreaming)
+        if isDownload { headers[.contentDisposition] = ContentDisposition.attachment(filename: downloadFilename) }
+        var response = FileResponse.make(
+            file: file, method: request.method, requestHeaders: request.headers, etag: etag,
+            contentType: "audio/mpeg", headers: headers)
+        switch response.body {
+        case .file(let region): response.body = .stream(TrackStream(region: region))
+        case .stream(let parts): response.body = .stream(TrackStream(parts: parts))
+        case .empty, .bytes: break  // 304, 412 and 416 carry no audio
+        }
+        return response
+    }
+}
