@@ -1,12 +1,16 @@
 # Duradora — the two commands a newcomer needs are `make run` and `make test`.
 SHELL := /bin/bash
 SYSTEM_PACKAGES := libsqlite3-dev libmp3lame-dev libsndfile1-dev libsodium-dev pkg-config
-# sox/lame: audio fixtures; curl, docker-compose (a Compose parser, no engine needed), python3-venv: scripts/ops-check.sh.
-TEST_PACKAGES := sox lame curl docker-compose python3-venv
+# sox/lame: audio fixtures; curl, docker-compose (a Compose parser, no engine needed), python3-venv: scripts/ops-check.sh;
+# chromium, firefox-esr: scripts/browser-check.py (headless, no WebDriver, nothing downloaded).
+TEST_PACKAGES := sox lame curl docker-compose python3-venv chromium firefox-esr
+# WebKitGTK (its MiniBrowser), Xvfb and GStreamer's MP3 decoding for scripts/browser-check.py; installed without
+# Recommends, which would add some 170 packages (ImageMagick, Ghostscript, …) that the check does not need.
+WEBKIT_PACKAGES := libwebkit2gtk-4.1-0 xvfb gstreamer1.0-plugins-base gstreamer1.0-plugins-good
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CONFIG ?= ./config.toml
 
-.PHONY: deps test-deps build run test ops-check smoke bench fuzz clean
+.PHONY: deps test-deps build run test ops-check browser-check smoke bench fuzz clean
 
 # Installs the C libraries only when one is missing, so a second run costs nothing.
 deps:
@@ -18,6 +22,9 @@ test-deps: deps
 	@missing=""; for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; fi
+	@missing=""; for p in $(WEBKIT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; fi
 
 build: deps
 	swift build -c release
@@ -28,12 +35,18 @@ run: build
 test: test-deps
 	swift build --build-tests
 	scripts/ops-check.sh
+	scripts/browser-check.py
 	swift test --skip-build
 
 # Compose file, Dockerfile structure, and a real server: smoke flow, OpenAPI validation, metrics parsing, SIGTERM.
 ops-check: test-deps
 	swift build --product duradora
 	scripts/ops-check.sh
+
+# Chromium, Firefox and WebKitGTK play and seek a track from a real server through <audio>, plus Safari's Range probe.
+browser-check: test-deps
+	swift build --product duradora
+	scripts/browser-check.py
 
 # The README's curl flow against any running instance: `make smoke BASE_URL=http://host:8080`.
 smoke:
