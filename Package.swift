@@ -15,13 +15,14 @@ let package = Package(
     ],
     targets: [
         // C libraries, through system-library targets (see each module.modulemap / shim.h).
+        .systemLibrary(name: "CEpoll"),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CLame", providers: [.apt(["libmp3lame-dev"])]),
         .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
 
         // The HTTP/1.1 server: POSIX sockets + Dispatch. Knows nothing about music.
-        .target(name: "DuradoraHTTP"),
+        .target(name: "DuradoraHTTP", dependencies: ["CEpoll"]),
 
         // The music server: configuration, storage, audio, auth, controllers.
         .target(

@@ -44,8 +44,10 @@ public final class AccessLog: Sendable {
 
     /// `target` with the path segments that `route` names as secret parameters replaced by `***`.
     static func maskingSecretSegments(_ target: String, route: String) -> String {
+        // Most routes name no secret: a byte scan for the one marker says so without splitting anything.
+        guard route.utf8.contains(UInt8(ascii: "{")), secretRouteParameters.contains(where: { route.contains($0) })
+        else { return target }
         let routeSegments = route.split(separator: "/")
-        guard routeSegments.contains(where: secretRouteParameters.contains) else { return target }
         let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         var segments = (parts.first ?? "").split(separator: "/").map(String.init)
         for (index, segment) in routeSegments.enumerated() where secretRouteParameters.contains(segment) {

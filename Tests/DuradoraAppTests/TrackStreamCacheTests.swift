@@ -161,3 +161,26 @@ import Testing
         #expect(cache.value(for: 1) == nil)
     }
 }
+
+/// `UUID.parse` accepts what Foundation's `UUID(uuidString:)` accepts, minus `sscanf`'s leniency.
+@Suite struct UUIDParsingTests {
+    @Test func agreesWithFoundation() {
+        let id = UUID()
+        let samples = [
+            id.uuidString, id.uuidString.lowercased(), "", "not-a-uuid", String(id.uuidString.dropLast()),
+            id.uuidString + "0", id.uuidString.replacingOccurrences(of: "-", with: ""),
+            "E621E1F8-C36C-495A-93FC-0C247A3E6E5F", "e621e1f8-c36c-495a-93fc-0c247a3e6e5g", "e621e1f8c-36c-495a-93fc-0c247a3e6e5",
+            "e621e1f8-c36c-495a-93fc-0c247a3e6é5",
+        ]
+        for sample in samples {
+            #expect(UUID.parse(sample) == UUID(uuidString: sample), "\(sample)")
+        }
+    }
+
+    @Test func isStricterThanSscanf() {
+        // Foundation's sscanf skips the space and reads "5" as the byte 0x05; an id in a URL must be exact.
+        let lenient = " e621e1f8-c36c-495a-93fc-0c247a3e6e5"
+        #expect(UUID(uuidString: lenient) != nil)
+        #expect(UUID.parse(lenient) == nil)
+    }
+}

@@ -170,7 +170,7 @@ struct TrackRoutes: Sendable {
 
     /// The `{id}` parameter; a malformed id names no track, so it is a 404 like an unknown one.
     static func trackID(_ context: RequestContext) throws(APIError) -> UUID {
-        guard let id = UUID(uuidString: context.parameters.require("id")) else { throw .notFound("Track") }
+        guard let id = UUID.parse(context.parameters.require("id")) else { throw .notFound("Track") }
         return id
     }
 }

@@ -1,10 +1,11 @@
 import Dispatch
 import Synchronization
 
-/// One client connection: a small state machine on its own serial queue, driven by a read source, a write
-/// source and the server's timeout sweep. Requests are answered one at a time in order, so pipelined
-/// requests simply wait in the parser's buffer. Nothing on this queue blocks.
-final class Connection: @unchecked Sendable {
+/// One client connection: a small state machine on its own serial queue, driven by its event loop's socket
+/// events (edge-triggered: each event means "something changed", so the connection reads or writes until the
+/// socket would block) and the server's timeout sweep. Requests are answered one at a time in order, so
+/// pipelined requests simply wait in the parser's buffer. Nothing on this queue blocks.
+final class Connection: @unchecked Sendable, EventLoopClient {
     enum State {
         case awaitingHead
         case exchange(Exchange)
@@ -15,14 +16,18 @@ final class Connection: @unchecked Sendable {
     private let socket: Socket
     private let peer: String
     private let queue: DispatchQueue
+    private let loop: EventLoop
     // Strong: a handler still running on a worker after shutdown may come back to this connection and its server.
     private let server: ServerCore
     private var parser: RequestParser
     private var state = State.awaitingHead
-    private var readSource: DispatchSourceRead?
-    private var writeSource: DispatchSourceWrite?
+    /// We want to read (not while a request body is over its high-water mark, nor while a response is going).
     private var isReading = false
+    /// We wait for the socket to take more of a response.
     private var isWaitingToWrite = false
+    /// The kernel may have bytes for us: set by a readable event, cleared when a read would block.
+    private var mayRead = true
+    private var isReadScheduled = false
     private var peerClosedRead = false
     private var isShuttingDown = false
     private var interim: [UInt8] = []
@@ -38,56 +43,77 @@ final class Connection: @unchecked Sendable {
         self.peer = peer
         self.server = server
         self.parser = RequestParser(limits: server.configuration.limits)
-        self.queue = DispatchQueue(label: "duradora.connection", target: server.eventLoops[id % server.eventLoops.count])
+        self.loop = server.eventLoops[id % server.eventLoops.count]
+        self.queue = DispatchQueue(label: "duradora.connection", target: loop.queue)
     }
 
     func start() {
         queue.async { [self] in
-            let read = DispatchSource.makeReadSource(fileDescriptor: socket.descriptor, queue: queue)
-            let write = DispatchSource.makeWriteSource(fileDescriptor: socket.descriptor, queue: queue)
-            read.setEventHandler { [self] in handleReadable() }  // released on cancel
-            write.setEventHandler { [self] in handleWritable() }
-            // Both sources share the descriptor: close it only after both have been cancelled.
-            let group = DispatchGroup()
-            group.enter()
-            group.enter()
-            read.setCancelHandler { group.leave() }
-            write.setCancelHandler { group.leave() }
-            group.notify(queue: queue) { [self] in
+            do {
+                try loop.register(socket.descriptor, for: self)
+            } catch {
+                state = .closed
                 socket.close()
                 server.connectionClosed(self)
+                return
             }
-            readSource = read
-            writeSource = write
             setReading(true)
             arm(.idle)
         }
     }
 
+    /// From the event loop, on our queue's target: see `EventLoopClient`.
+    func socketEvents(readable: Bool, writable: Bool) {
+        if readable { mayRead = true }
+        if writable && isWaitingToWrite { handleWritable() }
+        if readable && isReading { handleReadable() }
+    }
+
     // MARK: - Reading
 
     private func handleReadable() {
-        guard !isClosed(state) else { return }
+        guard !isClosed(state), isReading else { return }
         withUnsafeTemporaryAllocation(byteCount: Self.readChunk, alignment: 16) { buffer in
+            // A few reads at most, then the parser: a client sending fast does not starve the others on this loop
+            // (what is left is read by `scheduleRead`, since no new edge will tell us).
             for _ in 0..<4 {
                 do {
                     switch try socket.read(into: buffer) {
                     case .transferred(let count):
                         parser.append(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
-                        if count < buffer.count { return }
+                        // A short read emptied the socket: bytes arriving later raise a new event (as nginx
+                        // assumes too), so the read that would only say EAGAIN is skipped.
+                        if count < buffer.count {
+                            mayRead = false
+                            return
+                        }
                     case .wouldBlock:
+                        mayRead = false
                         return
                     case .endOfFile:
                         peerClosedRead = true
+                        mayRead = false
                         return
                     }
                 } catch {
                     peerClosedRead = true
+                    mayRead = false
                     return
                 }
             }
         }
         process()
+        if isReading && mayRead { scheduleRead() }
+    }
+
+    /// Reads later, on our queue: for bytes the kernel already announced (edge-triggered events do not repeat).
+    private func scheduleRead() {
+        guard !isReadScheduled else { return }
+        isReadScheduled = true
+        queue.async { [self] in
+            isReadScheduled = false
+            if isReading && mayRead { handleReadable() }
+        }
     }
 
     /// Pulls parser events as far as the current state allows.
@@ -275,6 +301,7 @@ final class Connection: @unchecked Sendable {
         }
     }
 
+    /// After a write that would block: the next writable event (the kernel sends one when space frees) resumes.
     private func waitForWritable() {
         setWaitingToWrite(true)
         arm(.write)
@@ -360,12 +387,12 @@ final class Connection: @unchecked Sendable {
         }
         state = .closed
         deadline.store(0, ordering: .relaxed)
+        isReading = false
+        isWaitingToWrite = false
+        loop.deregister(socket.descriptor)
         socket.shutdownWrite()
-        // Sources must be resumed before they are cancelled, or their cancel handlers never run.
-        setReading(true)
-        setWaitingToWrite(true)
-        readSource?.cancel()
-        writeSource?.cancel()
+        socket.close()
+        server.connectionClosed(self)
     }
 
     private func isClosed(_ state: State) -> Bool {
@@ -374,15 +401,12 @@ final class Connection: @unchecked Sendable {
     }
 
     private func setReading(_ wanted: Bool) {
-        let wanted = wanted && (!peerClosedRead || isClosed(state))
-        guard wanted != isReading, let readSource else { return }
-        isReading = wanted
-        if wanted { readSource.resume() } else { readSource.suspend() }
+        isReading = wanted && !peerClosedRead && !isClosed(state)
+        // Bytes that arrived while we were not reading raised no new event: go and get them.
+        if isReading && mayRead { scheduleRead() }
     }
 
     private func setWaitingToWrite(_ wanted: Bool) {
-        guard wanted != isWaitingToWrite, let writeSource else { return }
-        isWaitingToWrite = wanted
-        if wanted { writeSource.resume() } else { writeSource.suspend() }
+        isWaitingToWrite = wanted && !isClosed(state)
     }
 }

@@ -12,10 +12,11 @@ final class ServerCore: @unchecked Sendable {
     let route: @Sendable (Request) -> RoutedRequest
     let observer: (@Sendable (ExchangeRecord) -> Void)?
     let workers: WorkerPool
-    /// Each connection's queue targets one of these serial queues, round-robin: a fixed set of event loops like
-    /// NIO's. Serial queues without a target run on Dispatch's overcommitting pool, so socket I/O never waits
-    /// behind code that blocks threads of the width-limited default pool (Swift concurrency, other libraries).
-    let eventLoops: [DispatchQueue]
+    /// Connections are spread over these, round-robin: a fixed set of event loops like NIO's, opened by
+    /// `openEventLoops()` before the first connection. Their serial queues have no target, so they run on
+    /// Dispatch's overcommitting pool: socket I/O never waits behind code that blocks threads of the
+    /// width-limited default pool (Swift concurrency, other libraries).
+    private(set) var eventLoops: [EventLoop] = []
     private let connections = Mutex<[Int: Connection]>([:])
     private let nextId = Atomic<Int>(0)
     private let requestCounter = Atomic<UInt64>(0)
@@ -28,9 +29,14 @@ final class ServerCore: @unchecked Sendable {
         self.configuration = configuration
         self.route = route
         self.observer = observer
-        let loopCount = configuration.eventLoops > 0 ? configuration.eventLoops : ProcessInfo.processInfo.activeProcessorCount
-        self.eventLoops = (0..<max(1, loopCount)).map { DispatchQueue(label: "duradora.loop.\($0)") }
         self.workers = WorkerPool(threadCount: configuration.workerThreads, maxQueued: configuration.maxQueuedRequests)
+    }
+
+    /// Called once by `HTTPServer.start()`, before the listener admits anyone.
+    func openEventLoops() throws {
+        guard eventLoops.isEmpty else { return }
+        let count = configuration.eventLoops > 0 ? configuration.eventLoops : ProcessInfo.processInfo.activeProcessorCount
+        eventLoops = try (0..<max(1, count)).map { index throws(SocketError) in try EventLoop(label: "duradora.loop.\(index)") }
     }
 
     func makeRequestId() -> String {
@@ -102,6 +108,7 @@ public final class HTTPServer: @unchecked Sendable {
         // Ignoring it turns that into EPIPE, which the connection handles like any other reset.
         signal(SIGPIPE, SIG_IGN)
         let configuration = core.configuration
+        try core.openEventLoops()
         let listener = try Listener(host: configuration.host, port: configuration.port)
         let refusalBody = #"{"error":{"code":"too_many_connections","message":"Too many open connections."}}"#
         let refusal = Array(("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\n"
@@ -140,6 +147,7 @@ public final class HTTPServer: @unchecked Sendable {
         }
         sweep?.cancel()
         sweep = nil
+        core.eventLoops.forEach { $0.stop() }
         core.workers.stop()
     }
 

@@ -5,7 +5,7 @@ import Foundation
 extension SQLiteStatement {
     /// A UUID column; anything else is reported as corruption.
     func uuid(named name: String) throws -> UUID {
-        guard let text = try string(named: name), let id = UUID(uuidString: text) else {
+        guard let text = try string(named: name), let id = UUID.parse(text) else {
             throw SQLiteError(code: SQLITE_CORRUPT, message: "column \(name) is not a UUID", sql: sql)
         }
         return id
