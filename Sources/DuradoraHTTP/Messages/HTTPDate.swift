@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
 /// IMF-fixdate formatting and parsing (RFC 9110 §5.6.7), without Foundation's slow formatters.
 public enum HTTPDate {
@@ -11,6 +12,16 @@ public enum HTTPDate {
 
     /// `Sun, 06 Nov 1994 08:49:37 GMT` for a time in seconds since 1970.
     public static func format(_ seconds: Int64) -> String {
+        // The same few values come again and again (now, a file's mtime): keep the last one formatted.
+        if let cached = lastFormatted.withLock({ $0.seconds == seconds ? $0.text : nil }) { return cached }
+        let text = formatNow(seconds)
+        lastFormatted.withLock { $0 = (seconds, text) }
+        return text
+    }
+
+    private static let lastFormatted = Mutex<(seconds: Int64, text: String?)>((0, nil))
+
+    private static func formatNow(_ seconds: Int64) -> String {
         var time = time_t(seconds)
         var parts = tm()
         gmtime_r(&time, &parts)

@@ -93,10 +93,10 @@ public final class Router: Sendable {
                 (Response.error(.notFound, code: "not_found", message: "No resource at \(request.head.path)."), "unmatched")
             }
         }
-        if allowed.contains(.get) { allowed.append(.head) }
-        allowed.append(.options)
-        let allow = allowed.map(\.rawValue).joined(separator: ", ")
         guard let (route, parameters) = matched else {
+            if allowed.contains(.get) { allowed.append(.head) }
+            allowed.append(.options)
+            let allow = allowed.map(\.rawValue).joined(separator: ", ")
             if request.method == .options {
                 return .onWorker { (Response(status: .noContent, headers: [.allow: allow]), pattern.description) }
             }
