@@ -69,8 +69,9 @@ def wait_ready(port, token, track_id, timeout=900):
     raise SystemExit(f"track {track_id} never finished")
 
 
-def start_app(workdir, cpu=None):
-    """`duradora serve` with a fresh config in `workdir` and an admin; returns (process, port, token)."""
+def start_app(workdir, cpu=None, log_level="info"):
+    """`duradora serve` with a fresh config in `workdir` and an admin; returns (process, port, token).
+    `log_level = "warning"` turns the per-request access log off (what nginx's `access_log off` is)."""
     binary = os.path.join(ROOT, ".build/release/duradora")
     if not os.path.exists(binary):
         raise SystemExit("build first: swift build -c release --product duradora")
@@ -87,6 +88,8 @@ uploads = "uploads"
 [audio]
 bitrate = {BITRATE}
 max_concurrent_transcodes = 4
+[log]
+level = "{log_level}"
 [auth]
 password_hash_cost = "min"
 [auth.bootstrap_admin]

@@ -7,7 +7,7 @@ import Foundation
 ///
 /// The file is opened once and the descriptor lives as long as any response body still sends from it, so a track
 /// replaced or deleted mid-stream still sends the bytes it started with (unlink-safe).
-public struct OpenTrack: Sendable {
+public final class OpenTrack: Sendable {
     public let track: Track
     public let file: OpenFile
 

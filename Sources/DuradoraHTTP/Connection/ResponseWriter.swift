@@ -37,31 +37,47 @@ final class ResponseWriter {
         var keepAlive = keepAlive
         let length = response.body.contentLength
         var chunked = false
-        var head = "HTTP/1.1 \(response.status.code) \(response.status.reason)\r\n"
-        for (name, value) in response.headers where !ResponseWriter.ownedHeaders.contains(name) {
-            head += "\(name.name): \(value)\r\n"
+        // Built as bytes: one buffer, no intermediate strings (the head is built once per request).
+        var head: [UInt8] = []
+        head.reserveCapacity(384)
+        func add(_ text: String) { head.append(contentsOf: text.utf8) }
+        func field(_ name: String, _ value: String) {
+            add(name)
+            head.append(contentsOf: [UInt8(ascii: ":"), UInt8(ascii: " ")])
+            add(value)
+            head.append(contentsOf: [13, 10])
         }
-        head += "Date: \(CachedDate.current())\r\nServer: \(serverName)\r\nX-Request-Id: \(requestId)\r\n"
-        head += "X-Content-Type-Options: nosniff\r\n"
+        add("HTTP/1.1 ")
+        add(String(response.status.code))
+        head.append(UInt8(ascii: " "))
+        add(response.status.reason)
+        head.append(contentsOf: [13, 10])
+        for (name, value) in response.headers where !ResponseWriter.ownedHeaders.contains(name) {
+            field(name.name, value)
+        }
+        field("Date", CachedDate.current())
+        field("Server", serverName)
+        field("X-Request-Id", requestId)
+        add("X-Content-Type-Options: nosniff\r\n")
         if bodyAllowed {
             if let length {
-                head += "Content-Length: \(length)\r\n"
+                field("Content-Length", String(length))
             } else if version == .http1_1 {
-                head += "Transfer-Encoding: chunked\r\n"
+                add("Transfer-Encoding: chunked\r\n")
                 chunked = sendsBody
             } else {
                 keepAlive = false  // HTTP/1.0 has no chunked encoding: the close delimits the body
             }
         }
         if !keepAlive {
-            head += "Connection: close\r\n"
+            add("Connection: close\r\n")
         } else if version == .http1_0 {
-            head += "Connection: keep-alive\r\n"
+            add("Connection: keep-alive\r\n")
         }
-        head += "\r\n"
+        head.append(contentsOf: [13, 10])
         isChunked = chunked
         self.keepAlive = keepAlive
-        var headBytes = Array(head.utf8)
+        var headBytes = head
         headLength = headBytes.count
         guard sendsBody else {
             segments = [.bytes(headBytes)]
