@@ -7,7 +7,16 @@ public struct HTTPHeader: Hashable, Sendable, ExpressibleByStringLiteral, Custom
 
     public init(_ name: String) {
         self.name = name
-        self.canonical = name.lowercased()
+        // Field names are tokens, plain ASCII: lower-case them by the byte (`lowercased()` is Unicode-aware and
+        // costs an allocation and more per header of every request). An already lower-case name is shared.
+        let utf8 = name.utf8
+        if utf8.allSatisfy({ $0 < 0x80 }) {
+            canonical = utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A })
+                ? String(decoding: utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+                : name
+        } else {
+            canonical = name.lowercased()
+        }
     }
 
     public init(stringLiteral value: String) { self.init(value) }

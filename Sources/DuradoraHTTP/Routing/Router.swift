@@ -20,7 +20,15 @@ public final class Router: Sendable {
         var fastPath: FastPathHandler? = nil
     }
 
-    private let state = Mutex<(routes: [Route], middleware: [any Middleware])>((routes: [], middleware: []))
+    /// The routes of one path pattern, one per method.
+    struct PatternGroup: Sendable {
+        let pattern: RoutePattern
+        var routes: [Route]
+    }
+
+    /// Groups in matching order (most literal segments first), each pattern once: a request is matched against
+    /// each pattern once, and its method picked from the group.
+    private let state = Mutex<(groups: [PatternGroup], middleware: [any Middleware])>((groups: [], middleware: []))
     /// Called with errors that are not `HTTPResponseError`s: these become a 500 and must be logged.
     private let onUnexpectedError: @Sendable (Error, Request) -> Void
 
@@ -49,8 +57,12 @@ public final class Router: Sendable {
 
     private func add(_ route: Route) {
         state.withLock { state in
-            state.routes.append(route)
-            state.routes.sort { $0.pattern.specificity > $1.pattern.specificity }
+            if let index = state.groups.firstIndex(where: { $0.pattern == route.pattern }) {
+                state.groups[index].routes.append(route)
+            } else {
+                state.groups.append(PatternGroup(pattern: route.pattern, routes: [route]))
+                state.groups.sort { $0.pattern.specificity > $1.pattern.specificity }
+            }
         }
     }
 
@@ -67,7 +79,7 @@ public final class Router: Sendable {
 
     /// Every registered (method, pattern), for documentation and tests.
     public var routeTable: [(method: HTTPMethod, pattern: String)] {
-        state.withLock { $0.routes.map { (method: $0.method, pattern: $0.pattern.description) } }
+        state.withLock { $0.groups.flatMap { $0.routes.map { (method: $0.method, pattern: $0.pattern.description) } } }
     }
 
     /// Matches `request` once and says how it will be answered. A bodiless request for an inline route (see
@@ -76,24 +88,23 @@ public final class Router: Sendable {
     /// 404 and 405 included, comes back as work for a worker, with the match already made.
     public func route(_ request: Request) -> RoutedRequest {
         let segments = RoutePattern.split(request.head.path).map { PercentDecoding.decode($0) ?? String($0) }
-        let (routes, middleware) = state.withLock { ($0.routes, $0.middleware) }
-        var allowed: [HTTPMethod] = []
-        var matched: (Route, [String: String])?
-        var matchedPattern: RoutePattern?
-        for route in routes {
-            if let pattern = matchedPattern, pattern != route.pattern { continue }
-            guard let parameters = route.pattern.match(segments) else { continue }
-            matchedPattern = route.pattern
-            allowed.append(route.method)
-            let effectiveMethod = request.method == .head ? HTTPMethod.get : request.method
-            if route.method == effectiveMethod, matched == nil { matched = (route, parameters) }
+        let (groups, middleware) = state.withLock { ($0.groups, $0.middleware) }
+        var found: (group: PatternGroup, parameters: [String: String])?
+        for group in groups {
+            if let parameters = group.pattern.match(segments) {
+                found = (group, parameters)
+                break
+            }
         }
-        guard let pattern = matchedPattern else {
+        guard let (group, parameters) = found else {
             return .onWorker {
                 (Response.error(.notFound, code: "not_found", message: "No resource at \(request.head.path)."), "unmatched")
             }
         }
-        guard let (route, parameters) = matched else {
+        let pattern = group.pattern
+        let effectiveMethod = request.method == .head ? HTTPMethod.get : request.method
+        guard let route = group.routes.first(where: { $0.method == effectiveMethod }) else {
+            var allowed = group.routes.map(\.method)
             if allowed.contains(.get) { allowed.append(.head) }
             allowed.append(.options)
             let allow = allowed.map(\.rawValue).joined(separator: ", ")
