@@ -132,3 +132,38 @@ import DuradoraTestSupport
         #expect(throws: TestClientError.self) { try TestClient(port: loopback.port, host: "127.0.0.1") }
     }
 }
+
+/// The event loops are edge-triggered: an event is not repeated for bytes already announced, so a connection must
+/// go back for what it left unread, and must notice a half-close it has not read yet.
+@Suite struct EdgeTriggeredReadingTests {
+    @Test func aPipelinedBurstLargerThanOneEventsReadsIsAnsweredInFull() throws {
+        let server = try TestHTTPServer(router: TestRoutes.makeRouter())
+        defer { server.stop() }
+        let client = try server.makeClient()
+        let count = 8_000  // ~330 KiB of requests: more than one event's four 64 KiB reads
+        let burst = Array(String(repeating: "GET /ping HTTP/1.1\r\nHost: burst.example\r\n\r\n", count: count).utf8)
+        let sender = Thread { try? client.send(bytes: burst) }  // the answers flow back while the burst goes out
+        sender.start()
+        var answered = 0
+        while answered < count {
+            let response = try client.readResponse()
+            guard response.status == 200, response.text == "pong /ping" else { break }
+            answered += 1
+        }
+        #expect(answered == count)
+    }
+
+    @Test func aRequestFollowedByAHalfCloseIsAnsweredThenTheConnectionCloses() throws {
+        let server = try TestHTTPServer(router: TestRoutes.makeRouter())
+        defer { server.stop() }
+        for target in ["/ping", "/hello"] {  // answered on the event loop, and on a worker
+            let client = try server.makeClient()
+            try client.send(raw: "GET \(target) HTTP/1.1\r\nHost: x\r\n\r\n")
+            client.shutdownWrite()
+            let response = try client.readResponse()
+            #expect(response.status == 200)
+            #expect(try client.readsEndOfStream())
+        }
+        #expect(TestHTTPServer.eventually { server.server.openConnections == 0 })
+    }
+}

@@ -88,6 +88,11 @@ public final class TestClient: @unchecked Sendable {
         setsockopt(descriptor, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
     }
 
+    /// Half-closes: the server reads end-of-stream after what was sent, and may still answer.
+    public func shutdownWrite() {
+        _ = Glibc.shutdown(descriptor, Int32(SHUT_WR))
+    }
+
     public func setReceiveBuffer(_ bytes: Int32) {
         var value = bytes
         setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &value, socklen_t(MemoryLayout<Int32>.size))

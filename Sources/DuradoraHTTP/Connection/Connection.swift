@@ -28,6 +28,8 @@ final class Connection: @unchecked Sendable, EventLoopClient {
     /// The kernel may have bytes for us: set by a readable event, cleared when a read would block.
     private var mayRead = true
     private var isReadScheduled = false
+    /// `process()` is running (further down this call stack).
+    private var isProcessing = false
     private var peerClosedRead = false
     private var isShuttingDown = false
     private var interim: [UInt8] = []
@@ -118,6 +120,12 @@ final class Connection: @unchecked Sendable, EventLoopClient {
 
     /// Pulls parser events as far as the current state allows.
     private func process() {
+        // A response finished inside this loop (an inline answer, written at once) must not start the next
+        // round from within itself: a pipelined burst of such requests would nest one call per request and
+        // overflow the stack. The loop below picks the next request up instead.
+        if isProcessing { return }
+        isProcessing = true
+        defer { isProcessing = false }
         while true {
             switch state {
             case .closed:
@@ -135,7 +143,7 @@ final class Connection: @unchecked Sendable, EventLoopClient {
                     guard case .head(let head) = event else { continue }
                     startExchange(head)
                 } catch {
-                    return refuse(error)
+                    refuse(error)  // the loop goes on: closes once the refusal is written, or waits to write it
                 }
             case .exchange(let exchange):
                 if !exchange.isBodyDone {
