@@ -77,7 +77,8 @@ import DuradoraTestSupport
     /// worker queue is full (a worker route gets 503 then), and pipelined answers keep their order.
     @Test func inlineRoutesAnswerWhileWorkersAreBusy() throws {
         let gate = DispatchSemaphore(value: 0)
-        let server = try TestHTTPServer(router: TestRoutes.makeRouter(gate: gate)) {
+        let entered = DispatchSemaphore(value: 0)
+        let server = try TestHTTPServer(router: TestRoutes.makeRouter(gate: gate, entered: entered)) {
             $0.workerThreads = 1
             $0.maxQueuedRequests = 1
         }
@@ -85,6 +86,8 @@ import DuradoraTestSupport
         let running = try server.makeClient()
         let queued = try server.makeClient()
         try running.send(raw: "GET /gate HTTP/1.1\r\nHost: x\r\n\r\n")
+        // The worker must be running the first request, not just have it queued: else the queue is full already.
+        #expect(entered.wait(timeout: .now() + 20) == .success)
         #expect(TestHTTPServer.eventually(within: 20) { server.server.workerLoad == 1 })
         try queued.send(raw: "GET /gate HTTP/1.1\r\nHost: x\r\n\r\n")
         #expect(TestHTTPServer.eventually(within: 20) { server.server.workerLoad == 2 })

@@ -4,11 +4,13 @@ import DuradoraTestSupport
 
 /// Routes that exercise the server's mechanics: bodies in and out, files, streams, slow handlers.
 enum TestRoutes {
-    /// `gate`: `/gate` holds its worker until the test signals the semaphore (no timing guesses).
-    static func makeRouter(file: OpenFile? = nil, gate: DispatchSemaphore? = nil) -> Router {
+    /// `gate`: `/gate` holds its worker until the test signals the semaphore (no timing guesses); it signals
+    /// `entered` first, so a test knows a worker is running it (not merely holding it in the pool's queue).
+    static func makeRouter(file: OpenFile? = nil, gate: DispatchSemaphore? = nil, entered: DispatchSemaphore? = nil) -> Router {
         let router = Router()
         if let gate {
             router.get("/gate") { _, _ in
+                entered?.signal()
                 gate.wait()
                 return .text("released")
             }

@@ -28,6 +28,8 @@ final class Connection: @unchecked Sendable, EventLoopClient {
     /// The kernel may have bytes for us: set by a readable event, cleared when a read would block.
     private var mayRead = true
     private var isReadScheduled = false
+    /// The kernel said the peer closed (or the socket failed): read on to the end-of-stream, short reads or not.
+    private var peerHungUp = false
     /// `process()` is running (further down this call stack).
     private var isProcessing = false
     private var peerClosedRead = false
@@ -65,8 +67,9 @@ final class Connection: @unchecked Sendable, EventLoopClient {
     }
 
     /// From the event loop, on our queue's target: see `EventLoopClient`.
-    func socketEvents(readable: Bool, writable: Bool) {
+    func socketEvents(readable: Bool, writable: Bool, hungUp: Bool) {
         if readable { mayRead = true }
+        if hungUp { peerHungUp = true }
         if writable && isWaitingToWrite { handleWritable() }
         if readable && isReading { handleReadable() }
     }
@@ -85,7 +88,8 @@ final class Connection: @unchecked Sendable, EventLoopClient {
                         parser.append(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
                         // A short read emptied the socket: bytes arriving later raise a new event (as nginx
                         // assumes too), so the read that would only say EAGAIN is skipped.
-                        if count < buffer.count {
+                        // After a hang-up the end-of-stream raises no new event: it must be read.
+                        if count < buffer.count && !peerHungUp {
                             mayRead = false
                             return
                         }

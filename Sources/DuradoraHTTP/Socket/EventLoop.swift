@@ -7,8 +7,9 @@ import Dispatch
 /// What a socket registered with an `EventLoop` is told.
 protocol EventLoopClient: AnyObject {
     /// Called on the loop's queue with what the kernel reported since the last call (edge-triggered: every
-    /// event means "something changed", and the client reads or writes until it would block).
-    func socketEvents(readable: Bool, writable: Bool)
+    /// event means "something changed", and the client reads or writes until it would block). `hungUp`: the
+    /// peer closed its side or the socket failed; reading goes on to the end-of-stream or the error.
+    func socketEvents(readable: Bool, writable: Bool, hungUp: Bool)
 }
 
 /// One event loop: an epoll instance of ours, watched by one Dispatch read source on a serial queue.
@@ -38,6 +39,11 @@ final class EventLoop: @unchecked Sendable {
         events = .allocate(capacity: Self.batch)
         let source = DispatchSource.makeReadSource(fileDescriptor: epoll, queue: queue)
         source.setEventHandler { [weak self] in self?.drain() }
+        // libdispatch keeps its registration of the descriptor until the cancellation is processed, and keys it
+        // by number: closing earlier lets a new descriptor with the same number (the next server's epoll set,
+        // a socket) inherit a dead registration and never see an event. So the descriptor closes here, only.
+        let descriptor = epoll
+        source.setCancelHandler { _ = Glibc.close(descriptor) }
         source.resume()
         self.source = source
     }
@@ -45,7 +51,6 @@ final class EventLoop: @unchecked Sendable {
     deinit {
         source?.cancel()
         events.deallocate()
-        _ = Glibc.close(epoll)
     }
 
     /// Starts watching `descriptor` for `client`. Call on `queue` (or a queue that targets it).
@@ -83,7 +88,7 @@ final class EventLoop: @unchecked Sendable {
                 let failed = event.events & (EPOLLERR.rawValue | EPOLLHUP.rawValue | EPOLLRDHUP.rawValue) != 0
                 client.socketEvents(
                     readable: failed || event.events & EPOLLIN.rawValue != 0,
-                    writable: failed || event.events & EPOLLOUT.rawValue != 0)
+                    writable: failed || event.events & EPOLLOUT.rawValue != 0, hungUp: failed)
             }
             if Int(count) < Self.batch { return }
         }
