@@ -61,35 +61,24 @@ public enum ByteRange {
     /// Optional whitespace is allowed around the whole value and around commas; empty list elements are skipped
     /// (RFC 9110 §5.6.1.2). Works on the bytes: a player sends one of these with every seek.
     static func parseSpecifiers(_ value: String) -> [Specifier]? {
+        struct Malformed: Error {}
         var value = value
         return value.withUTF8 { bytes -> [Specifier]? in
-            let unit = Array("bytes".utf8)
-            var index = 0
-            func skipWhitespace() {
-                while index < bytes.count, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "\t") { index += 1 }
-            }
-            skipWhitespace()
-            for expected in unit {
-                guard index < bytes.count, bytes[index] | 0x20 == expected else { return nil }
-                index += 1
-            }
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "=") else { return nil }
-            index += 1
+            var start = 0
+            while start < bytes.count, HTTPSyntax.isWhitespace(bytes[start]) { start += 1 }
+            let unit = start..<min(start + 5, bytes.count)
+            guard HTTPSyntax.equalsIgnoringCase(bytes, unit, "bytes"), unit.upperBound < bytes.count,
+                  bytes[unit.upperBound] == UInt8(ascii: "=") else { return nil }
             var specs: [Specifier] = []
-            while index <= bytes.count {
-                let start = index
-                while index < bytes.count, bytes[index] != UInt8(ascii: ",") { index += 1 }
-                var end = index
-                var first = start
-                while first < end, bytes[first] == UInt8(ascii: " ") || bytes[first] == UInt8(ascii: "\t") { first += 1 }
-                while end > first, bytes[end - 1] == UInt8(ascii: " ") || bytes[end - 1] == UInt8(ascii: "\t") { end -= 1 }
-                if first < end {
+            do {
+                try HTTPSyntax.forEachListElement(bytes, (unit.upperBound + 1)..<bytes.count) { (element) throws(Malformed) in
                     guard specs.count < maximumSpecifiers,
-                          let spec = parseSpecifier(UnsafeBufferPointer(rebasing: bytes[first..<end]))
-                    else { return nil }
+                          let spec = parseSpecifier(UnsafeBufferPointer(rebasing: bytes[element]))
+                    else { throw Malformed() }
                     specs.append(spec)
                 }
-                index += 1  // past the comma (or the end)
+            } catch {
+                return nil
             }
             return specs.isEmpty ? nil : specs
         }

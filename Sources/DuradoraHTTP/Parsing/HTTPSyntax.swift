@@ -58,6 +58,26 @@ enum HTTPSyntax {
         return true
     }
 
+    /// Calls `body` with each comma-separated element of `bytes[range]`, trimmed of OWS. Empty elements are
+    /// skipped, as RFC 9110 §5.6.1 asks of recipients, unless `skippingEmpty` is false (then `body` sees them as
+    /// empty ranges). Header fields (`Connection`, `Content-Length`, …) and `Range` values share it.
+    static func forEachListElement<Failure: Error>(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, skippingEmpty: Bool = true,
+        _ body: (Range<Int>) throws(Failure) -> Void
+    ) throws(Failure) {
+        var start = range.lowerBound
+        while start <= range.upperBound {
+            var end = start
+            while end < range.upperBound, bytes[end] != comma { end += 1 }
+            var low = start
+            var high = end
+            while low < high, isWhitespace(bytes[low]) { low += 1 }
+            while high > low, isWhitespace(bytes[high - 1]) { high -= 1 }
+            if low < high || !skippingEmpty { try body(low..<high) }
+            start = end + 1
+        }
+    }
+
     /// Where a field line `name: OWS value OWS` keeps its name and its trimmed value.
     struct FieldLine {
         var name: Range<Int>

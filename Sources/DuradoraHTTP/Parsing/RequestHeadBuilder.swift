@@ -138,7 +138,7 @@ struct RequestHeadBuilder {
             hostCount += 1
             if bytes[field.value].contains(HTTPSyntax.comma) { hostCount += 1 }
         case 6 where HTTPSyntax.equalsIgnoringCase(bytes, field.name, "expect"):
-            try Self.forEachListElement(bytes, field.value) { element in
+            HTTPSyntax.forEachListElement(bytes, field.value) { element in
                 if HTTPSyntax.equalsIgnoringCase(bytes, element, "100-continue") {
                     expectsContinue = true
                 } else {
@@ -146,7 +146,7 @@ struct RequestHeadBuilder {
                 }
             }
         case 10 where HTTPSyntax.equalsIgnoringCase(bytes, field.name, "connection"):
-            try Self.forEachListElement(bytes, field.value) { element in
+            HTTPSyntax.forEachListElement(bytes, field.value) { element in
                 if HTTPSyntax.equalsIgnoringCase(bytes, element, "close") { hasConnectionClose = true }
                 if HTTPSyntax.equalsIgnoringCase(bytes, element, "keep-alive") { hasConnectionKeepAlive = true }
             }
@@ -162,30 +162,11 @@ struct RequestHeadBuilder {
         headers.add(HTTPHeader(name), value)
     }
 
-    /// Calls `body` with each comma-separated element, trimmed of OWS. Empty elements are skipped, as RFC 9110
-    /// §5.6.1 asks of recipients, unless `skippingEmpty` is false (then `body` sees them as empty ranges).
-    private static func forEachListElement(
-        _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, skippingEmpty: Bool = true,
-        _ body: (Range<Int>) throws(HTTPParseError) -> Void
-    ) throws(HTTPParseError) {
-        var start = range.lowerBound
-        while start <= range.upperBound {
-            var end = start
-            while end < range.upperBound, bytes[end] != HTTPSyntax.comma { end += 1 }
-            var low = start
-            var high = end
-            while low < high, HTTPSyntax.isWhitespace(bytes[low]) { low += 1 }
-            while high > low, HTTPSyntax.isWhitespace(bytes[high - 1]) { high -= 1 }
-            if low < high || !skippingEmpty { try body(low..<high) }
-            start = end + 1
-        }
-    }
-
     /// `Content-Length: 1*DIGIT`, possibly repeated or listed (`5, 5`); every value must be the same.
     private mutating func addContentLength(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) throws(HTTPParseError) {
         let invalid = HTTPParseError(.badRequest, code: "invalid_content_length", "Content-Length is not valid.")
         // Unlike other lists, an empty element here is an error: `5,` or `, 5` is not a length.
-        try Self.forEachListElement(bytes, range, skippingEmpty: false) { (element) throws(HTTPParseError) in
+        try HTTPSyntax.forEachListElement(bytes, range, skippingEmpty: false) { (element) throws(HTTPParseError) in
             guard !element.isEmpty else { throw invalid }
             var value: Int64 = 0
             for index in element {
@@ -209,7 +190,7 @@ struct RequestHeadBuilder {
         _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>
     ) throws(HTTPParseError) {
         hasTransferEncoding = true
-        try Self.forEachListElement(bytes, range) { (element) throws(HTTPParseError) in
+        try HTTPSyntax.forEachListElement(bytes, range) { (element) throws(HTTPParseError) in
             var nameEnd = element.lowerBound
             while nameEnd < element.upperBound, HTTPSyntax.isTokenByte(bytes[nameEnd]) { nameEnd += 1 }
             let hasParameters = nameEnd < element.upperBound
