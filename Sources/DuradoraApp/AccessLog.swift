@@ -34,19 +34,7 @@ public final class AccessLog: Sendable {
             ("ms", Self.milliseconds(exchange.durationSeconds)), ("remote", exchange.remoteAddress),
             ("completed", exchange.completed ? "true" : "false"),
         ]
-        guard format == .logfmt else { return write(line(.info, "request", fields)) }
-        // The one line per request, written straight into one string (no generic field list on this path).
-        var line = "time="
-        line.reserveCapacity(320)
-        line += RFC3339.fastString(from: Date())
-        line += " level=info msg=request"
-        for (key, value) in fields {
-            line += " "
-            line += key
-            line += "="
-            line += Self.logfmtValue(value)
-        }
-        write(line)
+        write(line(.info, "request", fields))
     }
 
     /// Writes request lines still waiting in the standard error buffer.
