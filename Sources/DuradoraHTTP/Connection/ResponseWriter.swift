@@ -77,24 +77,23 @@ final class ResponseWriter {
         head.append(contentsOf: [13, 10])
         isChunked = chunked
         self.keepAlive = keepAlive
-        var headBytes = head
-        headLength = headBytes.count
+        headLength = head.count
         guard sendsBody else {
-            segments = [.bytes(headBytes)]
+            segments = [.bytes(head)]
             return
         }
         switch response.body {
         case .empty:
-            segments = [.bytes(headBytes)]
+            segments = [.bytes(head)]
         case .bytes(let body) where body.count <= 16 << 10:
-            headBytes.append(contentsOf: body)  // small: one buffer, one syscall, one segment on the wire
-            segments = [.bytes(headBytes)]
+            head.append(contentsOf: body)  // small: one buffer, one syscall, one segment on the wire
+            segments = [.bytes(head)]
         case .bytes(let body):
-            segments = [.bytes(headBytes), .bytes(body)]
+            segments = [.bytes(head), .bytes(body)]
         case .file(let region):
-            segments = [.bytes(headBytes), .file(region)]
+            segments = [.bytes(head), .file(region)]
         case .stream(let stream):
-            segments = [.bytes(headBytes)]
+            segments = [.bytes(head)]
             self.stream = stream
         }
     }
