@@ -7,8 +7,8 @@ public struct EntityTag: Hashable, Sendable, CustomStringConvertible {
     /// `opaque` must consist of etagc characters (no `"`, no spaces or controls); anything else is replaced by `_`
     /// so the header can never break.
     public init(_ opaque: String, isWeak: Bool = false) {
-        // Tags we make are plain ASCII: one pass over the bytes, no copy (bytes >= 0x80 are etagc too).
-        if opaque.utf8.allSatisfy({ $0 == 0x21 || $0 >= 0x23 && $0 != 0x7F }) {
+        // Tags we make are all etagc already: one pass, no copy.
+        if opaque.unicodeScalars.allSatisfy(EntityTag.isTagCharacter) {
             self.opaque = opaque
             self.isWeak = isWeak
             return

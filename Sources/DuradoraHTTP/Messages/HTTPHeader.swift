@@ -11,8 +11,8 @@ public struct HTTPHeader: Hashable, Sendable, ExpressibleByStringLiteral, Custom
         // costs an allocation and more per header of every request). An already lower-case name is shared.
         let utf8 = name.utf8
         if utf8.allSatisfy({ $0 < 0x80 }) {
-            canonical = utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A })
-                ? String(decoding: utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+            canonical = utf8.contains(where: { HTTPSyntax.lowercased($0) != $0 })
+                ? String(decoding: utf8.map(HTTPSyntax.lowercased), as: UTF8.self)
                 : name
         } else {
             canonical = name.lowercased()
