@@ -22,10 +22,8 @@ struct SQLitePlaylistRepository: PlaylistRepository {
                 """,
                 [playlist.id, playlist.ownerID, playlist.name, playlist.description, playlist.visibility.rawValue,
                  playlist.shareToken, playlist.createdAt, playlist.updatedAt])
-        } catch let error as SQLiteError where error.isForeignKeyViolation {
-            throw StorageError.notFound  // no such owner
-        } catch let error as SQLiteError where error.isUniqueViolation {
-            throw StorageError.conflict(field: "id")
+        } catch let error as SQLiteError {
+            throw error.insertError(conflictField: "id")  // no such owner, or the id is taken
         }
     }
 
@@ -136,8 +134,8 @@ struct SQLitePlaylistRepository: PlaylistRepository {
             try connection.execute(
                 "INSERT INTO playlist_entries (id, playlist_id, track_id, position, added_at) VALUES (?, ?, ?, ?, ?)",
                 [id, playlistID, trackID, position, addedAt])
-        } catch let error as SQLiteError where error.isForeignKeyViolation {
-            throw StorageError.notFound  // no such playlist or track
+        } catch let error as SQLiteError {
+            throw error.insertError(conflictField: nil)  // no such playlist or track
         }
     }
 

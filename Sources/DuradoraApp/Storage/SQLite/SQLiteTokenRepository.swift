@@ -18,10 +18,8 @@ struct SQLiteTokenRepository: TokenRepository {
                     token.revokedAt, token.createdAt, token.lastUsedAt,
                 ]
             )
-        } catch let error as SQLiteError where error.isUniqueViolation {
-            throw StorageError.conflict(field: "token")
-        } catch let error as SQLiteError where error.isForeignKeyViolation {
-            throw StorageError.notFound  // no such user
+        } catch let error as SQLiteError {
+            throw error.insertError(conflictField: "token")  // no such user, or the token is taken
         }
     }
 

@@ -22,10 +22,8 @@ struct SQLiteTrackRepository: TrackRepository {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 [track.id, track.ownerID] + Self.mutableValues(track) + [track.createdAt, track.updatedAt])
-        } catch let error as SQLiteError where error.isForeignKeyViolation {
-            throw StorageError.notFound  // no such owner
-        } catch let error as SQLiteError where error.isUniqueViolation {
-            throw StorageError.conflict(field: "id")
+        } catch let error as SQLiteError {
+            throw error.insertError(conflictField: "id")  // no such owner, or the id is taken
         }
     }
 

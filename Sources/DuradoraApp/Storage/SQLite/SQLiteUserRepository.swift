@@ -14,8 +14,8 @@ struct SQLiteUserRepository: UserRepository {
                 "INSERT INTO users (id, username, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?)",
                 [user.id, user.username, user.role.rawValue, passwordHash, user.createdAt]
             )
-        } catch let error as SQLiteError where error.isUniqueViolation {
-            throw StorageError.conflict(field: "username")
+        } catch let error as SQLiteError {
+            throw error.insertError(conflictField: "username")
         }
         return user
     }
