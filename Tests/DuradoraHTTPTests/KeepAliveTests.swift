@@ -153,6 +153,34 @@ import DuradoraTestSupport
         #expect(answered == count)
     }
 
+    /// Answers made on the event loop are written when its batch of events is done: requests arriving on many
+    /// connections at once must all be answered, each on its own connection, and a refused one among them must
+    /// close only its own.
+    @Test func requestsArrivingTogetherOnManyConnectionsAreEachAnswered() throws {
+        let server = try TestHTTPServer(router: TestRoutes.makeRouter())
+        defer { server.stop() }
+        let clients = try (0..<48).map { _ in try server.makeClient() }
+        for (index, client) in clients.enumerated() {
+            let request = index == 7 ? "GET /ping HTTP/9.9\r\n\r\n" : "GET /ping?n=\(index) HTTP/1.1\r\nHost: x\r\n\r\n"
+            try client.send(raw: request)
+        }
+        for (index, client) in clients.enumerated() {
+            let response = try client.readResponse()
+            if index == 7 {
+                #expect(response.status == 505)
+                #expect(try client.readsEndOfStream())
+            } else {
+                #expect(response.status == 200 && response.text == "pong /ping")
+            }
+        }
+        for (index, client) in clients.enumerated() where index != 7 {  // and each connection is still usable
+            try client.send(raw: "GET /ping HTTP/1.1\r\nHost: x\r\n\r\n")
+        }
+        for (index, client) in clients.enumerated() where index != 7 {
+            #expect(try client.readResponse().status == 200)
+        }
+    }
+
     @Test func aRequestFollowedByAHalfCloseIsAnsweredThenTheConnectionCloses() throws {
         let server = try TestHTTPServer(router: TestRoutes.makeRouter())
         defer { server.stop() }

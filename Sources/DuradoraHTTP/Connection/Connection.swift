@@ -282,6 +282,13 @@ final class Connection: @unchecked Sendable, EventLoopClient {
             keepAlive: exchange.keepAlive && !isShuttingDown, requestId: exchange.request.id,
             serverName: server.configuration.serverName)
         exchange.keepAlive = exchange.writer?.keepAlive ?? false
+        // Answered on the loop amid a batch of events: written with the batch's other responses (see EventLoop).
+        if loop.isHandlingBatch { return loop.writeAfterBatch(self) }
+        flush()
+    }
+
+    /// From the event loop, after the batch in which `handlerFinished` deferred the write.
+    func writeDeferredResponse() {
         flush()
     }
 
