@@ -57,8 +57,8 @@ final class Socket {
         }
     }
 
-    /// Writes from several buffers in one syscall; `moreFollows` sets MSG_MORE semantics through TCP_CORK-free
-    /// `sendmsg`, so a head followed by `sendfile` leaves in the same segment.
+    /// Writes from several buffers in one syscall; `moreFollows` sets MSG_MORE (a per-call TCP_CORK), so a head
+    /// followed by a small `sendfile` leaves in the same segment.
     func write(_ buffers: [UnsafeRawBufferPointer], moreFollows: Bool = false) throws(SocketError) -> IOResult {
         var vectors = buffers.filter { $0.count > 0 }.map {
             iovec(iov_base: UnsafeMutableRawPointer(mutating: $0.baseAddress), iov_len: $0.count)
