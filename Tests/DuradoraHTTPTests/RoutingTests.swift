@@ -37,6 +37,11 @@ import DuradoraTestSupport
         let client = try server.makeClient()
         #expect(try client.get("/hello/").text == "hello")
         #expect(try client.get("/items/a%20b").text == "item a b")
+        #expect(try client.get("//items//x//").text == "item x")
+        #expect(try client.get("/h%65llo").text == "hello")  // an escaped literal segment matches the literal
+        #expect(try client.get("/items/%C3%A9t%C3%A9").text == "item été")
+        #expect(try client.get("/items/%zz").text == "item %zz")  // a malformed escape is kept as sent
+        #expect(try client.get("/hello/extra").status == 404)
         #expect(try client.get("/query?name=J%C3%BCrgen+M").text == "Jürgen M")
     }
 

@@ -87,7 +87,7 @@ public final class Router: Sendable {
     /// is an event loop; everything else,
     /// 404 and 405 included, comes back as work for a worker, with the match already made.
     public func route(_ request: Request) -> RoutedRequest {
-        let segments = RoutePattern.split(request.head.path).map { PercentDecoding.decode($0) ?? String($0) }
+        let segments = RoutePattern.decodedSegments(request.head.path)
         let (groups, middleware) = state.withLock { ($0.groups, $0.middleware) }
         var found: (group: PatternGroup, parameters: [String: String])?
         for group in groups {
