@@ -75,28 +75,30 @@ public final class AccessLog: Sendable {
     }
 
     private func line(_ level: Level, _ message: String, _ fields: [(String, String)]) -> String {
-        var line = ""
-        line.reserveCapacity(320)
+        // Built as UTF-8 bytes and made a String once: a dozen appends to a String cost more than the rest of
+        // the line's work (6% of a cached range request with the log on).
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(320)
         func append(_ key: String, _ value: String) {
             switch format {
             case .logfmt:
-                if !line.isEmpty { line += " " }
-                line += key
-                line += "="
-                line += Self.logfmtValue(value)
+                if !bytes.isEmpty { bytes.append(UInt8(ascii: " ")) }
+                bytes.append(contentsOf: key.utf8)
+                bytes.append(UInt8(ascii: "="))
+                bytes.append(contentsOf: Self.logfmtValue(value).utf8)
             case .json:
-                line += line.isEmpty ? "{" : ","
-                line += JSONCoding.quote(key)
-                line += ":"
-                line += JSONCoding.quote(value)
+                bytes.append(bytes.isEmpty ? UInt8(ascii: "{") : UInt8(ascii: ","))
+                bytes.append(contentsOf: JSONCoding.quote(key).utf8)
+                bytes.append(UInt8(ascii: ":"))
+                bytes.append(contentsOf: JSONCoding.quote(value).utf8)
             }
         }
         append("time", RFC3339.fastString(from: Date()))
         append("level", level.rawValue)
         append("msg", message)
         for (key, value) in fields { append(key, value) }
-        if format == .json { line += "}" }
-        return line
+        if format == .json { bytes.append(UInt8(ascii: "}")) }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// `12.34`: two decimals without `String(format:)`, which is slow on Linux.
@@ -107,9 +109,11 @@ public final class AccessLog: Sendable {
     }
 
     static func logfmtValue(_ value: String) -> String {
-        // Most values are plain ASCII without spaces: one pass over the bytes says so.
-        let isPlain = !value.isEmpty && value.utf8.allSatisfy {
-            $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "=") && $0 != UInt8(ascii: "\"")
+        // Most values are plain ASCII without spaces: one pass over the bytes says so (over the contiguous UTF-8
+        // itself: `utf8.allSatisfy` went through the generic view byte by byte).
+        var value = value
+        let isPlain = value.withUTF8 { bytes in
+            !bytes.isEmpty && !bytes.contains { $0 <= 0x20 || $0 >= 0x7F || $0 == UInt8(ascii: "=") || $0 == UInt8(ascii: "\"") }
         }
         if isPlain { return value }
         let needsQuotes = value.isEmpty || value.contains { $0 == " " || $0 == "=" || $0 == "\"" || $0.isNewline }
