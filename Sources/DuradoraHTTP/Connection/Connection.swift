@@ -78,35 +78,14 @@ final class Connection: @unchecked Sendable, EventLoopClient {
 
     private func handleReadable() {
         guard !isClosed(state), isReading else { return }
-        withUnsafeTemporaryAllocation(byteCount: Self.readChunk, alignment: 16) { buffer in
-            // A few reads at most, then the parser: a client sending fast does not starve the others on this loop
-            // (what is left is read by `scheduleRead`, since no new edge will tell us).
-            for _ in 0..<4 {
-                do {
-                    switch try socket.read(into: buffer) {
-                    case .transferred(let count):
-                        parser.append(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
-                        // A short read emptied the socket: bytes arriving later raise a new event (as nginx
-                        // assumes too), so the read that would only say EAGAIN is skipped.
-                        // After a hang-up the end-of-stream raises no new event: it must be read.
-                        if count < buffer.count && !peerHungUp {
-                            mayRead = false
-                            return
-                        }
-                    case .wouldBlock:
-                        mayRead = false
-                        return
-                    case .endOfFile:
-                        peerClosedRead = true
-                        mayRead = false
-                        return
-                    }
-                } catch {
-                    peerClosedRead = true
-                    mayRead = false
-                    return
-                }
-            }
+        switch socket.feed(&parser, reads: 4, chunk: Self.readChunk, peerHungUp: peerHungUp) {
+        case .mayHaveMore:
+            break
+        case .drained:
+            mayRead = false
+        case .endOfStream:
+            peerClosedRead = true
+            mayRead = false
         }
         process()
         if isReading && mayRead { scheduleRead() }
