@@ -72,18 +72,20 @@ def start_duradora(binary, port, file):
     return process, [process.pid]
 
 
-def start_nginx(workdir, port, file):
-    conf = os.path.join(workdir, "nginx.conf")
+def start_nginx(workdir, port, file, access_log=None):
+    """nginx with one worker on the server CPU; `access_log`: a file for its default per-request log (off if None)."""
+    name = "nginx" if access_log is None else "nginx-logging"
+    conf = os.path.join(workdir, f"{name}.conf")
     with open(conf, "w") as f:
         f.write(f"""
 worker_processes 1;
 worker_cpu_affinity 1;
 daemon off;
-pid {workdir}/nginx.pid;
-error_log {workdir}/nginx-error.log;
+pid {workdir}/{name}.pid;
+error_log {workdir}/{name}-error.log;
 events {{ worker_connections 4096; }}
 http {{
-    access_log off;
+    access_log {access_log or "off"};
     sendfile on;
     tcp_nodelay on;
     keepalive_requests 1000000;
