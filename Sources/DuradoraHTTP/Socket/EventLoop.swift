@@ -32,7 +32,8 @@ protocol EventLoopClient: AnyObject {
 /// proxy, a load generator) is then woken once for the batch instead of once per response, which on loopback
 /// is an inter-processor interrupt paid by the sending side, and our code stays in the CPU's caches between
 /// requests instead of alternating with the kernel's network stack. Measured on 64 connections of 64 KiB range
-/// requests: 0.65x -> 0.85x nginx. The delay it adds is bounded by one batch of parsing and routing.
+/// requests: 25.7k -> 30k requests/s, and 0.38 -> 0.05 interrupts per request on the client's CPU. The delay it
+/// adds is bounded by one batch of parsing and routing.
 final class EventLoop: @unchecked Sendable {
     let queue: DispatchQueue
     private let epoll: Int32
