@@ -25,6 +25,31 @@ import DuradoraTestSupport
         #expect(try client.get("/hello").text == "hello")
     }
 
+    /// A body source that breaks must never pass for a whole response: before its first chunk, no head is sent
+    /// (the client sees the connection close, not a 200); after some chunks, the chunked body stops without its
+    /// last chunk, so the client can tell it is cut short. Either way the exchange is logged as not completed.
+    @Test func aBrokenStreamNeverLooksComplete() throws {
+        let server = try TestHTTPServer(router: TestRoutes.makeRouter())
+        defer { server.stop() }
+        let atOnce = try server.makeClient()
+        try atOnce.send(raw: "GET /stream/broken/0 HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try atOnce.readsEndOfStream())
+
+        let midway = try server.makeClient()
+        try midway.send(raw: "GET /stream/broken/2 HTTP/1.1\r\nHost: x\r\n\r\n")
+        var received: [UInt8] = []
+        while case let bytes = try midway.receiveSome(), !bytes.isEmpty { received += bytes }
+        let text = String(decoding: received, as: UTF8.self)
+        #expect(text.hasPrefix("HTTP/1.1 200 OK\r\n"))
+        #expect(text.contains("Transfer-Encoding: chunked\r\n"))
+        #expect(text.contains("line 4\n") && text.contains("line 3\n") && !text.contains("line 2\n"))
+        #expect(!text.hasSuffix("0\r\n\r\n"), "a truncated body must not end with the last chunk")
+
+        #expect(TestHTTPServer.eventually {
+            server.records.filter { $0.route == "/stream/broken/{after}" && !$0.completed }.count == 2
+        })
+    }
+
     /// Runs the server in its own process so that its memory is measured alone, not with the other tests'.
     @Test func slowReaderDoesNotMakeTheServerBufferTheFile() throws {
         let size = 64 << 20

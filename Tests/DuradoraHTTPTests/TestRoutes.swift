@@ -36,6 +36,10 @@ enum TestRoutes {
         router.get("/stream") { _, _ in
             Response(headers: [.contentType: "text/plain"], body: .stream(CountingStream(chunks: 5)))
         }
+        router.get("/stream/broken/{after}") { _, context in
+            let after = Int(context.parameters.require("after")) ?? 0
+            return Response(headers: [.contentType: "text/plain"], body: .stream(CountingStream(chunks: 5, failingAfter: after)))
+        }
         router.get("/query") { request, _ in .text(request.query("name") ?? "-") }
         router.get("/fail") { _, _ in throw CocoaError(.fileNoSuchFile) }
         if let file {
@@ -57,11 +61,20 @@ enum TestRoutes {
 }
 
 /// Yields `chunks` lines of unknown total length: goes out chunked.
+/// With `failingAfter`, throws once that many chunks are out (a source that breaks mid-response).
 final class CountingStream: BodyStream, @unchecked Sendable {
     private var remaining: Int
-    init(chunks: Int) { remaining = chunks }
+    private var failingAfter: Int?
+    init(chunks: Int, failingAfter: Int? = nil) {
+        remaining = chunks
+        self.failingAfter = failingAfter
+    }
     var contentLength: Int64? { nil }
     func next() throws -> BodyChunk? {
+        if let failingAfter {
+            guard failingAfter > 0 else { throw CocoaError(.fileReadUnknown) }
+            self.failingAfter = failingAfter - 1
+        }
         guard remaining > 0 else { return nil }
         remaining -= 1
         return .bytes(Array("line \(remaining)\n".utf8))
