@@ -116,6 +116,22 @@ import Testing
         #expect(try fixture.get("stream", bearer(token)).status == 401)
         #expect(try fixture.client.get("/api/v1/tracks/\(fixture.id)/stream?access_token=\(token)").status == 401)
     }
+
+    /// A token revoked by another process on the same database file (the CLI, say) is not kept working by the
+    /// cache until its entries' 10-second max age: the change watch notices the commit within about a second.
+    @Test func aTokenRevokedByAnotherProcessStopsWithinSeconds() throws {
+        let fixture = try Fixture { $0.library.anonymousStreaming = false }
+        defer { fixture.stop() }
+        let token = try fixture.client.loginPair("root", AdminFixture.password).access
+        #expect(try fixture.get("stream", bearer(token)).status == 200)
+        #expect(try fixture.get("stream", bearer(token)).status == 200)  // now answered from the caches
+        let elsewhere = try SQLiteConnection(path: fixture.base.app.application.database.path)
+        defer { elsewhere.close() }
+        #expect(try elsewhere.execute("UPDATE tokens SET revoked_at = ?", [Int(Date().timeIntervalSince1970)]) > 0)
+        let started = Date()
+        #expect(TestHTTPServer.eventually(within: 15) { (try? fixture.get("stream", bearer(token)).status) == 401 })
+        #expect(Date().timeIntervalSince(started) < 5, "seen after the cache's max age, not from the change watch")
+    }
 }
 
 /// The cache's own rules, without a server: tickets, capacity, age.
@@ -146,6 +162,20 @@ import Testing
         #expect(cache.value(for: 1) == 1)
         Thread.sleep(forTimeInterval: 0.1)
         #expect(cache.value(for: 1) == nil)
+    }
+
+    @Test func commitsByAnotherConnectionEmptyItWithinSeconds() throws {
+        let test = try TestDatabase()
+        defer { test.cleanUp() }
+        let cache = ReadCache<Int, Int>(capacity: 3, maxAge: 60)
+        cache.invalidate(onWritesTo: test.database)
+        cache.store(1, for: 1, ticket: cache.ticket())
+        Thread.sleep(forTimeInterval: SQLiteDatabase.changeWatchInterval * 1.5)
+        #expect(cache.value(for: 1) == 1)  // nobody wrote: the watch leaves it alone
+        let elsewhere = try SQLiteDatabase(path: test.database.path)  // its own connections, no shared observers
+        defer { elsewhere.close() }
+        try elsewhere.write { _ = try $0.users.create(username: "elsewhere", role: .user, passwordHash: "x", createdAt: Date()) }
+        #expect(TestHTTPServer.eventually(within: 5) { cache.value(for: 1) == nil })
     }
 
     @Test func writesThroughTheDatabaseEmptyIt() throws {

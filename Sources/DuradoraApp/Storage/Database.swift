@@ -19,8 +19,9 @@ public protocol Database: Sendable {
     func write<T>(_ body: (any DatabaseTransaction) throws -> T) throws -> T
 
     /// Calls `observer` after every write transaction ends (committed or rolled back), on the writing thread.
-    /// In-memory caches of what `read` returned (`ReadCache`) drop their entries here. Only this process's
-    /// writes are seen: caches also bound an entry's age for writers elsewhere (the CLI, another instance).
+    /// In-memory caches of what `read` returned (`ReadCache`) drop their entries here. A backend should also
+    /// report, soon, what other processes commit (SQLite polls `data_version` every second, `SQLiteChangeWatch`;
+    /// PostgreSQL would LISTEN); caches still bound an entry's age for whatever is missed.
     func observeWrites(_ observer: @escaping @Sendable () -> Void)
 
     /// Brings the schema up to date; refuses a schema newer than this binary knows.

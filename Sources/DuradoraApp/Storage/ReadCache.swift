@@ -5,8 +5,9 @@ import Synchronization
 ///
 /// The rule that keeps it correct: take a `ticket()` *before* the reads a value comes from, and `store` it with
 /// that ticket. A write that ends after the ticket was taken empties the cache and voids the ticket, so the value
-/// is dropped; once `Database.write` has returned, no entry predates it. Entries also expire after `maxAge`, for
-/// writers this process does not see (the CLI on the same file, another instance on a shared database).
+/// is dropped; once `Database.write` has returned, no entry predates it. Other processes' commits (the CLI on the
+/// same file) reach the observers a little later (about a second with SQLite). Entries also expire after
+/// `maxAge`, for any writer a backend does not report.
 ///
 /// Every write empties everything (a token's touch, a playlist edit): writes are rare next to reads, and knowing
 /// which writes could change which entries is exactly the kind of cleverness that leaks a private track.

@@ -39,6 +39,10 @@ public final class SQLiteDatabase: Database, @unchecked Sendable {
     private var isClosed = false  // guarded by readersLock
     private let statementTotal = Atomic<Int>(0)
     private let writeObservers = Mutex<[@Sendable () -> Void]>([])
+    /// Started with the first write observer: tells observers of other connections' commits too.
+    private let changeWatch = Mutex<SQLiteChangeWatch?>(nil)
+    /// Seconds between two looks for other connections' commits (see `SQLiteChangeWatch`).
+    static let changeWatchInterval = 1.0
 
     /// Statements run through `read` and `write` so far, on every connection (BEGIN and COMMIT included).
     /// For tests that count the queries of a request.
@@ -93,8 +97,16 @@ public final class SQLiteDatabase: Database, @unchecked Sendable {
         }
     }
 
+    /// Observers hear of this process's writes at once, and of other processes' commits within about
+    /// `changeWatchInterval` (see `SQLiteChangeWatch`).
     public func observeWrites(_ observer: @escaping @Sendable () -> Void) {
         writeObservers.withLock { $0.append(observer) }
+        changeWatch.withLock { watch in
+            guard watch == nil else { return }
+            watch = SQLiteChangeWatch(path: path, interval: Self.changeWatchInterval) { [weak self] in
+                self?.notifyWriteObservers()
+            }
+        }
     }
 
     private func notifyWriteObservers() {
@@ -107,6 +119,10 @@ public final class SQLiteDatabase: Database, @unchecked Sendable {
     }
 
     public func close() {
+        changeWatch.withLock { watch in
+            watch?.stop()
+            watch = nil
+        }
         writerLock.withLock {
             writer?.close()
             writer = nil
