@@ -20,7 +20,7 @@ public protocol Database: Sendable {
 
     /// Calls `observer` after every write transaction ends (committed or rolled back), on the writing thread.
     /// In-memory caches of what `read` returned (`ReadCache`) drop their entries here. A backend should also
-    /// report, soon, what other processes commit (SQLite polls `data_version` every second, `SQLiteChangeWatch`;
+    /// report, soon, what other processes commit (SQLite reads `data_version` every second, `SQLiteChangeWatch`;
     /// PostgreSQL would LISTEN); caches still bound an entry's age for whatever is missed.
     func observeWrites(_ observer: @escaping @Sendable () -> Void)
 

@@ -103,9 +103,13 @@ public final class SQLiteDatabase: Database, @unchecked Sendable {
         writeObservers.withLock { $0.append(observer) }
         changeWatch.withLock { watch in
             guard watch == nil else { return }
-            watch = SQLiteChangeWatch(path: path, interval: Self.changeWatchInterval) { [weak self] in
-                self?.notifyWriteObservers()
-            }
+            watch = SQLiteChangeWatch(
+                interval: Self.changeWatchInterval,
+                readVersion: { [weak self] in
+                    guard let self else { throw StorageError.closed }
+                    return try withWriterLock { try $0.scalarInt("PRAGMA data_version") }
+                },
+                onChange: { [weak self] in self?.notifyWriteObservers() })
         }
     }
 
@@ -149,6 +153,11 @@ public final class SQLiteDatabase: Database, @unchecked Sendable {
     /// Write observers are told afterwards, whatever `body` did.
     public func withWriter<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
         defer { notifyWriteObservers() }
+        return try withWriterLock(body)
+    }
+
+    /// The writer connection under its lock, telling no observer: for reads that must run on it.
+    private func withWriterLock<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
         writerLock.lock()
         defer { writerLock.unlock() }
         guard let writer else { throw StorageError.closed }
