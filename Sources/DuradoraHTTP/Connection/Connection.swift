@@ -39,7 +39,6 @@ final class Connection: @unchecked Sendable, EventLoopClient {
     let deadline = Atomic<UInt64>(0)
 
     private static let maxDiscardBytes = 1 << 20
-    private static let readChunk = 64 << 10
 
     init(id: Int, socket: Socket, peer: String, server: ServerCore) {
         self.id = id
@@ -78,7 +77,7 @@ final class Connection: @unchecked Sendable, EventLoopClient {
 
     private func handleReadable() {
         guard !isClosed(state), isReading else { return }
-        switch socket.feed(&parser, reads: 4, chunk: Self.readChunk, peerHungUp: peerHungUp) {
+        switch socket.feed(&parser, through: loop.readBuffer, reads: 4, peerHungUp: peerHungUp) {
         case .mayHaveMore:
             break
         case .drained:
