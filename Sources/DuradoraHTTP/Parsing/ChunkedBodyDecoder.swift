@@ -146,7 +146,7 @@ public struct ChunkedBodyDecoder: Sendable {
         var index = line.lowerBound
         let end = line.upperBound
         var size: Int64 = 0
-        while index < end, let digit = HTTPSyntax.hexValue(bytes[index]) {
+        while index < end, let digit = bytes[index].hexDigitValue {
             guard size <= (Int64.max - Int64(digit)) >> 4 else {
                 throw HTTPParseError(.badRequest, code: "invalid_chunk", "A chunk size overflows.")
             }

@@ -28,16 +28,6 @@ enum HTTPSyntax {
     @inline(__always)
     static func isWhitespace(_ byte: UInt8) -> Bool { byte == space || byte == tab }
 
-    @inline(__always)
-    static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case 0x30...0x39: byte - 0x30
-        case 0x41...0x46: byte - 0x41 + 10
-        case 0x61...0x66: byte - 0x61 + 10
-        default: nil
-        }
-    }
-
     /// ASCII-lowercases a byte.
     @inline(__always)
     static func lowercased(_ byte: UInt8) -> UInt8 {
@@ -130,5 +120,19 @@ enum HTTPSyntax {
 extension HTTPParseError {
     static func bareLineFeed() -> HTTPParseError {
         HTTPParseError(.badRequest, code: "invalid_line_ending", "Lines must end with CRLF; a bare LF is not accepted.")
+    }
+}
+
+extension UInt8 {
+    /// The value of an ASCII hexadecimal digit, either case; nil for any other byte. Chunk sizes, percent escapes
+    /// and UUIDs all read hex digits through this.
+    @inlinable
+    public var hexDigitValue: UInt8? {
+        switch self {
+        case 0x30...0x39: self - 0x30
+        case 0x41...0x46: self - 0x41 + 10
+        case 0x61...0x66: self - 0x61 + 10
+        default: nil
+        }
     }
 }

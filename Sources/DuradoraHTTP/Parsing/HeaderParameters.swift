@@ -70,7 +70,7 @@ public struct HeaderParameters: Sendable, Equatable, Sequence {
         var iterator = parts[2].utf8.makeIterator()
         while let byte = iterator.next() {
             if byte == UInt8(ascii: "%") {
-                guard let high = iterator.next().flatMap(HTTPSyntax.hexValue), let low = iterator.next().flatMap(HTTPSyntax.hexValue) else {
+                guard let high = iterator.next().flatMap(\.hexDigitValue), let low = iterator.next().flatMap(\.hexDigitValue) else {
                     throw HeaderValueError("parameter '\(parameter)' has a malformed percent escape")
                 }
                 bytes.append(high << 4 | low)
