@@ -160,7 +160,7 @@ import Testing
         #expect(missingUser.status == 422)
         #expect(missingUser.text.contains("user_id"))
         #expect(try app.trackCount() == 0)
-        #expect(app.uploadedFiles.filter { !$0.hasSuffix("/") }.isEmpty, "\(app.uploadedFiles)")
+        #expect(app.uploadedFiles.isEmpty, "\(app.uploadedFiles)")
     }
 
     @Test func nonAudioIs415AndMissingFileIs422AndNothingIsLeft() throws {
@@ -185,7 +185,7 @@ import Testing
         #expect(noFile.status == 422)
         #expect(noFile.text.contains("file"))
         #expect(try app.trackCount() == 0)
-        #expect(app.uploadedFiles.filter { !$0.hasSuffix("/") }.isEmpty, "\(app.uploadedFiles)")
+        #expect(app.uploadedFiles.isEmpty, "\(app.uploadedFiles)")
     }
 
     @Test func mismatchedOrUnknownPairIs404() throws {
@@ -271,6 +271,6 @@ import Testing
         let late = try Self.post(try app.makeClient(), fields: [("user_id", user.id), ("token", user.token)], file: ("a.wav", wav))
         #expect(late.status == 403)
         #expect(try app.trackCount() == 0)
-        #expect(app.uploadedFiles.filter { !$0.hasSuffix("/") }.isEmpty, "\(app.uploadedFiles)")
+        #expect(app.uploadedFiles.isEmpty, "\(app.uploadedFiles)")
     }
 }
