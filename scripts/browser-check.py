@@ -146,7 +146,8 @@ level = "info"
         return [(status, sent, line) for _, status, sent, line in sorted(found, key=lambda item: item[0])]
 
     def wait_for_idle(self, timeout=20):
-        """Waits until no client connection but our own is open, so every browser request has its log line."""
+        """Waits until no client connection but our own is open, so every browser request has its log line, and
+        until that line is written: the server gathers request lines for up to 20 ms before one write(2)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
@@ -156,8 +157,14 @@ level = "info"
 
             match = re.search(rb"^duradora_http_open_connections (\d+)", body, re.M)
             if match and int(match.group(1)) <= 1:
-                return
+                break
             time.sleep(0.2)
+        size = self.log_size()
+        while time.monotonic() < deadline:
+            time.sleep(0.2)
+            size, before = self.log_size(), size
+            if size == before:
+                return
 
     def stop(self):
         if self.process.poll() is None:
