@@ -63,6 +63,7 @@ public final class Application: @unchecked Sendable {
         // Inline: answered on the event loop, no worker hop (load balancers poll this hard).
         router.getInline("/health") { _, _ in try .json(health) }
         router.use(AuthMiddleware(tokens: users.tokens))
+        router.use(CrossOriginGuard())
         let cookie = SessionCookie(isSecure: configuration.effectivePublicURL.lowercased().hasPrefix("https://"))
         AuthRoutes(users: users, cookie: cookie).register(on: router)
         UserRoutes(users: users, cookie: cookie).register(on: router)
@@ -71,6 +72,18 @@ public final class Application: @unchecked Sendable {
         PlaylistRoutes(playlists: playlists, baseURL: { [publicURL] in publicURL.value }).register(on: router)
         SeedRoutes(users: users, tracks: trackRoutes).register(on: router)
         OperationsRoutes(metrics: metrics).register(on: router)
+        registerWebPlayer()
+    }
+
+    /// The web player at `/`; without its files beside the binary, `/` says so and the API works as usual.
+    private func registerWebPlayer() {
+        switch WebAssets.installed() {
+        case .success(let assets):
+            WebPlayerRoutes(assets: assets, missingReason: "").register(on: router)
+        case .failure(let error):
+            log.log(.warning, "web player files not found", [("error", String(describing: error))])
+            WebPlayerRoutes(assets: nil, missingReason: String(describing: error)).register(on: router)
+        }
     }
 
     /// Creates `[auth.bootstrap_admin]` when it is configured and the database has no admin.
