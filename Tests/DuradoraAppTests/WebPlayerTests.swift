@@ -82,7 +82,7 @@ import DuradoraTestSupport
         let prefix = try #require(assetPaths(in: try client.get("/").text).first.map { String($0[..<($0.lastIndex(of: "/") ?? $0.endIndex)]) })
         for name in ["main.js", "style.css", "api.js", "dom.js", "player.js", "session.js", "tracks.js", "view-home.js",
                      "view-library.js", "view-search.js", "view-playlists.js", "view-upload.js", "view-account.js",
-                     "view-admin.js", "view-login.js", "icon.svg"] {
+                     "view-admin.js", "view-login.js", "icons.js", "icon.svg"] {
             let asset = try client.get("\(prefix)/\(name)", headers: ["Accept-Encoding": "gzip"])
             #expect(asset.status == 200, "\(name)")
             total += asset.body.count

@@ -3,6 +3,7 @@
 // media keys, keyboard shortcuts, and a bitrate choice that becomes the stream's `max_bitrate`.
 import { api } from "./api.js";
 import { h, fill, formatTime, cover, toast } from "./dom.js";
+import { icon } from "./icons.js";
 
 const BITRATES = ["original", "320", "192", "128", "96"];
 const state = {
@@ -211,7 +212,7 @@ function renderNow() {
 
 function renderPlayState() {
   const playing = !audio.paused && !!player.current;
-  ui.play.textContent = playing ? "⏸" : "▶";
+  ui.play.replaceChildren(icon(playing ? "pause" : "play"));
   ui.play.setAttribute("aria-label", playing ? "Pause" : "Play");
   if ("mediaSession" in navigator) navigator.mediaSession.playbackState = playing ? "playing" : "paused";
 }
@@ -228,9 +229,9 @@ function renderQueue() {
       h("span", { class: "grow" }, index === state.index ? "▶ " : "", track.title || "Untitled",
         h("span", { class: "muted" }, track.artist ? ` — ${track.artist}` : "")),
       h("button", { type: "button", class: "icon", "aria-label": `Play ${track.title || "track"}`,
-                    onclick: () => { state.index = index; load(true); } }, "▶"),
+                    onclick: () => { state.index = index; load(true); } }, icon("play")),
       h("button", { type: "button", class: "icon", "aria-label": `Remove ${track.title || "track"} from the queue`,
-                    onclick: () => removeAt(index) }, "✕"));
+                    onclick: () => removeAt(index) }, icon("close")));
     return item;
   });
   fill(ui.queue, h("div", { class: "toolbar" }, h("strong", {}, `Queue (${state.queue.length})`),
@@ -257,7 +258,7 @@ function removeAt(index) {
 
 export function mountPlayer(root) {
   ui.now = h("div", { class: "now" });
-  ui.play = h("button", { type: "button", class: "icon", id: "play", "aria-label": "Play", onclick: () => player.toggle() }, "▶");
+  ui.play = h("button", { type: "button", class: "icon", id: "play", "aria-label": "Play", onclick: () => player.toggle() }, icon("play"));
   ui.seek = h("input", { type: "range", id: "seek", min: "0", max: "0", step: "0.1", value: "0", "aria-label": "Seek" });
   ui.seek.addEventListener("input", () => { if (player.current) audio.currentTime = Number(ui.seek.value); });
   ui.elapsed = h("span", { id: "elapsed" }, "0:00");
@@ -265,17 +266,17 @@ export function mountPlayer(root) {
   ui.volume = h("input", { type: "range", min: "0", max: "1", step: "0.05", value: localStorage.getItem("duradora.volume") || "1",
                            "aria-label": "Volume" });
   ui.volume.addEventListener("input", () => { audio.volume = Number(ui.volume.value); localStorage.setItem("duradora.volume", ui.volume.value); });
-  const shuffle = h("button", { type: "button", class: "icon", "aria-label": "Shuffle", "aria-pressed": "false" }, "⤮");
+  const shuffle = h("button", { type: "button", class: "icon", "aria-label": "Shuffle", "aria-pressed": "false" }, icon("shuffle"));
   shuffle.addEventListener("click", () => {
     state.shuffle = !state.shuffle; shuffle.setAttribute("aria-pressed", String(state.shuffle));
     upcomingTrackId = null; preloadNext();
   });
-  const repeat = h("button", { type: "button", class: "icon", "aria-label": "Repeat: off", "aria-pressed": "false" }, "↻");
+  const repeat = h("button", { type: "button", class: "icon", "aria-label": "Repeat: off", "aria-pressed": "false" }, icon("repeat"), h("span", { class: "badge" }));
   repeat.addEventListener("click", () => {
     state.repeat = { off: "all", all: "one", one: "off" }[state.repeat];
     repeat.setAttribute("aria-pressed", String(state.repeat !== "off"));
     repeat.setAttribute("aria-label", `Repeat: ${state.repeat}`);
-    repeat.textContent = state.repeat === "one" ? "↻1" : "↻";
+    repeat.querySelector(".badge").textContent = state.repeat === "one" ? "1" : "";
     upcomingTrackId = null; preloadNext();
   });
   const bitrate = h("select", { "aria-label": "Streaming quality" },
@@ -294,7 +295,7 @@ export function mountPlayer(root) {
   });
   ui.queue = h("section", { class: "queue", id: "queue", hidden: true, "aria-label": "Queue" });
   const queueButton = h("button", { type: "button", class: "icon", "aria-label": "Show the queue", "aria-expanded": "false",
-                                    "aria-controls": "queue" }, "☰");
+                                    "aria-controls": "queue" }, icon("queue"));
   queueButton.addEventListener("click", () => {
     ui.queue.hidden = !ui.queue.hidden;
     queueButton.setAttribute("aria-expanded", String(!ui.queue.hidden));
@@ -303,9 +304,9 @@ export function mountPlayer(root) {
   fill(root, ui.now,
     h("div", { class: "controls" },
       h("div", { class: "buttons" }, shuffle,
-        h("button", { type: "button", class: "icon", "aria-label": "Previous track", onclick: () => player.previous() }, "⏮"),
+        h("button", { type: "button", class: "icon", "aria-label": "Previous track", onclick: () => player.previous() }, icon("previous")),
         ui.play,
-        h("button", { type: "button", class: "icon", "aria-label": "Next track", onclick: () => player.next() }, "⏭"),
+        h("button", { type: "button", class: "icon", "aria-label": "Next track", onclick: () => player.next() }, icon("next")),
         repeat),
       h("div", { class: "seek" }, ui.elapsed, ui.seek, ui.total)),
     h("div", { class: "extra" }, bitrate, ui.volume, queueButton));

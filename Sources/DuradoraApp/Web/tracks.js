@@ -3,6 +3,7 @@
 import { api } from "./api.js";
 import { h, formatTime, toast } from "./dom.js";
 import { player } from "./player.js";
+import { icon } from "./icons.js";
 import { session } from "./session.js";
 
 /** A star toggle for a track, album or artist (`kind` is "tracks", "albums" or "artists"). */
@@ -92,7 +93,7 @@ export function trackTable(tracks, { numbered = false, extra, row } = {}) {
     const tr = h("tr", { dataset: { trackId: track.id } },
       h("td", { class: "num" }, numbered ? (track.track_number ?? "") : index + 1),
       h("td", {}, h("button", { type: "button", class: "icon", "aria-label": `Play ${track.title || "Untitled"}`,
-                               disabled: track.status !== "ready", onclick: () => player.playList(tracks, index) }, "▶"),
+                               disabled: track.status !== "ready", onclick: () => player.playList(tracks, index) }, icon("play")),
         " ", track.title || "Untitled",
         track.status !== "ready" ? h("span", { class: "muted" }, ` (${track.status})`) : null),
       h("td", { class: "hide-narrow" }, track.artist_id ? h("a", { href: `#/artists/${track.artist_id}` }, track.artist || "") : (track.artist || "")),
@@ -100,14 +101,14 @@ export function trackTable(tracks, { numbered = false, extra, row } = {}) {
       h("td", { class: "time" }, formatTime(track.duration_seconds)),
       h("td", { class: "actions" },
         h("button", { type: "button", class: "icon", "aria-label": `Add ${track.title || "track"} to the queue`,
-                      disabled: track.status !== "ready", onclick: () => player.enqueue([track]) }, "＋"),
+                      disabled: track.status !== "ready", onclick: () => player.enqueue([track]) }, icon("plus")),
         starButton("tracks", track), playlistPicker(track), extra ? extra(track, index) : null));
     if (row) row(tr, index);
     return tr;
   });
   const table = h("table", { class: "tracks" },
-    h("thead", {}, h("tr", {}, h("th", {}, "#"), h("th", {}, "Title"), h("th", { class: "hide-narrow" }, "Artist"),
-      h("th", { class: "hide-narrow" }, "Album"), h("th", {}, h("span", { class: "visually-hidden" }, "Duration"), "⏱"),
+    h("thead", {}, h("tr", {}, h("th", { class: "num" }, "#"), h("th", {}, "Title"), h("th", { class: "hide-narrow" }, "Artist"),
+      h("th", { class: "hide-narrow" }, "Album"), h("th", {}, "Time"),
       h("th", {}, h("span", { class: "visually-hidden" }, "Actions")))),
     h("tbody", {}, rows));
   const highlight = (current) => {

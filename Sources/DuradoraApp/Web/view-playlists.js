@@ -5,6 +5,7 @@ import { h, fill, formatTime, toast } from "./dom.js";
 import { player } from "./player.js";
 import { session } from "./session.js";
 import { trackTable, ownPlaylists } from "./tracks.js";
+import { icon } from "./icons.js";
 
 /** Renders the current route again (the router listens to hashchange). */
 const reload = () => window.dispatchEvent(new HashChangeEvent("hashchange"));
@@ -108,7 +109,7 @@ function page(view, playlist, { editable, rerender }) {
         "aria-label": `Remove ${tracks[index].title || "track"} from the playlist`, onclick: async () => {
           await api(`/api/v1/playlists/${playlist.id}/tracks/${playlist.tracks[index].entry_id}`, { method: "DELETE" });
           rerender();
-        } }, "✕"),
+        } }, icon("close")),
     } : {}) : h("p", { class: "muted" }, editable ? "Add tracks with “+ Playlist” on any track." : "This playlist is empty."));
 }
 
