@@ -11,17 +11,19 @@ ARG DEBIAN_RELEASE=bookworm
 FROM swift:${SWIFT_VERSION}-${DEBIAN_RELEASE} AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libsqlite3-dev libmp3lame-dev libsndfile1-dev libsodium-dev pkg-config \
+      libsqlite3-dev libmp3lame-dev libsndfile1-dev libsodium-dev zlib1g-dev pkg-config \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-# Dependencies first, so editing the sources does not refetch them.
-COPY Package.swift Package.resolved ./
+# Dependencies first, so editing the sources does not refetch them. (Package.resolved is not in git: resolve anew.)
+COPY Package.swift ./
 RUN swift package resolve
 COPY Sources ./Sources
 COPY Tests ./Tests
 COPY Benchmarks ./Benchmarks
+# The web player's files are a resource bundle that must sit beside the binary.
 RUN swift build -c release --static-swift-stdlib --product duradora \
- && install -D -m 0755 "$(swift build -c release --show-bin-path)/duradora" /out/duradora
+ && install -D -m 0755 "$(swift build -c release --show-bin-path)/duradora" /out/duradora \
+ && cp -R "$(swift build -c release --show-bin-path)/Duradora_DuradoraApp.resources" /out/
 
 # ---- runtime ----
 FROM debian:${DEBIAN_RELEASE}-slim AS runtime
@@ -33,7 +35,7 @@ RUN apt-get update \
  && useradd --system --uid 10001 --gid duradora --home-dir /var/lib/duradora --shell /usr/sbin/nologin duradora \
  && mkdir -p /etc/duradora /var/lib/duradora/data /var/lib/duradora/uploads \
  && chown -R duradora:duradora /var/lib/duradora
-COPY --from=build /out/duradora /usr/local/bin/duradora
+COPY --from=build /out/ /usr/local/bin/
 COPY config.toml /etc/duradora/config.toml
 
 # Storage lives under /var/lib/duradora whatever the config file says; override any key the same way.

@@ -10,7 +10,7 @@ WEBKIT_PACKAGES := libwebkit2gtk-4.1-0 xvfb gstreamer1.0-plugins-base gstreamer1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CONFIG ?= ./config.toml
 
-.PHONY: deps test-deps build run test ops-check browser-check smoke bench fuzz clean
+.PHONY: deps test-deps build run test ops-check browser-check web-check smoke bench fuzz clean
 
 # Installs the C libraries only when one is missing, so a second run costs nothing.
 deps:
@@ -36,6 +36,7 @@ test: test-deps
 	swift build --build-tests
 	scripts/ops-check.sh
 	scripts/browser-check.py
+	scripts/web-check.py
 	swift test --skip-build
 
 # Compose file, Dockerfile structure, and a real server: smoke flow, OpenAPI validation, metrics parsing, SIGTERM.
@@ -47,6 +48,11 @@ ops-check: test-deps
 browser-check: test-deps
 	swift build --product duradora
 	scripts/browser-check.py
+
+# The web player driven through its flows in headless Chromium (Playwright from PyPI in a venv; Debian's Chromium).
+web-check: test-deps
+	swift build --product duradora
+	scripts/web-check.py
 
 # The README's curl flow against any running instance: `make smoke BASE_URL=http://host:8080`.
 smoke:
