@@ -18,6 +18,7 @@ public struct TrustedProxies: Sendable, Equatable {
 
     public struct InvalidEntry: Error, Equatable {
         public let entry: String
+        public init(entry: String) { self.entry = entry }
     }
 
     public func contains(_ address: IPAddress) -> Bool { blocks.contains { $0.contains(address) } }
