@@ -53,6 +53,25 @@ import DuradoraTestSupport
         #expect(try client.readsEndOfStream())
     }
 
+    /// `minBodyBytesPerSecond = 0` keeps only the gap rule: a trickle passes, a stall is still cut.
+    @Test func withoutAMinimumRateOnlyGapsAreCut() throws {
+        let server = try TestHTTPServer(router: TestRoutes.makeRouter()) {
+            $0.readTimeoutSeconds = 1
+            $0.minBodyBytesPerSecond = 0
+        }
+        defer { server.stop() }
+        let trickler = try server.makeClient(timeoutSeconds: 10)
+        try trickler.send(raw: "POST /count HTTP/1.1\r\nHost: x\r\nContent-Length: 8\r\n\r\n")
+        for _ in 0..<8 {
+            Thread.sleep(forTimeInterval: 0.25)
+            try trickler.send(raw: "c")
+        }
+        #expect(try trickler.readResponse().text == "8")
+        let staller = try server.makeClient(timeoutSeconds: 10)
+        try staller.send(raw: "POST /count HTTP/1.1\r\nHost: x\r\nContent-Length: 8\r\n\r\nabc")
+        #expect(try staller.readResponse().status == 408)
+    }
+
     /// A head spread over most of the read timeout, then an upload at 800 bytes a second, twice on one keep-alive
     /// connection with an idle pause between: every deadline is per request, and a body above the rate passes.
     @Test func aSlowButHonestClientIsServed() throws {

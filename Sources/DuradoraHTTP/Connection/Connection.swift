@@ -365,7 +365,8 @@ final class Connection: @unchecked Sendable, EventLoopClient {
                 let error = HTTPParseError(.requestTimeout, code: "request_timeout", "The request head did not arrive in time.")
                 refuse(error)
             case (.exchange(let exchange), .read) where !exchange.isBodyDone:
-                if windowBytes >= server.configuration.minBodyBytesPerWindow {
+                // A window without a byte is a stalled body whatever the minimum rate (0 keeps only this rule).
+                if windowBytes > 0 && windowBytes >= server.configuration.minBodyBytesPerWindow {
                     windowBytes = 0
                     return arm(.read)  // fast enough: a new window
                 }
