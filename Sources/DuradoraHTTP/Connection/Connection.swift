@@ -14,7 +14,7 @@ final class Connection: @unchecked Sendable, EventLoopClient {
 
     let id: Int
     private let socket: Socket
-    /// The socket's peer address (no port); `Request.remoteAddress` is the client behind it (see `ClientAddress`).
+    /// The socket's peer address (no port); `Request.remoteAddress` is the client behind it (`TrustedProxies`).
     let peer: String
     private let queue: DispatchQueue
     private let loop: EventLoop
