@@ -39,6 +39,16 @@ import DuradoraTestSupport
         #expect(try fixture.client.get("/api/v1/tracks", headers: bearer(fixture.admin)).status == 200)
     }
 
+    @Test func connectionsPerAddressAreCappedFromTheConfiguration() throws {
+        let app = try TestApplication { $0.server.maxConnectionsPerIP = 2 }
+        defer { app.stop() }
+        let held = try (0..<2).map { _ in try app.makeClient() }
+        for client in held { #expect(try client.get("/health").status == 200) }
+        let refused = try app.makeClient().readResponse()
+        #expect(refused.status == 503)
+        #expect(refused.header("Retry-After") != nil)
+    }
+
     /// Behind a trusted proxy, each forwarded client has its own login budget; a client talking to us directly
     /// cannot buy itself a fresh budget by sending a made-up X-Forwarded-For.
     @Test func theLoginThrottleCountsForwardedClientsOnlyFromTrustedProxies() throws {
