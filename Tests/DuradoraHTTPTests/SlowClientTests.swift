@@ -33,7 +33,8 @@ import DuradoraTestSupport
         #expect(response.status == 408)
         #expect(response.errorCode == "request_timeout")
         // The sweep runs every 0.5 s: the answer comes at the deadline, not at the last byte's deadline.
-        #expect(elapsed >= 1.9 && elapsed < 3.2, "408 after \(elapsed) s")
+        // (Restarted by each byte, it would never come: the trickle goes on until the connection closes.)
+        #expect(elapsed >= 1.9 && elapsed < 4.5, "408 after \(elapsed) s")
         #expect(try client.readsEndOfStream())
     }
 
@@ -49,7 +50,7 @@ import DuradoraTestSupport
         defer { stop.add() }
         let response = try client.readResponse()
         #expect(response.status == 408)
-        #expect(Date().timeIntervalSince(started) < 3)
+        #expect(Date().timeIntervalSince(started) < 4)
         #expect(try client.readsEndOfStream())
     }
 
@@ -81,7 +82,7 @@ import DuradoraTestSupport
         for _ in 0..<2 {
             for piece in ["POST /count HTTP/1.1\r\n", "Host: x\r\n", "Content-Length: 2000\r\n", "\r\n"] {
                 try client.send(raw: piece)
-                Thread.sleep(forTimeInterval: 0.2)
+                Thread.sleep(forTimeInterval: 0.15)
             }
             for _ in 0..<10 {
                 try client.send(bytes: [UInt8](repeating: 0x61, count: 200))
