@@ -2,8 +2,9 @@
 SHELL := /bin/bash
 SYSTEM_PACKAGES := libsqlite3-dev libmp3lame-dev libsndfile1-dev libsodium-dev zlib1g-dev pkg-config
 # sox/lame: audio fixtures; curl, docker-compose (a Compose parser, no engine needed), python3-venv: scripts/ops-check.sh;
-# chromium, firefox-esr: scripts/browser-check.py (headless, no WebDriver, nothing downloaded).
-TEST_PACKAGES := sox lame curl docker-compose python3-venv chromium firefox-esr
+# chromium, firefox-esr: scripts/browser-check.py (headless, no WebDriver, nothing downloaded);
+# haproxy, nginx: the request-smuggling matrix (Tests/DuradoraHTTPTests/SmugglingTests.swift) runs them in front of us.
+TEST_PACKAGES := sox lame curl docker-compose python3-venv chromium firefox-esr haproxy nginx
 # WebKitGTK (its MiniBrowser), Xvfb and GStreamer's MP3 decoding for scripts/browser-check.py; installed without
 # Recommends, which would add some 170 packages (ImageMagick, Ghostscript, …) that the check does not need.
 WEBKIT_PACKAGES := libwebkit2gtk-4.1-0 xvfb gstreamer1.0-plugins-base gstreamer1.0-plugins-good
@@ -38,6 +39,7 @@ test: test-deps
 	scripts/browser-check.py
 	scripts/web-check.py
 	swift test --skip-build
+	scripts/fuzz.sh 60
 
 # Compose file, Dockerfile structure, and a real server: smoke flow, OpenAPI validation, metrics parsing, SIGTERM.
 ops-check: test-deps

@@ -3,7 +3,10 @@
 #   1. docker-compose.yml parses and validates with a real Compose parser (Debian's docker-compose; no engine needed);
 #   2. the Dockerfile has the structure we promise (multi-stage, static stdlib, runtime libraries, non-root, health);
 #   3. a real `duradora serve` process passes scripts/smoke.sh, serves an /openapi.json that openapi-spec-validator
-#      accepts and a /metrics that prometheus_client's parser reads, and exits 0 on SIGTERM.
+#      accepts and a /metrics that prometheus_client's parser reads, and exits 0 on SIGTERM;
+#   4. real responses match their schemas in that document (scripts/openapi-responses.py, jsonschema), and
+#      Schemathesis, stateful and with an admin token, finds no server error and no response outside the document
+#      (time-bounded: DURADORA_SCHEMATHESIS_SECONDS, default 120; seed DURADORA_SCHEMATHESIS_SEED).
 # Python tools live in a venv under .build, installed from PyPI only when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,11 +18,12 @@ pass() { PASSED=$((PASSED + 1)); echo "ops-check ok: $*"; }
 fail() { echo "ops-check FAILED: $*" >&2; exit 1; }
 
 # ---- Python tools ----
-if ! "$VENV/bin/python" -c 'import openapi_spec_validator, prometheus_client' 2>/dev/null; then
-    echo "installing openapi-spec-validator and prometheus-client into $VENV"
+if ! "$VENV/bin/python" -c 'import openapi_spec_validator, prometheus_client, jsonschema, schemathesis' 2>/dev/null; then
+    echo "installing openapi-spec-validator, prometheus-client, jsonschema and schemathesis into $VENV"
     rm -rf "$VENV"
     python3 -m venv "$VENV"
-    "$VENV/bin/pip" install --quiet --disable-pip-version-check openapi-spec-validator prometheus-client
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check openapi-spec-validator prometheus-client jsonschema \
+        schemathesis
 fi
 
 # ---- docker-compose.yml ----
@@ -72,6 +76,9 @@ host = "127.0.0.1"
 port = 0
 [auth]
 password_hash_cost = "min"
+[auth.bootstrap_admin]
+username = "opsadmin"
+password = "ops-check-password"
 TOML
 "$BINARY" serve --config "$WORK/config.toml" 2> "$WORK/server.log" &
 SERVER_PID=$!
@@ -92,6 +99,24 @@ curl -fsS "$BASE/openapi.json" -o "$WORK/openapi.json" || fail "GET /openapi.jso
 "$VENV/bin/openapi-spec-validator" --schema 3.1 "$WORK/openapi.json" >/dev/null \
     || { "$VENV/bin/openapi-spec-validator" --schema 3.1 "$WORK/openapi.json" >&2 || true; fail "openapi.json does not validate"; }
 pass "/openapi.json is a valid OpenAPI 3.1 document (openapi-spec-validator)"
+
+"$VENV/bin/python" scripts/openapi-responses.py "$BASE" opsadmin ops-check-password > "$WORK/responses.log" 2>&1 \
+    || { cat "$WORK/responses.log" >&2; fail "real responses do not match /openapi.json"; }
+pass "$(tail -1 "$WORK/responses.log") (jsonschema)"
+
+ROOT_VENV="$(cd "$VENV" && pwd)"
+TOKEN="$(curl -fsS -X POST "$BASE/api/v1/auth/login" -H 'Content-Type: application/json' \
+    -d '{"username":"opsadmin","password":"ops-check-password"}' | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')"
+[ -n "$TOKEN" ] || fail "could not log in as the ops-check admin"
+# Logout is left out: it would end the token every other operation runs with. Run in $WORK: Schemathesis and
+# Hypothesis leave caches in the current directory.
+(cd "$WORK" && "$ROOT_VENV/bin/schemathesis" --no-color run "$BASE/openapi.json" -H "Authorization: Bearer $TOKEN" --workers 2 \
+    --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance \
+    --exclude-path /api/v1/auth/logout --max-time "${DURADORA_SCHEMATHESIS_SECONDS:-120}" \
+    --seed "${DURADORA_SCHEMATHESIS_SEED:-19}" --generation-database none > "$WORK/schemathesis.log" 2>&1) \
+    || { cat "$WORK/schemathesis.log" >&2; fail "Schemathesis found server errors or responses outside the document"; }
+grep -q "level=error" "$WORK/server.log" && { grep "level=error" "$WORK/server.log" >&2; fail "the server logged errors during Schemathesis"; }
+pass "Schemathesis: $(grep -E '^Test cases:' -A1 "$WORK/schemathesis.log" | tail -1 | sed 's/^ *//'), no server errors, no schema violations"
 
 curl -fsS "$BASE/metrics" -o "$WORK/metrics.txt" || fail "GET /metrics"
 "$VENV/bin/python" - "$WORK/metrics.txt" <<'PY' || fail "/metrics does not parse as Prometheus text"

@@ -64,6 +64,11 @@ public final class Application: @unchecked Sendable {
         router.getInline("/health") { _, _ in try .json(health) }
         router.use(AuthMiddleware(tokens: users.tokens))
         router.use(CrossOriginGuard())
+        // Expensive routes, metered per client address (`server.upload_rate_per_minute`).
+        let uploads = ClientRateLimiter(perMinute: configuration.server.uploadRatePerMinute)
+        router.use(RateLimitMiddleware(limiter: uploads, routes: [
+            "POST /api/v1/tracks", "PUT /api/v1/tracks/{id}/audio", "POST /record", "POST /add-audio/",
+        ]))
         let cookie = SessionCookie(isSecure: configuration.effectivePublicURL.lowercased().hasPrefix("https://"))
         AuthRoutes(users: users, cookie: cookie).register(on: router)
         UserRoutes(users: users, cookie: cookie).register(on: router)
@@ -162,7 +167,9 @@ public final class Application: @unchecked Sendable {
             limits: ParserLimits(maxHeaderBytes: server.maxHeaderBytes, maxTargetBytes: 8_192, maxBodyBytes: server.maxBodyBytes),
             readTimeoutSeconds: Double(server.readTimeoutSeconds), idleTimeoutSeconds: Double(server.idleTimeoutSeconds),
             maxConnections: server.maxConnections, workerThreads: max(16, ProcessInfo.processInfo.activeProcessorCount * 8),
-            maxQueuedRequests: 4096, shutdownGraceSeconds: 10, serverName: "duradora/\(DuradoraVersion.current)")
+            maxQueuedRequests: 4096, shutdownGraceSeconds: 10, serverName: "duradora/\(DuradoraVersion.current)",
+            minBodyBytesPerSecond: server.minBodyBytesPerSecond, maxConnectionsPerAddress: server.maxConnectionsPerIP,
+            trustedProxies: (try? TrustedProxies.parse(server.trustedProxies).get()) ?? TrustedProxies())
     }
 }
 

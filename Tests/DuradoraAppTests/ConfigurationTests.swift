@@ -53,6 +53,10 @@ private func configurationError(_ body: () throws -> Configuration) -> Configura
         #expect(configuration.server.readTimeoutSeconds == 30)
         #expect(configuration.server.idleTimeoutSeconds == 75)
         #expect(configuration.server.maxConnections == 10_000)
+        #expect(configuration.server.maxConnectionsPerIP == 256)
+        #expect(configuration.server.minBodyBytesPerSecond == 256)
+        #expect(configuration.server.trustedProxies == "")
+        #expect(configuration.server.uploadRatePerMinute == 60)
         #expect(configuration.storage.database == "/srv/duradora/data/duradora.sqlite3")
         #expect(configuration.storage.uploads == "/srv/duradora/uploads")
         #expect(configuration.audio.bitrate == 192)
@@ -97,6 +101,10 @@ private func configurationError(_ body: () throws -> Configuration) -> Configura
             read_timeout_seconds = 10
             idle_timeout_seconds = 20
             max_connections = 50
+            max_connections_per_ip = 7
+            min_body_bytes_per_second = 0
+            trusted_proxies = "10.0.0.0/8, ::1"
+            upload_rate_per_minute = 5
 
             [storage]
             database = "/var/lib/duradora/db.sqlite3"
@@ -139,6 +147,10 @@ private func configurationError(_ body: () throws -> Configuration) -> Configura
         #expect(configuration.server.readTimeoutSeconds == 10)
         #expect(configuration.server.idleTimeoutSeconds == 20)
         #expect(configuration.server.maxConnections == 50)
+        #expect(configuration.server.maxConnectionsPerIP == 7)
+        #expect(configuration.server.minBodyBytesPerSecond == 0)
+        #expect(configuration.server.trustedProxies == "10.0.0.0/8, ::1")
+        #expect(configuration.server.uploadRatePerMinute == 5)
         #expect(configuration.storage.database == "/var/lib/duradora/db.sqlite3")
         #expect(configuration.storage.uploads == "/var/lib/duradora/uploads")
         #expect(configuration.audio.bitrate == 0 && configuration.audio.isVBR)
@@ -315,6 +327,8 @@ private func configurationError(_ body: () throws -> Configuration) -> Configura
         ("[auth]\npassword_hash_cost = \"extreme\"", "auth.password_hash_cost"),
         ("[log]\nformat = \"xml\"", "log.format"),
         ("[storage]\nuploads = \"\"", "storage.uploads"),
+        ("[server]\ntrusted_proxies = \"10.0.0.0/8, proxy.lan\"", "server.trusted_proxies"),
+        ("[server]\nupload_rate_per_minute = 0", "server.upload_rate_per_minute"),
     ])
     func outOfRangeValueNamesKeyAndLine(toml: String, key: String) throws {
         let scratch = try Scratch()

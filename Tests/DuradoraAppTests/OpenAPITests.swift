@@ -99,6 +99,48 @@ import DuradoraTestSupport
         #expect(Set(error.keys) == ["code", "message"])
     }
 
+    /// The JSON types a schema's `type` allows (`"string"` or `["string", "null"]`).
+    private static func allowedTypes(_ schema: [String: Any]) -> Set<String> {
+        if let one = schema["type"] as? String { return [one] }
+        return Set(schema["type"] as? [String] ?? [])
+    }
+
+    private static func jsonType(_ value: Any) -> String {
+        switch value {
+        case is NSNull: "null"
+        case let number as NSNumber: number.doubleValue == number.doubleValue.rounded() ? "integer" : "number"
+        case is String: "string"
+        case is [Any]: "array"
+        default: "object"
+        }
+    }
+
+    /// Real tracks (an empty one, whose missing fields are null) against the served `Track` schema: every required
+    /// field present and every field of a type the document allows. The full check of every response is
+    /// scripts/openapi-responses.py (jsonschema) and Schemathesis, both in scripts/ops-check.sh.
+    @Test func realTracksMatchTheDocumentedTrackSchema() throws {
+        let fixture = try AdminFixture()
+        defer { fixture.stop() }
+        let document = try fixture.client.get("/openapi.json").json()
+        let schemas = (document["components"] as? [String: Any])?["schemas"] as? [String: Any]
+        let track = try #require(schemas?["Track"] as? [String: Any])
+        let properties = try #require(track["properties"] as? [String: [String: Any]])
+        let id = try fixture.client.createEmptyTrack(token: fixture.admin, query: "title=Only%20a%20title")
+        let shown = try fixture.client.track(id, token: fixture.admin).json()
+        let listed = try #require(try fixture.client.get("/api/v1/tracks", headers: bearer(fixture.admin)).json()["items"]
+            as? [[String: Any]])
+        for body in [shown] + listed {
+            #expect(Set(track["required"] as? [String] ?? []).isSubset(of: body.keys))
+            for (name, value) in body {
+                let schema = try #require(properties[name], "\(name) is not in the Track schema")
+                let allowed = Self.allowedTypes(schema)
+                let type = Self.jsonType(value)
+                let fits = allowed.isEmpty || allowed.contains(type) || (type == "integer" && allowed.contains("number"))
+                #expect(fits, "\(name) is \(type), the document allows \(allowed.sorted())")
+            }
+        }
+    }
+
     @Test func docsPageIsSelfContainedAndLoadsTheDocument() throws {
         let app = try TestApplication()
         defer { app.stop() }

@@ -1,5 +1,6 @@
 import Testing
 @testable import DuradoraHTTP
+import DuradoraTestSupport
 
 /// One malformed input and the exact status and code it must produce.
 struct MalformedCase: Sendable, CustomTestStringConvertible {
@@ -50,6 +51,9 @@ let requestLineCases: [MalformedCase] = [
     .init("DEL in target", "GET /a\u{7F} HTTP/1.1\r\n\(host)\r\n", 400, "invalid_target"),
     .init("non-ASCII in target", "GET /caf\u{E9} HTTP/1.1\r\n\(host)\r\n", 400, "invalid_target"),
     .init("fragment in target", "GET /a#b HTTP/1.1\r\n\(host)\r\n", 400, "invalid_target"),
+    .init("NUL in method", "G\u{0}T / HTTP/1.1\r\n\(host)\r\n", 400, "malformed_request_line"),
+    .init("space in target", "GET /a b HTTP/1.1\r\n\(host)\r\n", 400, "malformed_request_line"),
+    .init("empty target", "GET  HTTP/1.1\r\n\(host)\r\n", 400, "malformed_request_line"),
 ]
 
 let fieldCases: [MalformedCase] = [
@@ -62,6 +66,11 @@ let fieldCases: [MalformedCase] = [
     .init("NUL in value", "GET / HTTP/1.1\r\n\(host)X: a\u{0}b\r\n\r\n", 400, "invalid_header"),
     .init("CR in value", "GET / HTTP/1.1\r\n\(host)X: a\rb\r\n\r\n", 400, "invalid_header"),
     .init("other CTL in value", "GET / HTTP/1.1\r\n\(host)X: a\u{1B}b\r\n\r\n", 400, "invalid_header"),
+    .init("bare CR ends a field line", "GET / HTTP/1.1\r\n\(host)X: a\rY: b\r\n\r\n", 400, "invalid_header"),
+    .init("bare CR before the final CRLF", "GET / HTTP/1.1\r\n\(host)X: a\r\r\n\r\n", 400, "invalid_header"),
+    .init("CR in a field name", "GET / HTTP/1.1\r\n\(host)X\r: b\r\n\r\n", 400, "invalid_header"),
+    .init("whitespace before the first field", "GET / HTTP/1.1\r\n \(host)\r\n", 400, "obsolete_line_folding"),
+    .init("obs-fold of Host", "GET / HTTP/1.1\r\nHost: a\r\n b\r\n\r\n", 400, "obsolete_line_folding"),
     .init("HTTP/1.1 without Host", "GET / HTTP/1.1\r\nX: y\r\n\r\n", 400, "missing_host"),
     .init("two Host fields", "GET / HTTP/1.1\r\nHost: a\r\nhost: b\r\n\r\n", 400, "duplicate_host"),
     .init("Host listing two hosts", "GET / HTTP/1.1\r\nHost: a, b\r\n\r\n", 400, "duplicate_host"),
@@ -242,5 +251,25 @@ let chunkCases: [MalformedCase] = [
         for _ in 0..<3 {
             #expect(throws: error) { try parser.next() }
         }
+    }
+}
+
+/// The default header-field limit, over a real socket: 100 fields pass, the 101st is 431 and the connection closes.
+@Suite struct HeaderCountLimitTests {
+    @Test func aHundredFieldsPassAndOneMoreIs431() throws {
+        let server = try TestHTTPServer(router: TestRoutes.makeRouter())
+        defer { server.stop() }
+        func request(fields: Int) -> String {
+            "GET /hello HTTP/1.1\r\nHost: x\r\n" + (1..<fields).map { "X-\($0): v\r\n" }.joined() + "\r\n"
+        }
+        let ok = try server.makeClient()
+        try ok.send(raw: request(fields: 100))
+        #expect(try ok.readResponse().status == 200)
+        let over = try server.makeClient()
+        try over.send(raw: request(fields: 101))
+        let response = try over.readResponse()
+        #expect(response.status == 431)
+        #expect(response.errorCode == "header_too_large")
+        #expect(try over.readsEndOfStream())
     }
 }

@@ -57,6 +57,14 @@ public struct Configuration: Sendable, Equatable {
         /// Keep-alive.
         public var idleTimeoutSeconds = 75
         public var maxConnections = 10_000
+        /// Open connections per client address (peer); trusted proxies are exempt. Stops one host taking every slot.
+        public var maxConnectionsPerIP = 256
+        /// Bodies slower than this on average over each read-timeout window are cut with 408 (slowloris on bodies).
+        public var minBodyBytesPerSecond = 256
+        /// Comma-separated CIDR blocks whose `Forwarded` / `X-Forwarded-For` name the client; "" trusts no one.
+        public var trustedProxies = ""
+        /// Uploads (track create, audio replace, seed uploads) per client address per minute, as a token bucket.
+        public var uploadRatePerMinute = 60
 
         public init() {}
     }

@@ -1,3 +1,4 @@
+import DuradoraHTTP
 import Foundation
 
 /// A raw value from a TOML file or an environment variable, before it is checked against its setting.
@@ -54,6 +55,10 @@ extension ConfigurationSetting {
         integer("server.read_timeout_seconds", \.server.readTimeoutSeconds, in: 1...86_400),
         integer("server.idle_timeout_seconds", \.server.idleTimeoutSeconds, in: 1...86_400),
         integer("server.max_connections", \.server.maxConnections, in: 1...1_000_000),
+        integer("server.max_connections_per_ip", \.server.maxConnectionsPerIP, in: 0...1_000_000),
+        integer("server.min_body_bytes_per_second", \.server.minBodyBytesPerSecond, in: 0...(1 << 30)),
+        string("server.trusted_proxies", \.server.trustedProxies, rule: trustedProxiesRule),
+        integer("server.upload_rate_per_minute", \.server.uploadRatePerMinute, in: 1...1_000_000),
 
         path("storage.database", \.storage.database),
         path("storage.uploads", \.storage.uploads),
@@ -117,6 +122,11 @@ extension ConfigurationSetting {
               components.query == nil, components.fragment == nil
         else { return "must be \"\" or an http:// or https:// URL without query, got \"\(url)\"" }
         return nil
+    }
+
+    private static func trustedProxiesRule(_ list: String) -> String? {
+        guard case .failure(let invalid) = TrustedProxies.parse(list) else { return nil }
+        return "must be a comma-separated list of CIDR blocks (10.0.0.0/8, ::1), got \"\(invalid.entry)\""
     }
 
     private static func trimmingTrailingSlashes(_ url: String) -> String {

@@ -68,6 +68,6 @@ extension OpenAPIArea {
                      status: 201, responseDescription: "Where to download the MP3.",
                      responseBody: .json(Schemas.ref("SeedRecord")),
                      alternatives: [(202, "Accepted; the encode finishes in the background.")],
-                     errors: [400, 401, 403, 411, 413, 415, 422, 503])
+                     errors: [400, 401, 403, 411, 413, 415, 422, 429, 503])
     }
 }

@@ -23,7 +23,7 @@ extension OpenAPIArea {
                          status: 201, responseDescription: "The track, ready (or empty without audio).",
                          responseBody: .json(Schemas.ref("Track")),
                          alternatives: [(202, "Accepted; the track is \"processing\" until its encode finishes.")],
-                         errors: [400, 401, 403, 411, 413, 415, 422, 503]),
+                         errors: [400, 401, 403, 411, 413, 415, 422, 429, 503]),
             APIOperation(method: .get, path: "/api/v1/tracks", tag: "tracks", summary: "List and search tracks",
                          description: "Public tracks plus the caller's own.", access: .optionalUser,
                          query: [.string("q", "Full-text search over title, artist, album and genre."),
@@ -40,7 +40,7 @@ extension OpenAPIArea {
                          status: 200, responseDescription: "The track with its new audio.",
                          responseBody: .json(Schemas.ref("Track")),
                          alternatives: [(202, "Accepted; the track is \"processing\" until its encode finishes.")],
-                         errors: [400, 401, 403, 404, 411, 413, 415, 503]),
+                         errors: [400, 401, 403, 404, 411, 413, 415, 422, 429, 503]),
             APIOperation(method: .patch, path: "/api/v1/tracks/{id}", tag: "tracks", summary: "Edit metadata",
                          description: "ID3 tags are rewritten to match.", access: .user,
                          requestBody: .json(Schemas.ref("TrackUpdate")),
@@ -61,7 +61,7 @@ extension OpenAPIArea {
         ("size_bytes", nullable("integer")), ("content_type", nullable("string")), ("visibility", visibility),
         ("owner_id", Schemas.uuid), ("created_at", Schemas.dateTime), ("updated_at", Schemas.dateTime),
         ("status", ["type": "string", "enum": ["empty", "processing", "ready", "failed"]]),
-        ("error", ["type": "string", "description": "Why the encode failed (status \"failed\" only)."]),
+        ("error", ["type": [.string("string"), "null"], "description": "Why the encode failed (status \"failed\" only; else null)."]),
         ("stream_url", nullable("string")), ("download_url", nullable("string")),
     ]
 

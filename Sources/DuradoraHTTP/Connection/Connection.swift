@@ -14,7 +14,8 @@ final class Connection: @unchecked Sendable, EventLoopClient {
 
     let id: Int
     private let socket: Socket
-    private let peer: String
+    /// The socket's peer address (no port); `Request.remoteAddress` is the client behind it (`TrustedProxies`).
+    let peer: String
     private let queue: DispatchQueue
     private let loop: EventLoop
     // Strong: a handler still running on a worker after shutdown may come back to this connection and its server.
@@ -119,7 +120,7 @@ final class Connection: @unchecked Sendable, EventLoopClient {
                     guard let event = try parser.next() else {
                         if peerClosedRead { return close() }
                         setReading(true)
-                        arm(idle ? .idle : .read)
+                        if idle { arm(.idle) } else { armReadWindow() }
                         return
                     }
                     guard case .head(let head) = event else { continue }
@@ -147,6 +148,7 @@ final class Connection: @unchecked Sendable, EventLoopClient {
                     return close()
                 }
                 state = .awaitingHead
+                arm(.none)  // the next head gets a window of its own
             }
         }
     }
@@ -165,11 +167,12 @@ final class Connection: @unchecked Sendable, EventLoopClient {
                 // A client waiting for 100-continue sends nothing until asked: no timeout until then.
                 let waitsForContinue = exchange.request.head.expectsContinue && !exchange.sentContinue
                 setReading(true)
-                arm(waitsForContinue ? .none : .read)
+                if waitsForContinue { arm(.none) } else { armReadWindow() }
                 return false
             }
             switch event {
             case .body(let bytes):
+                windowBytes += bytes.count
                 if exchange.isDiscardingBody {
                     exchange.discardedBytes += bytes.count
                     if exchange.discardedBytes > Self.maxDiscardBytes {
@@ -194,6 +197,7 @@ final class Connection: @unchecked Sendable, EventLoopClient {
     }
 
     private func startExchange(_ head: RequestHead) {
+        arm(.none)  // the head's window closes; the body opens its own when it waits for bytes
         let expected: Int64? = if case .length(let length) = head.framing { length } else { nil }
         let hooks = RequestBody.Hooks(
             willRead: { [weak self] in
@@ -206,7 +210,8 @@ final class Connection: @unchecked Sendable, EventLoopClient {
             }
         )
         let body = RequestBody(expectedLength: expected, timeout: server.configuration.readTimeoutSeconds, hooks: hooks)
-        let request = Request(head: head, body: body, remoteAddress: peer, id: server.makeRequestId())
+        let client = server.configuration.trustedProxies.clientAddress(peer: peer, headers: head.headers)
+        let request = Request(head: head, body: body, remoteAddress: client, id: server.makeRequestId())
         let exchange = Exchange(request: request, keepAlive: head.keepAlive && !isShuttingDown)
         state = .exchange(exchange)
         let answer: @Sendable () -> (response: Response, route: String)
@@ -324,6 +329,17 @@ final class Connection: @unchecked Sendable, EventLoopClient {
 
     enum TimeoutKind { case none, idle, read, write }
     private var timeoutKind = TimeoutKind.none
+    /// Body bytes received since the current read window opened.
+    private var windowBytes = 0
+
+    /// Waits for request bytes under one absolute deadline, `read_timeout` after the window opened: re-arming an
+    /// open window keeps its deadline, so a client cannot stretch it by trickling bytes (slowloris). A head must be
+    /// complete by then; a body must have brought `minBodyBytesPerWindow` in the window (see `checkTimeout`).
+    private func armReadWindow() {
+        if timeoutKind == .read && deadline.load(ordering: .relaxed) != 0 { return }
+        windowBytes = 0
+        arm(.read)
+    }
 
     private func arm(_ kind: TimeoutKind) {
         timeoutKind = kind
@@ -349,6 +365,11 @@ final class Connection: @unchecked Sendable, EventLoopClient {
                 let error = HTTPParseError(.requestTimeout, code: "request_timeout", "The request head did not arrive in time.")
                 refuse(error)
             case (.exchange(let exchange), .read) where !exchange.isBodyDone:
+                // A window without a byte is a stalled body whatever the minimum rate (0 keeps only this rule).
+                if windowBytes > 0 && windowBytes >= server.configuration.minBodyBytesPerWindow {
+                    windowBytes = 0
+                    return arm(.read)  // fast enough: a new window
+                }
                 exchange.request.body.fail(.timeout)
                 exchange.isBodyDone = true
                 exchange.keepAlive = false

@@ -18,6 +18,8 @@ final class ServerCore: @unchecked Sendable {
     /// width-limited default pool (Swift concurrency, other libraries).
     private(set) var eventLoops: [EventLoop] = []
     private let connections = Mutex<[Int: Connection]>([:])
+    /// Open connections per peer address, for `maxConnectionsPerAddress`; guarded by the `connections` lock.
+    private var perAddress: [String: Int] = [:]
     private let nextId = Atomic<Int>(0)
     private let requestCounter = Atomic<UInt64>(0)
     private let requestPrefix = String(UInt32.random(in: .min ... .max), radix: 16)
@@ -47,12 +49,20 @@ final class ServerCore: @unchecked Sendable {
     var openConnections: Int { connections.withLock { $0.count } }
     var allConnections: [Connection] { connections.withLock { Array($0.values) } }
 
-    /// Registers a new connection, or returns false when `max_connections` is reached.
+    /// Registers a new connection, or returns false when `max_connections` is reached, or the peer's own share
+    /// (`maxConnectionsPerAddress`): one address cannot take every slot the server has.
     func admit(socket: Socket, peer: String) -> Bool {
         let id = nextId.wrappingAdd(1, ordering: .relaxed).newValue
         let connection = Connection(id: id, socket: socket, peer: peer, server: self)
+        let capped = configuration.maxConnectionsPerAddress > 0
+            && !(IPAddress(peer).map(configuration.trustedProxies.contains) ?? false)
         let admitted = connections.withLock { table -> Bool in
             guard table.count < configuration.maxConnections else { return false }
+            if capped {
+                let open = perAddress[peer, default: 0]
+                guard open < configuration.maxConnectionsPerAddress else { return false }
+                perAddress[peer] = open + 1
+            }
             table[id] = connection
             return true
         }
@@ -62,7 +72,10 @@ final class ServerCore: @unchecked Sendable {
 
     func connectionClosed(_ connection: Connection) {
         let remaining = connections.withLock { table -> Int in
-            table[connection.id] = nil
+            guard table.removeValue(forKey: connection.id) != nil else { return table.count }
+            if let open = perAddress[connection.peer] {
+                perAddress[connection.peer] = open > 1 ? open - 1 : nil
+            }
             return table.count
         }
         if remaining == 0 && isDraining.load(ordering: .relaxed) { drained.signal() }

@@ -17,12 +17,21 @@ public struct ServerConfiguration: Sendable {
     /// How long shutdown waits for in-flight requests.
     public var shutdownGraceSeconds: Double
     public var serverName: String
+    /// A body must bring at least this many bytes per second, averaged over each `readTimeoutSeconds` window;
+    /// slower (a body trickled byte by byte) answers 408 and closes. 0 keeps only the gap rule.
+    public var minBodyBytesPerSecond: Int
+    /// Open connections one peer address may hold; more get 503 and are closed. 0 = no cap. Trusted proxies are
+    /// exempt: they carry many clients, and who those are is only known from each request's head.
+    public var maxConnectionsPerAddress: Int
+    /// Peers whose `Forwarded` / `X-Forwarded-For` name the client (see `TrustedProxies.clientAddress`).
+    public var trustedProxies: TrustedProxies
 
     public init(
         host: String = "127.0.0.1", port: Int = 0, limits: ParserLimits = ParserLimits(),
         readTimeoutSeconds: Double = 30, idleTimeoutSeconds: Double = 75, maxConnections: Int = 10_000,
         eventLoops: Int = 0, workerThreads: Int = 32, maxQueuedRequests: Int = 4096, shutdownGraceSeconds: Double = 10,
-        serverName: String = "duradora"
+        serverName: String = "duradora", minBodyBytesPerSecond: Int = 256, maxConnectionsPerAddress: Int = 0,
+        trustedProxies: TrustedProxies = TrustedProxies()
     ) {
         self.host = host
         self.port = port
@@ -35,7 +44,15 @@ public struct ServerConfiguration: Sendable {
         self.maxQueuedRequests = maxQueuedRequests
         self.shutdownGraceSeconds = shutdownGraceSeconds
         self.serverName = serverName
+        self.minBodyBytesPerSecond = minBodyBytesPerSecond
+        self.maxConnectionsPerAddress = maxConnectionsPerAddress
+        self.trustedProxies = trustedProxies
     }
+}
+
+extension ServerConfiguration {
+    /// Body bytes each read window must bring (see `minBodyBytesPerSecond`).
+    var minBodyBytesPerWindow: Int { Int(Double(minBodyBytesPerSecond) * readTimeoutSeconds) }
 }
 
 /// One finished exchange, for the access log and metrics.
