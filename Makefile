@@ -36,6 +36,7 @@ test: test-deps
 	swift build --build-tests
 	scripts/ops-check.sh
 	scripts/browser-check.py
+	scripts/subsonic-check.py
 	swift test --skip-build
 
 # Compose file, Dockerfile structure, and a real server: smoke flow, OpenAPI validation, metrics parsing, SIGTERM.
@@ -47,6 +48,13 @@ ops-check: test-deps
 browser-check: test-deps
 	swift build --product duradora
 	scripts/browser-check.py
+
+# py-sonic, py-opensonic and knuckles walk a real server; every JSON answer checked against the OpenSubsonic schemas,
+# every XML answer against the relaxed Subsonic XSD (sox makes the audio; the Python packages go into a venv).
+.PHONY: subsonic-check
+subsonic-check: test-deps
+	swift build --product duradora
+	scripts/subsonic-check.py
 
 # The README's curl flow against any running instance: `make smoke BASE_URL=http://host:8080`.
 smoke:

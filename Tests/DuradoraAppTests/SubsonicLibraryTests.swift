@@ -93,9 +93,12 @@ import Testing
             #expect(stream.header("Content-Type") == "audio/mpeg")
             #expect(stream.body == original)
         }
-        let ranged = try client.subsonic("stream", fixture.aliceAuth + [("id", id)], headers: ["Range": "bytes=10-"])
-        #expect(ranged.status == 206)
-        #expect(ranged.body == Array(original.dropFirst(10)))
+        for post in [false, true] {  // py-opensonic POSTs its ranged requests
+            let ranged = try client.subsonic("stream", fixture.aliceAuth + [("id", id)], post: post,
+                                             headers: ["Range": "bytes=10-"])
+            #expect(ranged.status == 206, "post \(post)")
+            #expect(ranged.body == Array(original.dropFirst(10)))
+        }
         let download = try client.subsonic("download", Subsonic.token("alice", fixture.alicePassword) + [("id", id)])
         #expect(download.body == original)
         #expect(download.header("Content-Disposition")?.hasPrefix("attachment") == true)

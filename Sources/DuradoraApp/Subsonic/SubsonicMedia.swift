@@ -41,7 +41,7 @@ struct SubsonicMedia: Sendable {
             "download": SubsonicEndpoint { call in
                 let stream = try services.tracks.openStream(id: try Self.trackID(call), caller: call.caller)
                 return .raw(stream.response(
-                    to: call.request, anonymousStreaming: services.tracks.settings.anonymousStreaming, isDownload: true))
+                    to: Self.asRead(call.request), anonymousStreaming: services.tracks.settings.anonymousStreaming, isDownload: true))
             },
             // Covers arrive with the library work (issue 13); until then no item names a `coverArt`, and a client
             // asking anyway (DSub asks for `pl-<id>`) gets "not found" in its format.
@@ -56,7 +56,17 @@ struct SubsonicMedia: Sendable {
         _ = options
         let stream = try services.tracks.openStream(id: id, caller: call.caller)
         return stream.response(
-            to: call.request, anonymousStreaming: services.tracks.settings.anonymousStreaming, isDownload: false)
+            to: Self.asRead(call.request), anonymousStreaming: services.tracks.settings.anonymousStreaming,
+            isDownload: false)
+    }
+
+    /// py-sonic and py-opensonic POST `stream` and `download` and still seek with `Range`, which HTTP honours only
+    /// on GET: a POST here is answered as the GET it stands for (its form was read already).
+    static func asRead(_ request: Request) -> Request {
+        guard request.method == .post else { return request }
+        var head = request.head
+        head.method = .get
+        return Request(head: head, body: request.body, remoteAddress: request.remoteAddress, id: request.id)
     }
 
     /// `id` as a track id; a malformed one names no track (70).
