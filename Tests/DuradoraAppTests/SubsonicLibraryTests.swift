@@ -117,8 +117,7 @@ import Testing
         let fixture = try SubsonicFixture()
         defer { fixture.stop() }
         let client = fixture.client
-        let one = try fixture.upload(token: fixture.alice.token, title: "One", artist: "Band", album: "First")
-        let two = try fixture.upload(token: fixture.alice.token, title: "Two", artist: "Band", album: "First", track: 2)
+        let (one, two) = try fixture.uploadTwoSongs()
         let created = try client.subsonicJSON("createPlaylist", fixture.aliceAuth + [("name", "Mix"), ("songId", one), ("songId", two)], post: true)
         let playlist = try #require(created["playlist"] as? [String: Any])
         #expect(playlist["songCount"] as? Int == 2)
@@ -158,8 +157,7 @@ import Testing
         let fixture = try SubsonicFixture()
         defer { fixture.stop() }
         let client = fixture.client
-        let one = try fixture.upload(token: fixture.alice.token, title: "One", artist: "Band", album: "First")
-        let two = try fixture.upload(token: fixture.alice.token, title: "Two", artist: "Band", album: "First", track: 2)
+        let (one, two) = try fixture.uploadTwoSongs()
         #expect((try client.subsonicJSON("getPlayQueue", fixture.aliceAuth))["playQueue"] == nil)
         let save = fixture.aliceAuth + [("id", two), ("id", one), ("current", one), ("position", "1500"), ("c", "phone")]
         #expect(try client.subsonicJSON("savePlayQueue", save, post: true)["status"] as? String == "ok")

@@ -105,5 +105,11 @@ struct SubsonicFixture {
         return try response.json()["id"] as? String ?? ""
     }
 
+    /// Alice's "One" and "Two", tracks 1 and 2 of "First" by "Band".
+    func uploadTwoSongs() throws -> (one: String, two: String) {
+        (try upload(token: alice.token, title: "One", artist: "Band", album: "First"),
+         try upload(token: alice.token, title: "Two", artist: "Band", album: "First", track: 2))
+    }
+
     func stop() { admin.stop() }
 }

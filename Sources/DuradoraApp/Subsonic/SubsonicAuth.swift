@@ -54,7 +54,12 @@ struct SubsonicAuth: Sendable {
     /// `p` as sent, or the UTF-8 text of `enc:HEX`; nil when the hex is broken.
     static func decodePassword(_ value: String) -> String? {
         guard value.count >= 4, value.prefix(4).lowercased() == "enc:" else { return value }
-        let hex = Array(value.utf8.dropFirst(4))
+        return decodeHex(value.utf8.dropFirst(4))
+    }
+
+    /// The UTF-8 text whose bytes `digits` spell in hex (either case); nil for odd lengths, non-hex or non-UTF-8.
+    static func decodeHex(_ digits: some Collection<UInt8>) -> String? {
+        let hex = Array(digits)
         guard hex.count % 2 == 0 else { return nil }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(hex.count / 2)

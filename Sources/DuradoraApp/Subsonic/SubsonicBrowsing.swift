@@ -46,9 +46,9 @@ struct SubsonicBrowsing: Sendable {
     static func parse(_ id: String) -> ID? {
         let parts = id.split(separator: "-", omittingEmptySubsequences: false)
         switch (parts.first, parts.count) {
-        case ("ar", 2): return unhex(parts[1]).map { .artist($0) }
+        case ("ar", 2): return SubsonicAuth.decodeHex(parts[1].utf8).map { .artist($0) }
         case ("al", 3):
-            guard let artist = unhex(parts[1]), let album = unhex(parts[2]) else { return nil }
+            guard let artist = SubsonicAuth.decodeHex(parts[1].utf8), let album = SubsonicAuth.decodeHex(parts[2].utf8) else { return nil }
             return .album(artist: artist, album: album)
         default: return nil
         }
@@ -60,17 +60,6 @@ struct SubsonicBrowsing: Sendable {
             let digits = String(lowered, radix: 16)
             return lowered < 16 ? "0" + digits : digits
         }.joined()
-    }
-
-    private static func unhex(_ text: Substring) -> String? {
-        let digits = Array(text.utf8)
-        guard digits.count % 2 == 0 else { return nil }
-        var bytes: [UInt8] = []
-        for index in stride(from: 0, to: digits.count, by: 2) {
-            guard let high = digits[index].hexDigitValue, let low = digits[index + 1].hexDigitValue else { return nil }
-            bytes.append(high << 4 | low)
-        }
-        return String(validating: bytes, as: UTF8.self)
     }
 
     // MARK: Elements

@@ -1,3 +1,5 @@
+import DuradoraHTTP
+
 /// Renders a `SubsonicResponse` as `{"subsonic-response": {…}}`, or as JSONP (`callback({…});`). Written by hand
 /// rather than through `JSONEncoder` so member order follows the model and booleans never turn into numbers.
 enum SubsonicJSONRenderer {
@@ -49,23 +51,24 @@ enum SubsonicJSONRenderer {
             case .many(let elements, let keepsEmpty):
                 guard !elements.isEmpty || keepsEmpty else { continue }
                 key(name)
-                output += "["
-                for (index, element) in elements.enumerated() {
-                    if index > 0 { output += "," }
-                    write(element, into: &output)
-                }
-                output += "]"
+                writeArray(elements, into: &output) { write($0, into: &$1) }
             case .values(let values):
                 key(name)
-                output += "["
-                for (index, value) in values.enumerated() {
-                    if index > 0 { output += "," }
-                    write(value, into: &output)
-                }
-                output += "]"
+                writeArray(values, into: &output) { write($0, into: &$1) }
             }
         }
         output += "}"
+    }
+
+    private static func writeArray<Item>(
+        _ items: [Item], into output: inout String, _ writeItem: (Item, inout String) -> Void
+    ) {
+        output += "["
+        for (index, item) in items.enumerated() {
+            if index > 0 { output += "," }
+            writeItem(item, &output)
+        }
+        output += "]"
     }
 
     private static func write(_ value: SubsonicScalar, into output: inout String) {
@@ -84,27 +87,14 @@ enum SubsonicJSONRenderer {
         return String(value)
     }
 
+    /// RFC 8259 escaping (`JSONCoding.quote`), plus U+2028/2029: legal in JSON but line ends in JavaScript (JSONP).
     private static func writeString(_ text: String, into output: inout String) {
-        output += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            // U+2028/2029 are legal in JSON but end a line in JavaScript: escaped for JSONP.
-            case "\u{2028}": output += "\\u2028"
-            case "\u{2029}": output += "\\u2029"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    output.unicodeScalars.append(scalar)
-                }
-            }
+        let quoted = JSONCoding.quote(text)
+        guard quoted.unicodeScalars.contains(where: { $0 == "\u{2028}" || $0 == "\u{2029}" }) else {
+            output += quoted
+            return
         }
-        output += "\""
+        output += quoted.replacingOccurrences(of: "\u{2028}", with: "\\u2028")
+            .replacingOccurrences(of: "\u{2029}", with: "\\u2029")
     }
 }

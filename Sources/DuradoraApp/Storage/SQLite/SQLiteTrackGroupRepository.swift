@@ -23,12 +23,21 @@ struct SQLiteTrackGroupRepository: TrackGroupRepository {
         return ("t.status = 'ready' AND t.visibility = 'public'", [])
     }
 
-    func artists(_ scope: TrackScope, matching text: String?, limit: Int, offset: Int) throws -> [ArtistGroup] {
-        var (condition, bindings) = Self.visible(scope)
-        if let pattern = PlaylistQuery(text: text).likePattern {
-            condition += " AND \(Self.artistKey) LIKE ? ESCAPE '\\'"
+    /// `visible`, and the artist (or album) name contains `text` (case-insensitive for ASCII; nil: any name).
+    private static func visible(_ scope: TrackScope, artistContaining text: String?, albumContaining: String?)
+        -> (sql: String, bindings: [any SQLiteBindable])
+    {
+        var (condition, bindings) = visible(scope)
+        for (key, text) in [(artistKey, text), (albumKey, albumContaining)] {
+            guard let pattern = PlaylistQuery(text: text).likePattern else { continue }
+            condition += " AND \(key) LIKE ? ESCAPE '\\'"
             bindings.append(pattern)
         }
+        return (condition, bindings)
+    }
+
+    func artists(_ scope: TrackScope, matching text: String?, limit: Int, offset: Int) throws -> [ArtistGroup] {
+        let (condition, bindings) = Self.visible(scope, artistContaining: text, albumContaining: nil)
         return try connection.query(
             """
             SELECT MIN(\(Self.artistKey)) AS artist, COUNT(DISTINCT lower(\(Self.albumKey))) AS album_count,
@@ -71,11 +80,7 @@ struct SQLiteTrackGroupRepository: TrackGroupRepository {
     }
 
     func albums(_ scope: TrackScope, matching text: String?, limit: Int, offset: Int) throws -> [AlbumGroup] {
-        var (condition, bindings) = Self.visible(scope)
-        if let pattern = PlaylistQuery(text: text).likePattern {
-            condition += " AND \(Self.albumKey) LIKE ? ESCAPE '\\'"
-            bindings.append(pattern)
-        }
+        let (condition, bindings) = Self.visible(scope, artistContaining: nil, albumContaining: text)
         return try connection.query(
             """
             SELECT \(Self.albumColumns) FROM tracks AS t WHERE \(condition) \(Self.albumGrouping)
@@ -115,6 +120,8 @@ struct SQLiteTrackGroupRepository: TrackGroupRepository {
             condition += " AND tracks_fts MATCH ?"
             bindings.append(match)
             order = "bm25(tracks_fts, 10.0, 5.0, 3.0, 1.0), t.created_at DESC, t.rowid DESC"
+        } else if text != nil {
+            condition += " AND 0"  // words made only of punctuation match nothing, as in the REST search
         }
         return try connection.query(
             "SELECT \(SQLiteTrackRepository.columns) FROM \(from) WHERE \(condition) ORDER BY \(order) LIMIT ? OFFSET ?",
