@@ -99,6 +99,10 @@ import Testing
             #expect(ranged.status == 206, "post \(post)")
             #expect(ranged.body == Array(original.dropFirst(10)))
         }
+        let head = try client.request("HEAD", "/rest/stream.view?" + Subsonic.encode(fixture.aliceAuth + [("id", id)]))
+        #expect(head.status == 200)
+        #expect(head.header("Content-Length") == String(original.count))
+        #expect(head.body.isEmpty)
         let download = try client.subsonic("download", Subsonic.token("alice", fixture.alicePassword) + [("id", id)])
         #expect(download.body == original)
         #expect(download.header("Content-Disposition")?.hasPrefix("attachment") == true)
