@@ -23,7 +23,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VENV = os.path.join(ROOT, ".build", "subsonic-venv")
 PACKAGES = ["py-sonic", "py-opensonic", "knuckles", "jsonschema", "rfc3339-validator", "lxml"]
 MODULES = "import libsonic, libopensonic, knuckles, jsonschema, rfc3339_validator, lxml"
-REFERENCE = os.environ.get("SUBSONIC_REFERENCE", os.path.join(os.path.dirname(ROOT), "shared", "subsonic"))
+# The OpenSubsonic OpenAPI bundle and the XSD: $SUBSONIC_REFERENCE, else the project's shared folder.
+REFERENCE = next((path for path in (os.environ.get("SUBSONIC_REFERENCE"),
+                                    os.path.join(os.path.dirname(ROOT), "shared", "subsonic"), "/work/shared/subsonic")
+                  if path and os.path.exists(os.path.join(path, "bundle_openapi.py"))), None)
 # OpenSubsonic additions the 1.16.0 XSD does not know, removed before validating (client-requirements.md §2B).
 OS_CHILDREN = {"genres", "artists", "albumArtists", "contributors", "replayGain", "moods", "isrc", "recordLabels",
                "releaseTypes", "discTitles", "originalReleaseDate", "releaseDate"}
@@ -169,6 +172,7 @@ def validate_all(server, ids, password):
              ("getSongsByGenre", {"genre": "Rock"}), ("getRandomSongs", {"size": 5}),
              ("search2", {"query": "alpha"}), ("search3", {"query": '""'}), ("search3", {"query": "nothing-matches"}),
              ("getPlaylists", {}), ("getPlaylist", {"id": playlist_id}), ("getPlayQueue", {}),
+             ("getArtistInfo2", {"id": artist_id}), ("getAlbumInfo2", {"id": album_id}),
              ("getUser", {"username": "root"}), ("getUsers", {}), ("getSong", {"id": "no-such-id"}),
              ("stream", {"id": "no-such-id"}), ("getCoverArt", {"id": "pl-" + playlist_id})]
     calls += [("getAlbumList2", {"type": kind}) for kind in ("newest", "random", "alphabeticalByName",
@@ -290,6 +294,8 @@ def walk_knuckles(server, ids, password):
 
 def main():
     in_venv()
+    if REFERENCE is None:
+        fail("no Subsonic reference folder (bundle_openapi.py, openapi/, the XSD): set SUBSONIC_REFERENCE")
     with tempfile.TemporaryDirectory(prefix="subsonic-check-") as work:
         server = Server(work)
         try:

@@ -78,6 +78,9 @@ import Testing
         let random = try client.subsonicJSON("getRandomSongs", fixture.aliceAuth + [("size", "2")])
         #expect(Self.list(random, "randomSongs", "song").count == 2)
         #expect(Subsonic.error(try client.subsonicJSON("getAlbum", fixture.aliceAuth + [("id", "al-00-zz")])) == 70)
+        #expect(try client.subsonicJSON("getAlbumInfo2", fixture.aliceAuth + [("id", albumID)])["albumInfo"] != nil)
+        #expect(try client.subsonicJSON("getArtistInfo2", fixture.aliceAuth + [("id", band["id"] as? String ?? "")])["artistInfo2"] != nil)
+        #expect(Subsonic.error(try client.subsonicJSON("getArtistInfo2", fixture.aliceAuth + [("id", albumID)])) == 70)
     }
 
     @Test func streamServesTheStoredMP3WithRangeAndErrorsAsDocuments() throws {

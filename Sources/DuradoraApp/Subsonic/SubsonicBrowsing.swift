@@ -27,6 +27,10 @@ struct SubsonicBrowsing: Sendable {
             "getAlbumList2": SubsonicEndpoint { call in try albumList(call, id3: true) },
             "getGenres": SubsonicEndpoint { call in try genres(call) },
             "getSongsByGenre": SubsonicEndpoint { call in try songsByGenre(call) },
+            "getArtistInfo": SubsonicEndpoint { call in try info(call, artist: true, name: "artistInfo") },
+            "getArtistInfo2": SubsonicEndpoint { call in try info(call, artist: true, name: "artistInfo2") },
+            "getAlbumInfo": SubsonicEndpoint { call in try info(call, artist: false, name: "albumInfo") },
+            "getAlbumInfo2": SubsonicEndpoint { call in try info(call, artist: false, name: "albumInfo") },
         ]
     }
 
@@ -184,6 +188,24 @@ struct SubsonicBrowsing: Sendable {
             createdAt: tracks.map(\.createdAt).min() ?? first.createdAt,
             year: tracks.compactMap(\.metadata.year).max(), genre: tracks.compactMap(\.metadata.genre).min())
         return (group, tracks.map(SubsonicItems.song))
+    }
+
+    /// Artist and album info "with what we have": tags carry no biography, similar artists or images, so an
+    /// existing artist or album gets an empty info element (clients show nothing rather than an error).
+    private func info(_ call: SubsonicCall, artist: Bool, name: String) throws -> SubsonicResult {
+        let id = try call.parameters.required("id")
+        let scope = TrackScope(viewer: call.caller)
+        let exists: Bool
+        switch Self.parse(id) {
+        case .artist(let artistName) where artist:
+            exists = try !services.database.read { try $0.trackGroups.albums(scope, artist: artistName) }.isEmpty
+        case .album(let artistName, let album) where !artist:
+            exists = try !services.database.read { try $0.trackGroups.tracks(scope, artist: artistName, album: album) }.isEmpty
+        default:
+            exists = false
+        }
+        guard exists else { throw SubsonicError.notFound(artist ? "Artist" : "Album") }
+        return .ok(name, SubsonicElement())
     }
 
     private func directory(_ call: SubsonicCall) throws -> SubsonicResult {
