@@ -120,6 +120,23 @@ import Testing
         #expect(Subsonic.error(cover) == 70)
     }
 
+    @Test func aPlayerSeekingRunsNoDatabaseQueryForCredentialsOrTheTrack() throws {
+        let fixture = try SubsonicFixture()
+        defer { fixture.stop() }
+        let id = try fixture.upload(token: fixture.alice.token, title: "Song", artist: "Band", album: "First")
+        let database = fixture.app.application.database
+        for credentials in [fixture.aliceAuth, Subsonic.token("alice", fixture.alicePassword), [("apiKey", fixture.alicePassword)]] {
+            let parameters = credentials + [("id", id)]
+            #expect(try fixture.client.subsonic("stream", parameters, headers: ["Range": "bytes=0-99"]).status == 206)
+            let before = database.statementCount
+            for offset in [100, 5000, 200] {
+                let seek = try fixture.client.subsonic("stream", parameters, headers: ["Range": "bytes=\(offset)-"])
+                #expect(seek.status == 206)
+            }
+            #expect(database.statementCount == before, "credentials \(credentials.map(\.0))")
+        }
+    }
+
     @Test func playlistsAreTheRESTPlaylistsWithTheSameRules() throws {
         let fixture = try SubsonicFixture()
         defer { fixture.stop() }

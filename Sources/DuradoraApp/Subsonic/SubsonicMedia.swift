@@ -39,7 +39,7 @@ struct SubsonicMedia: Sendable {
                 .raw(try streamResponse(id: try Self.trackID(call), options: try StreamOptions(call.parameters), call))
             },
             "download": SubsonicEndpoint { call in
-                let stream = try services.tracks.openStream(id: try Self.trackID(call), caller: call.caller)
+                let stream = try open(try Self.trackID(call), call)
                 return .raw(stream.response(
                     to: Self.asRead(call.request), anonymousStreaming: services.tracks.settings.anonymousStreaming, isDownload: true))
             },
@@ -54,10 +54,16 @@ struct SubsonicMedia: Sendable {
     /// `options` onto `stream?format=&max_bitrate=&time_offset=` here, and then advertises `transcodeOffset`.
     func streamResponse(id: UUID, options: StreamOptions, _ call: SubsonicCall) throws -> Response {
         _ = options
-        let stream = try services.tracks.openStream(id: id, caller: call.caller)
+        let stream = try open(id, call)
         return stream.response(
             to: Self.asRead(call.request), anonymousStreaming: services.tracks.settings.anonymousStreaming,
             isDownload: false)
+    }
+
+    /// The track's open file: from the recent-streams cache when a player seeks (the same rules are checked
+    /// either way, see `TrackController+Streaming.swift`), else opened now.
+    private func open(_ id: UUID, _ call: SubsonicCall) throws -> OpenTrack {
+        try services.tracks.cachedStream(id: id, caller: call.caller) ?? services.tracks.openStream(id: id, caller: call.caller)
     }
 
     /// py-sonic and py-opensonic POST `stream` and `download` and still seek with `Range`, which HTTP honours only
