@@ -42,7 +42,8 @@ COPY config.toml /etc/duradora/config.toml
 ENV DURADORA_SERVER_HOST=0.0.0.0 \
     DURADORA_SERVER_PORT=8080 \
     DURADORA_STORAGE_DATABASE=/var/lib/duradora/data/duradora.sqlite3 \
-    DURADORA_STORAGE_UPLOADS=/var/lib/duradora/uploads
+    DURADORA_STORAGE_UPLOADS=/var/lib/duradora/uploads \
+    DURADORA_AUTH_SECRET_KEY_FILE=/var/lib/duradora/data/secret.key
 
 VOLUME ["/etc/duradora", "/var/lib/duradora/data", "/var/lib/duradora/uploads"]
 EXPOSE 8080

@@ -38,6 +38,7 @@ test: test-deps
 	scripts/ops-check.sh
 	scripts/browser-check.py
 	scripts/web-check.py
+	scripts/subsonic-check.py
 	swift test --skip-build
 	scripts/fuzz.sh 60
 
@@ -55,6 +56,13 @@ browser-check: test-deps
 web-check: test-deps
 	swift build --product duradora
 	scripts/web-check.py
+
+# py-sonic, py-opensonic and knuckles walk a real server; every JSON answer checked against the OpenSubsonic schemas,
+# every XML answer against the relaxed Subsonic XSD (sox makes the audio; the Python packages go into a venv).
+.PHONY: subsonic-check
+subsonic-check: test-deps
+	swift build --product duradora
+	scripts/subsonic-check.py
 
 # The README's curl flow against any running instance: `make smoke BASE_URL=http://host:8080`.
 smoke:

@@ -17,6 +17,8 @@ public final class Application: @unchecked Sendable {
     public let users: UserController
     public let tracks: TrackController
     public let playlists: PlaylistController
+    public let appPasswords: AppPasswordService
+    private let subsonic: SubsonicRoutes
     /// The public URL, completed with the bound port by `start()`.
     private let publicURL: SharedText
     /// Counters behind `GET /metrics`; other parts of the server report uploads, transcodes and database errors here.
@@ -53,6 +55,11 @@ public final class Application: @unchecked Sendable {
                 syncEncodeSeconds: configuration.audio.syncEncodeSeconds),
             clock: clock, log: log)
         playlists = PlaylistController(database: database, clock: clock)
+        appPasswords = try AppPasswordService(
+            database: database, keyFile: configuration.auth.effectiveSecretKeyFile(storage: configuration.storage),
+            clock: clock)
+        subsonic = SubsonicRoutes(services: SubsonicServices(
+            database: database, tracks: tracks, playlists: playlists, appPasswords: appPasswords, clock: clock))
         publicURL = SharedText(configuration.effectivePublicURL)
         try tracks.recoverAfterStart()
         registerRoutes()
@@ -77,6 +84,8 @@ public final class Application: @unchecked Sendable {
         PlaylistRoutes(playlists: playlists, baseURL: { [publicURL] in publicURL.value }).register(on: router)
         SeedRoutes(users: users, tracks: trackRoutes).register(on: router)
         OperationsRoutes(metrics: metrics).register(on: router)
+        AppPasswordRoutes(appPasswords: appPasswords).register(on: router)
+        subsonic.register(on: router)
         registerWebPlayer()
     }
 

@@ -1,6 +1,6 @@
 import CSodium
 
-/// The few libsodium primitives outside password hashing: SHA-256 and random bytes.
+/// The few libsodium primitives outside password hashing: SHA-256, random bytes, and secretbox (app passwords).
 /// (`CSodium` is imported only here and in `PasswordHasher.swift`.)
 enum Sodium {
     /// `sodium_init()` runs once, on first use, whichever thread gets there first.
@@ -26,5 +26,38 @@ enum Sodium {
         var bytes = [UInt8](repeating: 0, count: count)
         randombytes_buf(&bytes, count)
         return bytes
+    }
+
+    /// Bytes of a secretbox key.
+    static var secretBoxKeyCount: Int { Int(crypto_secretbox_keybytes()) }
+
+    /// `nonce || secretbox(message)` under `key`, with a fresh random nonce.
+    static func seal(_ message: [UInt8], key: [UInt8]) -> [UInt8] {
+        prepare()
+        precondition(key.count == secretBoxKeyCount, "secretbox key of the wrong length")
+        let nonce = randomBytes(count: Int(crypto_secretbox_noncebytes()))
+        var box = [UInt8](repeating: 0, count: message.count + Int(crypto_secretbox_macbytes()))
+        _ = crypto_secretbox_easy(&box, message, UInt64(message.count), nonce, key)
+        return nonce + box
+    }
+
+    /// The message of `sealed` (from `seal`), or nil when it was not sealed under `key` or was altered.
+    static func open(_ sealed: [UInt8], key: [UInt8]) -> [UInt8]? {
+        prepare()
+        let nonceCount = Int(crypto_secretbox_noncebytes())
+        let macCount = Int(crypto_secretbox_macbytes())
+        guard key.count == secretBoxKeyCount, sealed.count >= nonceCount + macCount else { return nil }
+        let nonce = Array(sealed[..<nonceCount])
+        let box = Array(sealed[nonceCount...])
+        var message = [UInt8](repeating: 0, count: box.count - macCount)
+        guard crypto_secretbox_open_easy(&message, box, UInt64(box.count), nonce, key) == 0 else { return nil }
+        return message
+    }
+
+    /// Compares in time that depends only on the lengths (for secrets a client presents).
+    static func constantTimeEquals(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
+        guard lhs.count == rhs.count else { return false }
+        prepare()
+        return lhs.isEmpty || sodium_memcmp(lhs, rhs, lhs.count) == 0
     }
 }

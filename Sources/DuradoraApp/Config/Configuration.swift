@@ -38,7 +38,9 @@ public struct Configuration: Sendable, Equatable {
 
     /// All defaults, with the storage paths resolved against `baseDirectory`.
     public static func defaults(baseDirectory: String) -> Configuration {
-        Configuration(storage: Storage(baseDirectory: baseDirectory))
+        var configuration = Configuration(storage: Storage(baseDirectory: baseDirectory))
+        configuration.auth.secretKeyFile = absolutePath(Auth.defaultSecretKeyFile, relativeTo: baseDirectory)
+        return configuration
     }
 
     // MARK: - [server]
@@ -131,8 +133,17 @@ public struct Configuration: Sendable, Equatable {
         public var loginAttemptsPerMinute = 10
         /// `[auth.bootstrap_admin]`: created at start if no admin exists.
         public var bootstrapAdmin = BootstrapAdmin()
+        public static let defaultSecretKeyFile = "data/secret.key"
+        /// The key that seals app passwords (created at first start). Absolute after `load`; "" (a configuration
+        /// built in code) means `secret.key` beside the database: read `effectiveSecretKeyFile(storage:)`.
+        public var secretKeyFile = ""
 
         public init() {}
+
+        public func effectiveSecretKeyFile(storage: Storage) -> String {
+            guard secretKeyFile.isEmpty else { return secretKeyFile }
+            return ((storage.database as NSString).deletingLastPathComponent as NSString).appendingPathComponent("secret.key")
+        }
     }
 
     /// libsodium's Argon2id presets; `min` is for tests only.

@@ -76,6 +76,7 @@ extension ConfigurationSetting {
         integer("auth.login_attempts_per_minute", \.auth.loginAttemptsPerMinute, in: 1...1_000_000),
         string("auth.bootstrap_admin.username", \.auth.bootstrapAdmin.username),
         string("auth.bootstrap_admin.password", \.auth.bootstrapAdmin.password),
+        path("auth.secret_key_file", \.auth.secretKeyFile, allowsEmpty: true),
 
         boolean("library.user_uploads", \.library.userUploads),
         boolean("library.anonymous_streaming", \.library.anonymousStreaming),
@@ -160,13 +161,14 @@ extension ConfigurationSetting {
 
     private static func path(
         _ key: String,
-        _ keyPath: any WritableKeyPath<Configuration, String> & Sendable
+        _ keyPath: any WritableKeyPath<Configuration, String> & Sendable,
+        allowsEmpty: Bool = false
     ) -> ConfigurationSetting {
         ConfigurationSetting(
             key: key, type: .string,
             check: { value in
                 guard case .string(let string) = value else { return "must be a string" }
-                return string.isEmpty ? "must not be empty" : nil
+                return string.isEmpty && !allowsEmpty ? "must not be empty" : nil
             },
             write: { configuration, value, baseDirectory in
                 guard case .string(let string) = value else { return }

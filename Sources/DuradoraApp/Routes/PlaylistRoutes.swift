@@ -137,7 +137,7 @@ struct PlaylistRoutes: Sendable {
         return name
     }
 
-    private static func checkText(_ text: String, _ field: String, max: Int, allowsNewlines: Bool) throws(APIError) {
+    static func checkText(_ text: String, _ field: String, max: Int, allowsNewlines: Bool) throws(APIError) {
         guard text.count <= max else { throw .invalidField(field, "must be at most \(max) characters") }
         let allowed: Set<Unicode.Scalar> = allowsNewlines ? ["\n", "\r", "\t"] : []
         if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !allowed.contains($0) }) {

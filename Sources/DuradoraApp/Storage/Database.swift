@@ -39,6 +39,9 @@ public protocol DatabaseTransaction {
     var tokens: any TokenRepository { get }
     var tracks: any TrackRepository { get }
     var playlists: any PlaylistRepository { get }
+    var appPasswords: any AppPasswordRepository { get }
+    var playQueues: any PlayQueueRepository { get }
+    var trackGroups: any TrackGroupRepository { get }
 }
 
 /// What `Database.migrate()` did.

@@ -122,5 +122,34 @@ public enum Migrations {
                 WHERE playlist_id = old.playlist_id AND position > old.position;
             END;
             """),
+        Migration(version: 5, name: "app passwords", sql: """
+            -- Per-client passwords for apps that cannot log in (Subsonic). Token auth needs the clear secret on the
+            -- server, so it is kept sealed (libsodium secretbox, key in auth.secret_key_file), never as a hash;
+            -- lookup_hash (SHA-256 of the password, a 160-bit random secret) finds an apiKey without unsealing all.
+            CREATE TABLE app_passwords (
+                id          TEXT PRIMARY KEY NOT NULL,                  -- UUID v4, lower case
+                user_id     TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                name        TEXT NOT NULL,
+                sealed      BLOB NOT NULL,                              -- nonce || secretbox(password)
+                lookup_hash BLOB NOT NULL UNIQUE,
+                created_at  INTEGER NOT NULL
+            );
+            CREATE INDEX app_passwords_user ON app_passwords (user_id, created_at);
+
+            -- Subsonic's saved play queue: one per user, its entries in order.
+            CREATE TABLE play_queues (
+                user_id     TEXT PRIMARY KEY NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                current_id  TEXT,                                       -- a track id, as the client sent it
+                position_ms INTEGER NOT NULL DEFAULT 0,
+                changed_at  INTEGER NOT NULL,
+                changed_by  TEXT NOT NULL
+            );
+            CREATE TABLE play_queue_entries (
+                user_id  TEXT NOT NULL REFERENCES play_queues (user_id) ON DELETE CASCADE,
+                position INTEGER NOT NULL,
+                track_id TEXT NOT NULL REFERENCES tracks (id) ON DELETE CASCADE,
+                PRIMARY KEY (user_id, position)
+            );
+            """),
     ]
 }

@@ -30,10 +30,11 @@ public final class Request: Sendable {
         queryItems.first { $0.name == name }?.value
     }
 
-    /// The request target with secrets (`access_token`, `token`, `user_token`, `password`) masked, for logs.
+    /// The request target with secrets (`access_token`, `token`, `user_token`, `password`, and Subsonic's `p`, `t`
+    /// and `apiKey`) masked, for logs.
     public var loggableTarget: String {
         guard let query = head.query, !query.isEmpty else { return head.path }
-        let secret: Set<String> = ["access_token", "token", "user_token", "password", "refresh_token"]
+        let secret: Set<String> = ["access_token", "token", "user_token", "password", "refresh_token", "p", "t", "apikey"]
         let masked = query.split(separator: "&", omittingEmptySubsequences: false).map { pair -> String in
             let name = pair.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
             return secret.contains(name.lowercased()) ? "\(name)=***" : String(pair)

@@ -7,4 +7,7 @@ struct SQLiteTransaction: DatabaseTransaction {
     var tokens: any TokenRepository { SQLiteTokenRepository(connection: connection) }
     var tracks: any TrackRepository { SQLiteTrackRepository(connection: connection) }
     var playlists: any PlaylistRepository { SQLitePlaylistRepository(connection: connection) }
+    var appPasswords: any AppPasswordRepository { SQLiteAppPasswordRepository(connection: connection) }
+    var playQueues: any PlayQueueRepository { SQLitePlayQueueRepository(connection: connection) }
+    var trackGroups: any TrackGroupRepository { SQLiteTrackGroupRepository(connection: connection) }
 }

@@ -1,0 +1,55 @@
+import Foundation
+
+/// How tracks and playlists look in Subsonic answers: a song is a `Child`, a playlist a `Playlist`.
+enum SubsonicItems {
+    /// A song as a `Child`: the schema's required `id, isDir, title` plus what players use (album and artist ids
+    /// for navigation, size, suffix and content type for caching and Range, duration for the seek bar).
+    static func song(_ track: Track) -> SubsonicElement {
+        let metadata = track.metadata
+        var element = SubsonicElement()
+        let albumID = SubsonicBrowsing.albumID(artist: metadata.artist, album: metadata.album)
+        element.set("id", track.id.uuidString.lowercased())
+        element.set("parent", albumID)
+        element.set("isDir", false)
+        element.set("title", metadata.title ?? "Untitled")
+        element.set("album", metadata.album)
+        element.set("artist", metadata.artist)
+        element.set("track", metadata.trackNumber)
+        element.set("year", metadata.year)
+        element.set("genre", metadata.genre)
+        if let audio = track.audio {
+            element.set("size", Int(audio.sizeBytes))
+            element.set("contentType", "audio/mpeg")
+            element.set("suffix", "mp3")
+            element.set("duration", Int(audio.durationSeconds.rounded()))
+            element.set("bitRate", audio.bitrate)
+            element.set("samplingRate", audio.sampleRate)
+            element.set("channelCount", audio.channels)
+        }
+        element.set("created", track.createdAt)
+        element.set("albumId", albumID)
+        element.set("artistId", SubsonicBrowsing.artistID(metadata.artist))
+        element.set("type", "music")
+        element.set("mediaType", "song")
+        element.set("isVideo", false)
+        return element
+    }
+
+    /// A playlist; with its entries for `getPlaylist` (only those the caller may see, as in the REST API).
+    /// `public` is the REST visibility `public`; link and private playlists are not public.
+    static func playlist(_ view: PlaylistView, withEntries: Bool) -> SubsonicElement {
+        let playlist = view.playlist
+        var element = SubsonicElement()
+        element.set("id", playlist.id.uuidString.lowercased())
+        element.set("name", playlist.name)
+        element.set("comment", playlist.description)
+        element.set("owner", playlist.ownerName)
+        element.set("public", playlist.visibility == .public)
+        element.set("songCount", view.trackCount)
+        element.set("duration", Int(view.durationSeconds.rounded()))
+        element.set("created", playlist.createdAt)
+        element.set("changed", playlist.updatedAt)
+        if withEntries { element.add("entry", (view.entries ?? []).map { song($0.track) }) }
+        return element
+    }
+}
