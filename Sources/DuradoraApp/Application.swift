@@ -17,6 +17,8 @@ public final class Application: @unchecked Sendable {
     public let users: UserController
     public let tracks: TrackController
     public let playlists: PlaylistController
+    /// Artists, albums, genres, favourites, ratings and plays (REST and Subsonic both call it).
+    public let library: LibraryController
     /// The public URL, completed with the bound port by `start()`.
     private let publicURL: SharedText
     /// Counters behind `GET /metrics`; other parts of the server report uploads, transcodes and database errors here.
@@ -53,6 +55,8 @@ public final class Application: @unchecked Sendable {
                 syncEncodeSeconds: configuration.audio.syncEncodeSeconds),
             clock: clock, log: log)
         playlists = PlaylistController(database: database, clock: clock)
+        library = LibraryController(
+            database: database, settings: LibraryController.Settings(configuration.library), clock: clock)
         publicURL = SharedText(configuration.effectivePublicURL)
         try tracks.recoverAfterStart()
         registerRoutes()
@@ -71,6 +75,8 @@ public final class Application: @unchecked Sendable {
         PlaylistRoutes(playlists: playlists, baseURL: { [publicURL] in publicURL.value }).register(on: router)
         SeedRoutes(users: users, tracks: trackRoutes).register(on: router)
         OperationsRoutes(metrics: metrics).register(on: router)
+        LibraryRoutes(library: library, baseURL: { [publicURL] in publicURL.value }).register(on: router)
+        ListeningRoutes(library: library, baseURL: { [publicURL] in publicURL.value }).register(on: router)
     }
 
     /// Creates `[auth.bootstrap_admin]` when it is configured and the database has no admin.

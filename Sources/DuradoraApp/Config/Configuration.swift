@@ -154,6 +154,8 @@ public struct Configuration: Sendable, Equatable {
         public var userUploads = true
         public var anonymousStreaming = true
         public var keepTracksOfDeletedUsers = false
+        /// Space-separated words ignored at the start of artist names when sorting.
+        public var ignoredArticles = "The El La Los Las Le Les"
 
         public init() {}
     }

@@ -75,6 +75,7 @@ extension ConfigurationSetting {
         boolean("library.user_uploads", \.library.userUploads),
         boolean("library.anonymous_streaming", \.library.anonymousStreaming),
         boolean("library.keep_tracks_of_deleted_users", \.library.keepTracksOfDeletedUsers),
+        string("library.ignored_articles", \.library.ignoredArticles),
 
         choice("log.format", \.log.format),
         choice("log.level", \.log.level),

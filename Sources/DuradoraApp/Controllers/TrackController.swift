@@ -194,6 +194,8 @@ public struct TrackChanges: Sendable, Equatable {
     public var genre: String??
     public var year: Int??
     public var trackNumber: Int??
+    public var albumArtist: String??
+    public var discNumber: Int??
     public var visibility: Visibility?
 
     public init() {}
@@ -206,6 +208,8 @@ public struct TrackChanges: Sendable, Equatable {
         if let genre { result.genre = genre }
         if let year { result.year = year }
         if let trackNumber { result.trackNumber = trackNumber }
+        if let albumArtist { result.albumArtist = albumArtist }
+        if let discNumber { result.discNumber = discNumber }
         return result
     }
 }

@@ -39,6 +39,8 @@ public protocol DatabaseTransaction {
     var tokens: any TokenRepository { get }
     var tracks: any TrackRepository { get }
     var playlists: any PlaylistRepository { get }
+    var library: any LibraryRepository { get }
+    var listening: any ListeningRepository { get }
 }
 
 /// What `Database.migrate()` did.

@@ -7,4 +7,6 @@ struct SQLiteTransaction: DatabaseTransaction {
     var tokens: any TokenRepository { SQLiteTokenRepository(connection: connection) }
     var tracks: any TrackRepository { SQLiteTrackRepository(connection: connection) }
     var playlists: any PlaylistRepository { SQLitePlaylistRepository(connection: connection) }
+    var library: any LibraryRepository { SQLiteLibraryRepository(connection: connection) }
+    var listening: any ListeningRepository { SQLiteListeningRepository(connection: connection) }
 }
