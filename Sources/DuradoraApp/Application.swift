@@ -70,7 +70,8 @@ public final class Application: @unchecked Sendable {
         let cookie = SessionCookie(isSecure: configuration.effectivePublicURL.lowercased().hasPrefix("https://"))
         AuthRoutes(users: users, cookie: cookie).register(on: router)
         UserRoutes(users: users, cookie: cookie).register(on: router)
-        let trackRoutes = TrackRoutes(tracks: tracks, tokens: users.tokens, baseURL: { [publicURL] in publicURL.value })
+        let trackRoutes = TrackRoutes(
+            tracks: tracks, tokens: users.tokens, baseURL: { [publicURL] in publicURL.value }, library: library)
         trackRoutes.register(on: router)
         PlaylistRoutes(playlists: playlists, baseURL: { [publicURL] in publicURL.value }).register(on: router)
         SeedRoutes(users: users, tracks: trackRoutes).register(on: router)

@@ -31,6 +31,7 @@ enum LibrarySchema {
         ALTER TABLE tracks ADD COLUMN cover_hash TEXT;           -- its embedded or folder picture
         CREATE INDEX tracks_album ON tracks (album_id, disc_number, track_number);
         CREATE INDEX tracks_artist ON tracks (artist_id);
+        CREATE INDEX tracks_genre ON tracks (genre COLLATE NOCASE);
         CREATE UNIQUE INDEX tracks_source_path ON tracks (source_path) WHERE source_path IS NOT NULL;
 
         CREATE TABLE track_stars (
