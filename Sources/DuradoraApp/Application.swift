@@ -19,6 +19,9 @@ public final class Application: @unchecked Sendable {
     public let playlists: PlaylistController
     /// Artists, albums, genres, favourites, ratings and plays (REST and Subsonic both call it).
     public let library: LibraryController
+    /// Imports of music folders in place (`duradora import`, `POST /api/v1/library/scans`, `library.music_folders`).
+    public let scanner: LibraryScanner
+    private var scanSchedule: LibraryScanSchedule?
     /// The public URL, completed with the bound port by `start()`.
     private let publicURL: SharedText
     /// Counters behind `GET /metrics`; other parts of the server report uploads, transcodes and database errors here.
@@ -57,6 +60,7 @@ public final class Application: @unchecked Sendable {
         playlists = PlaylistController(database: database, clock: clock)
         library = LibraryController(
             database: database, settings: LibraryController.Settings(configuration.library), clock: clock)
+        scanner = LibraryScanner(database: database, clock: clock, log: log)
         publicURL = SharedText(configuration.effectivePublicURL)
         try tracks.recoverAfterStart()
         registerRoutes()
@@ -78,6 +82,7 @@ public final class Application: @unchecked Sendable {
         OperationsRoutes(metrics: metrics).register(on: router)
         LibraryRoutes(library: library, baseURL: { [publicURL] in publicURL.value }).register(on: router)
         ListeningRoutes(library: library, baseURL: { [publicURL] in publicURL.value }).register(on: router)
+        LibraryScanRoutes(scanner: scanner, musicFolders: configuration.library.musicFolders).register(on: router)
     }
 
     /// Creates `[auth.bootstrap_admin]` when it is configured and the database has no admin.
@@ -115,6 +120,11 @@ public final class Application: @unchecked Sendable {
         publicURL.value = configuration.effectivePublicURL(boundPort: port)
         metrics.setOpenConnectionsSource { [weak server] in server?.openConnections ?? 0 }
         housekeeping = TokenHousekeeping(tokens: users.tokens, log: log)
+        let library = configuration.library
+        if !library.musicFolders.isEmpty {
+            scanSchedule = LibraryScanSchedule(scanner: scanner, folders: library.musicFolders,
+                                               intervalMinutes: library.scanIntervalMinutes, log: log)
+        }
         log.log(.info, "listening", [("address", "\(configuration.server.host):\(port)"), ("version", DuradoraVersion.current)])
         return port
     }
@@ -127,6 +137,9 @@ public final class Application: @unchecked Sendable {
         housekeeping?.stop()
         housekeeping = nil
         tracks.stop()
+        scanSchedule?.stop()
+        scanSchedule = nil
+        scanner.stop()
         database.close()
         log.log(.info, "stopped")
     }

@@ -128,7 +128,8 @@ public final class TrackController: Sendable {
         let id = track.id
         let metadata = changes.applied(to: track.metadata)
         if let visibility = changes.visibility { track.visibility = visibility }
-        if metadata != track.metadata, track.isReady, var audio = track.audio {
+        // An imported file is never written to: its tags change in the database only.
+        if metadata != track.metadata, track.isReady, track.sourcePath == nil, var audio = track.audio {
             let path = files.audioPath(for: id)
             try ID3Tag.rewrite(metadata, inFileAt: path)
             audio.sizeBytes = try TrackFiles.size(of: path)

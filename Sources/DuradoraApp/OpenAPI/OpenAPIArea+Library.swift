@@ -33,6 +33,18 @@ extension OpenAPIArea {
                 ("submission", ["type": "boolean", "description": "false: now playing; true (default): a finished play."]),
                 ("played_at", ["type": "string", "format": "date-time", "description": "Default: now."]),
             ], required: [])),
+            ("LibraryScan", Schemas.object([
+                ("id", Schemas.uuid), ("state", ["type": "string", "enum": ["running", "finished", "failed"]]),
+                ("files_seen", count), ("added", count), ("updated", count), ("removed", count), ("failed", count),
+                ("errors", ["type": "array", "items": Schemas.object([("path", Schemas.string), ("message", Schemas.string)],
+                                                                     required: ["path", "message"])]),
+                ("started_at", Schemas.dateTime), ("finished_at", nullable("string")),
+            ], required: ["id", "state", "files_seen", "added", "updated", "removed", "failed", "errors", "started_at",
+                          "finished_at"])),
+            ("LibraryScanRequest", Schemas.object([
+                ("path", ["type": "string",
+                          "description": "An absolute directory on the server; default: every `library.music_folders`."]),
+            ], required: [])),
             ("HistoryPage", Schemas.page(of: Schemas.object([("track", Schemas.ref("Track")),
                                                              ("played_at", Schemas.dateTime)],
                                                             required: ["track", "played_at"]))),
@@ -90,6 +102,15 @@ extension OpenAPIArea {
                          access: .user, query: APIOperation.Parameter.pagination,
                          status: 200, responseDescription: "Plays, latest first.",
                          responseBody: .json(Schemas.ref("HistoryPage")), errors: [401, 422]),
+            APIOperation(method: .post, path: "/api/v1/library/scans", tag: "library", summary: "Scan music folders",
+                         description: "Imports in place (nothing is copied): new files are added, changed ones "
+                             + "updated keeping their ids, vanished ones removed, broken ones reported. One at a time.",
+                         access: .admin, requestBody: .json(Schemas.ref("LibraryScanRequest"), required: false),
+                         status: 202, responseDescription: "The scan, running; follow its Location.",
+                         responseBody: .json(Schemas.ref("LibraryScan")), errors: [400, 401, 403, 409, 413, 422]),
+            APIOperation(method: .get, path: "/api/v1/library/scans/{id}", tag: "library", summary: "Scan progress",
+                         access: .admin, status: 200, responseDescription: "The scan's counts so far, or its summary.",
+                         responseBody: .json(Schemas.ref("LibraryScan")), errors: [401, 403, 404]),
         ])
 
     private static let count: JSONValue = ["type": "integer", "minimum": 0]

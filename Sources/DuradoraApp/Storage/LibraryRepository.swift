@@ -18,6 +18,24 @@ public protocol LibraryRepository {
     func setCover(_ hash: String?, ofAlbum id: UUID) throws
     /// The owners of an album's tracks (who may change its cover).
     func owners(ofAlbum id: UUID) throws -> Set<UUID>
+
+    /// Imported tracks whose file is under the directory `root`, by path, with the size and mtime last read.
+    func importedFiles(under root: String) throws -> [String: ImportedFile]
+    /// Records the size and mtime of an imported track's file as just read.
+    func stampImport(trackID: UUID, size: Int64, modifiedAt: Date) throws
+}
+
+/// An imported track's file as the last scan saw it: unchanged size and mtime mean a rescan skips it.
+public struct ImportedFile: Sendable, Equatable {
+    public var trackID: UUID
+    public var size: Int64
+    public var modifiedAt: Date
+
+    public init(trackID: UUID, size: Int64, modifiedAt: Date) {
+        self.trackID = trackID
+        self.size = size
+        self.modifiedAt = modifiedAt
+    }
 }
 
 public enum AlbumSort: String, Sendable, CaseIterable {

@@ -146,6 +146,28 @@ struct SQLiteLibraryRepository: LibraryRepository {
                                  [id]) { try $0.uuid(named: "owner_id") })
     }
 
+    func importedFiles(under root: String) throws -> [String: ImportedFile] {
+        // A range over the `tracks_source_path` index: every path starting with "root/" ("0" follows "/").
+        let prefix = root.hasSuffix("/") ? String(root.dropLast()) : root
+        let rows = try connection.query(
+            """
+            SELECT id, source_path, source_size, source_mtime FROM tracks
+            WHERE source_path >= ? AND source_path < ?
+            """,
+            [prefix + "/", prefix + "0"]
+        ) { row in
+            (try row.string(named: "source_path") ?? "",
+             ImportedFile(trackID: try row.uuid(named: "id"), size: try row.int64(named: "source_size"),
+                          modifiedAt: try row.date(named: "source_mtime")))
+        }
+        return Dictionary(rows) { first, _ in first }
+    }
+
+    func stampImport(trackID: UUID, size: Int64, modifiedAt: Date) throws {
+        try connection.execute("UPDATE tracks SET source_size = ?, source_mtime = ? WHERE id = ?",
+                               [size, modifiedAt, trackID])
+    }
+
     // MARK: Rows
 
     private static let artistSelect = """
