@@ -42,6 +42,8 @@ public protocol DatabaseTransaction {
     var appPasswords: any AppPasswordRepository { get }
     var playQueues: any PlayQueueRepository { get }
     var trackGroups: any TrackGroupRepository { get }
+    var library: any LibraryRepository { get }
+    var listening: any ListeningRepository { get }
 }
 
 /// What `Database.migrate()` did.

@@ -10,4 +10,6 @@ struct SQLiteTransaction: DatabaseTransaction {
     var appPasswords: any AppPasswordRepository { SQLiteAppPasswordRepository(connection: connection) }
     var playQueues: any PlayQueueRepository { SQLitePlayQueueRepository(connection: connection) }
     var trackGroups: any TrackGroupRepository { SQLiteTrackGroupRepository(connection: connection) }
+    var library: any LibraryRepository { SQLiteLibraryRepository(connection: connection) }
+    var listening: any ListeningRepository { SQLiteListeningRepository(connection: connection) }
 }
