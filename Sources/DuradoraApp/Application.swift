@@ -67,7 +67,8 @@ public final class Application: @unchecked Sendable {
             database: database, keyFile: configuration.auth.effectiveSecretKeyFile(storage: configuration.storage),
             clock: clock)
         subsonic = SubsonicRoutes(services: SubsonicServices(
-            database: database, tracks: tracks, playlists: playlists, appPasswords: appPasswords, clock: clock))
+            database: database, tracks: tracks, playlists: playlists, appPasswords: appPasswords, clock: clock,
+            library: library, scanner: scanner, musicFolders: configuration.library.musicFolders))
         publicURL = SharedText(configuration.effectivePublicURL)
         try tracks.recoverAfterStart()
         registerRoutes()

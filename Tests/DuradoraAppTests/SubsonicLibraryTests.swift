@@ -36,7 +36,7 @@ import Testing
         }
     }
 
-    @Test func artistsAlbumsAndFoldersAreDerivedFromTheTags() throws {
+    @Test func artistsAlbumsAndFoldersAreTheLibrarysWithItsIDs() throws {
         let fixture = try SubsonicFixture()
         defer { fixture.stop() }
         let token = fixture.alice.token
@@ -79,7 +79,13 @@ import Testing
         #expect(Self.list(jazz, "songsByGenre", "song").map { $0["title"] as? String } == ["Solo"])
         let random = try client.subsonicJSON("getRandomSongs", fixture.aliceAuth + [("size", "2")])
         #expect(Self.list(random, "randomSongs", "song").count == 2)
-        #expect(Subsonic.error(try client.subsonicJSON("getAlbum", fixture.aliceAuth + [("id", "al-00-zz")])) == 70)
+        for broken in ["al-00-zz", UUID().uuidString, band["id"] as? String ?? ""] {  // an artist id is no album
+            #expect(Subsonic.error(try client.subsonicJSON("getAlbum", fixture.aliceAuth + [("id", broken)])) == 70)
+        }
+        // The ids are the library's: the REST API knows the same album and artist by them.
+        let rest = try client.getJSON("/api/v1/albums/\(albumID)", token: token)
+        #expect(rest["artist_id"] as? String == band["id"] as? String)
+        #expect((rest["tracks"] as? [[String: Any]])?.count == 2)
         #expect(try client.subsonicJSON("getAlbumInfo2", fixture.aliceAuth + [("id", albumID)])["albumInfo"] != nil)
         #expect(try client.subsonicJSON("getArtistInfo2", fixture.aliceAuth + [("id", band["id"] as? String ?? "")])["artistInfo2"] != nil)
         #expect(Subsonic.error(try client.subsonicJSON("getArtistInfo2", fixture.aliceAuth + [("id", albumID)])) == 70)

@@ -48,6 +48,11 @@ public final class LibraryScanner: Sendable {
         registry.withLock { $0.scans[id] }
     }
 
+    /// The running scan, else the last one started (Subsonic `getScanStatus` names no id).
+    public func latestScan() -> LibraryScan? {
+        registry.withLock { registry in registry.order.last.flatMap { registry.scans[$0] } }
+    }
+
     /// Starts scanning `folders` in the background and returns at once (202); 409 while another scan runs.
     public func start(folders: [String], options: Options = Options()) throws -> LibraryScan {
         let scan = try begin()

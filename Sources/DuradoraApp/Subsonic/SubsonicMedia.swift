@@ -33,7 +33,7 @@ struct SubsonicMedia: Sendable {
         [
             "getSong": SubsonicEndpoint { call in
                 let track = try services.tracks.show(id: try Self.trackID(call), caller: call.caller)
-                return .ok("song", SubsonicItems.song(track))
+                return .ok("song", SubsonicItems.song(try services.library.views(of: [track], caller: call.caller)[0]))
             },
             "stream": SubsonicEndpoint { call in
                 .raw(try streamResponse(id: try Self.trackID(call), options: try StreamOptions(call.parameters), call))

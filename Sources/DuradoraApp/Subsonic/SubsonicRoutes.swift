@@ -9,6 +9,10 @@ struct SubsonicServices: Sendable {
     let playlists: PlaylistController
     let appPasswords: AppPasswordService
     let clock: TimeSource
+    let library: LibraryController
+    let scanner: LibraryScanner
+    /// `library.music_folders`: what `startScan` imports.
+    let musicFolders: [String]
 }
 
 /// One call as an endpoint sees it: parameters, the authenticated user (nil only for endpoints that need none).
@@ -56,6 +60,7 @@ struct SubsonicRoutes: Sendable {
             SubsonicMedia(services: services).endpoints,
             SubsonicPlaylists(services: services).endpoints,
             SubsonicPlayQueue(services: services).endpoints,
+            SubsonicLibrary(services: services).endpoints,
         ]
         endpoints = areas.reduce(into: [:]) { table, area in table.merge(area) { _, later in later } }
     }
