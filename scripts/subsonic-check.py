@@ -11,6 +11,7 @@ Seeds a server (an admin with an app password, a user, a few tagged tracks, one 
 Python packages live in a venv under .build, installed from PyPI only when missing.
 """
 import asyncio
+import datetime
 import json
 import os
 import re
@@ -293,11 +294,11 @@ def walk_py_opensonic(server, ids, user_password, admin_password):
             data = await response.read()
             if response.status != 206 or len(data) < 500:
                 fail(f"py-opensonic {label} ranged stream: {response.status}, {len(data)} bytes")
-            await connection.star(album_id=[album.id])
+            await connection.star(album_ids=[album.id])
             starred = await connection.get_starred2()
             if album.id not in [a.id for a in starred.album or []]:
                 fail(f"py-opensonic {label} getStarred2 misses the starred album")
-            await connection.unstar(album_id=[album.id])
+            await connection.unstar(album_ids=[album.id])
             await connection.scrobble(songs[0].id, submission=False)
             playing = await connection.get_now_playing()
             if songs[0].id not in [e.id for e in playing or []]:
@@ -335,7 +336,7 @@ def walk_knuckles(server, ids, password):
             fail("knuckles stream did not give MP3 bytes")
     subsonic.playlists.delete_playlist(playlist.id)
     subsonic.media_annotation.star_song(ids["Hidden"])
-    subsonic.media_annotation.scrobble([ids["Hidden"]], submission=True)
+    subsonic.media_annotation.scrobble([ids["Hidden"]], [datetime.datetime.now()], submission=True)
     if ids["Hidden"] not in [s.id for s in subsonic.lists.get_starred().songs or []]:
         fail("knuckles get_starred misses the starred song")
     subsonic.media_annotation.unstar_song(ids["Hidden"])
