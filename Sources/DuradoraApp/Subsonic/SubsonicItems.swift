@@ -21,7 +21,8 @@ enum SubsonicItems {
         element.set("genre", metadata.genre)
         if let audio = track.audio {
             element.set("size", Int(audio.sizeBytes))
-            element.set("contentType", track.format.contentType)
+            // The bare media type: clients compare it as a whole (no `; codecs=` parameter).
+            element.set("contentType", String(track.format.contentType.prefix { $0 != ";" }))
             element.set("suffix", track.format.rawValue)
             element.set("duration", Int(audio.durationSeconds.rounded()))
             element.set("bitRate", audio.bitrate)
