@@ -111,6 +111,48 @@ import Testing
             .flatMap { ($0 as? [String: Any])?["scrobblingEnabled"] as? Bool } == true)
     }
 
+    /// Album lists, an album, the index, favourites and search cost a fixed number of statements, whatever the
+    /// library holds (the library's queries, one more for the caller's stars and plays of the songs shown).
+    @Test func browsingRunsAFixedNumberOfStatementsWhateverTheLibrarySize() throws {
+        let fixture = try SubsonicFixture()
+        defer { fixture.stop() }
+        let client = fixture.client
+        let database = fixture.app.application.database
+        let (one, _) = try fixture.uploadTwoSongs()
+        let albumID = try Self.song(fixture, one)["albumId"] as? String ?? ""
+        _ = try client.subsonicJSON("star", fixture.aliceAuth + [("id", one), ("albumId", albumID)])
+        _ = try client.subsonicJSON("scrobble", fixture.aliceAuth + [("id", one)])
+        let calls: [(String, [(String, String)])] = [
+            ("getAlbumList2", [("type", "alphabeticalByName"), ("size", "50")]), ("getAlbumList", [("type", "frequent")]),
+            ("getAlbumList2", [("type", "byYear"), ("fromYear", "2030"), ("toYear", "1990")]), ("getAlbum", [("id", albumID)]),
+            ("getArtists", []), ("getStarred2", []), ("search3", [("query", ""), ("songCount", "50")]), ("getGenres", []),
+        ]
+        func statements() throws -> [Int] {
+            var counts: [Int] = []
+            for (method, parameters) in calls {
+                let before = database.statementCount
+                let status = try client.subsonicJSON(method, fixture.aliceAuth + parameters)["status"] as? String
+                counts.append(database.statementCount - before)
+                #expect(status == "ok", "\(method)")
+            }
+            return counts
+        }
+        let small = try statements()
+        let adminID = try #require(UUID(uuidString: fixture.admin.adminID))
+        try database.write { transaction in
+            for index in 1...120 {
+                let now = Date()
+                try transaction.tracks.insert(Track(
+                    id: UUID(), ownerID: adminID,
+                    metadata: TrackMetadata(title: "T\(index)", artist: "A\(index % 30)", album: "Album \(index % 60)",
+                                            genre: "G\(index % 7)", year: 1990 + index % 30, trackNumber: index),
+                    visibility: .public, status: .empty, createdAt: now, updatedAt: now))
+            }
+        }
+        let large = try statements()
+        #expect(small == large, "statements per call: \(zip(calls.map(\.0), small).map { "\($0) \($1)" }) vs \(large)")
+    }
+
     @Test func onlyAdminsStartTheLibraryScanAndEveryoneSeesItsStatus() throws {
         let scratch = try AudioScratch()
         let audio = try scratch.mp3("one.mp3", seconds: 0.05)
