@@ -27,7 +27,7 @@ import Testing
         #expect(Self.list(page, "searchResult3", "song").count == 1)
         let found = try fixture.client.subsonicJSON("search2", fixture.aliceAuth + [("query", "song 2")])
         #expect(Self.list(found, "searchResult2", "song").map { $0["title"] as? String } == ["Song 2"])
-        // An admin sees the private track too; nothing matching leaves the lists out entirely.
+        // Its owner sees the private track; nothing matching leaves the lists out entirely.
         let admin = try fixture.client.subsonicJSON("search3", fixture.rootAuth + [("query", "hidden")])
         #expect(Self.list(admin, "searchResult3", "song").count == 1)
         for query in ["hidden", "!!!"] {  // another's private track; words of punctuation only
