@@ -45,8 +45,8 @@ struct SubsonicEndpoint: Sendable {
 
 /// `/rest/{method}` and `/rest/{method}.view`, GET or POST (query, form body, or both). Every answer is HTTP 200 in
 /// the requested format (`f=xml` default, `json`, `jsonp` + `callback`), failures included, on binary endpoints
-/// too. Endpoints come from one table per area (`SubsonicSystem`, `SubsonicBrowsing`, …); a later area's entry
-/// replaces an earlier one's, which is how library-backed versions take over from the derived ones.
+/// too. Endpoints come from one table per area (`SubsonicSystem`, `SubsonicBrowsing`, …, `SubsonicLibrary`); a
+/// later area's entry replaces an earlier one's.
 struct SubsonicRoutes: Sendable {
     let auth: SubsonicAuth
     let endpoints: [String: SubsonicEndpoint]
