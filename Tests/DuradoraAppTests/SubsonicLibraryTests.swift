@@ -91,6 +91,23 @@ import Testing
         #expect(Subsonic.error(try client.subsonicJSON("getArtistInfo2", fixture.aliceAuth + [("id", albumID)])) == 70)
     }
 
+    @Test func theIndexIgnoresTheConfiguredArticles() throws {
+        let fixture = try SubsonicFixture { $0.library.ignoredArticles = "Die Los" }
+        defer { fixture.stop() }
+        for artist in ["Die Toten Hosen", "The Band", "los lobos"] {
+            try fixture.client.libraryTrack(token: fixture.alice.token, ["title": "Song", "artist": artist, "album": "Best"])
+        }
+        for method in ["getArtists", "getIndexes"] {
+            let answer = try fixture.client.subsonicJSON(method, fixture.aliceAuth)
+            let root = answer[method == "getArtists" ? "artists" : "indexes"] as? [String: Any]
+            #expect(root?["ignoredArticles"] as? String == "Die Los")
+            let index = root?["index"] as? [[String: Any]] ?? []
+            #expect(index.map { $0["name"] as? String } == ["L", "T"], "\(method)")
+            #expect(index.first.flatMap { ($0["artist"] as? [[String: Any]])?.strings("name") } == ["los lobos"])
+            #expect(index.last.flatMap { ($0["artist"] as? [[String: Any]])?.strings("name") } == ["The Band", "Die Toten Hosen"])
+        }
+    }
+
     @Test func streamServesTheStoredMP3WithRangeAndErrorsAsDocuments() throws {
         let fixture = try SubsonicFixture()
         defer { fixture.stop() }
