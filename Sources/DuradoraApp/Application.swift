@@ -19,6 +19,11 @@ public final class Application: @unchecked Sendable {
     public let playlists: PlaylistController
     public let appPasswords: AppPasswordService
     private let subsonic: SubsonicRoutes
+    /// Artists, albums, genres, favourites, ratings and plays (REST and Subsonic both call it).
+    public let library: LibraryController
+    /// Imports of music folders in place (`duradora import`, `POST /api/v1/library/scans`, `library.music_folders`).
+    public let scanner: LibraryScanner
+    private var scanSchedule: LibraryScanSchedule?
     /// The public URL, completed with the bound port by `start()`.
     private let publicURL: SharedText
     /// Counters behind `GET /metrics`; other parts of the server report uploads, transcodes and database errors here.
@@ -55,11 +60,15 @@ public final class Application: @unchecked Sendable {
                 syncEncodeSeconds: configuration.audio.syncEncodeSeconds),
             clock: clock, log: log)
         playlists = PlaylistController(database: database, clock: clock)
+        library = LibraryController(
+            database: database, settings: LibraryController.Settings(configuration.library), clock: clock)
+        scanner = LibraryScanner(database: database, clock: clock, log: log)
         appPasswords = try AppPasswordService(
             database: database, keyFile: configuration.auth.effectiveSecretKeyFile(storage: configuration.storage),
             clock: clock)
         subsonic = SubsonicRoutes(services: SubsonicServices(
-            database: database, tracks: tracks, playlists: playlists, appPasswords: appPasswords, clock: clock))
+            database: database, tracks: tracks, playlists: playlists, appPasswords: appPasswords, clock: clock,
+            library: library, scanner: scanner, musicFolders: configuration.library.musicFolders))
         publicURL = SharedText(configuration.effectivePublicURL)
         try tracks.recoverAfterStart()
         registerRoutes()
@@ -79,13 +88,17 @@ public final class Application: @unchecked Sendable {
         let cookie = SessionCookie(isSecure: configuration.effectivePublicURL.lowercased().hasPrefix("https://"))
         AuthRoutes(users: users, cookie: cookie).register(on: router)
         UserRoutes(users: users, cookie: cookie).register(on: router)
-        let trackRoutes = TrackRoutes(tracks: tracks, tokens: users.tokens, baseURL: { [publicURL] in publicURL.value })
+        let trackRoutes = TrackRoutes(
+            tracks: tracks, tokens: users.tokens, baseURL: { [publicURL] in publicURL.value }, library: library)
         trackRoutes.register(on: router)
         PlaylistRoutes(playlists: playlists, baseURL: { [publicURL] in publicURL.value }).register(on: router)
         SeedRoutes(users: users, tracks: trackRoutes).register(on: router)
         OperationsRoutes(metrics: metrics).register(on: router)
         AppPasswordRoutes(appPasswords: appPasswords).register(on: router)
         subsonic.register(on: router)
+        LibraryRoutes(library: library, baseURL: { [publicURL] in publicURL.value }).register(on: router)
+        ListeningRoutes(library: library, baseURL: { [publicURL] in publicURL.value }).register(on: router)
+        LibraryScanRoutes(scanner: scanner, musicFolders: configuration.library.musicFolders).register(on: router)
         registerWebPlayer()
     }
 
@@ -135,6 +148,11 @@ public final class Application: @unchecked Sendable {
         publicURL.value = configuration.effectivePublicURL(boundPort: port)
         metrics.setOpenConnectionsSource { [weak server] in server?.openConnections ?? 0 }
         housekeeping = TokenHousekeeping(tokens: users.tokens, log: log)
+        let library = configuration.library
+        if !library.musicFolders.isEmpty {
+            scanSchedule = LibraryScanSchedule(scanner: scanner, folders: library.musicFolders,
+                                               intervalMinutes: library.scanIntervalMinutes, log: log)
+        }
         log.log(.info, "listening", [("address", "\(configuration.server.host):\(port)"), ("version", DuradoraVersion.current)])
         return port
     }
@@ -147,6 +165,9 @@ public final class Application: @unchecked Sendable {
         housekeeping?.stop()
         housekeeping = nil
         tracks.stop()
+        scanSchedule?.stop()
+        scanSchedule = nil
+        scanner.stop()
         database.close()
         log.log(.info, "stopped")
     }

@@ -27,7 +27,7 @@ import Testing
         #expect(Self.list(page, "searchResult3", "song").count == 1)
         let found = try fixture.client.subsonicJSON("search2", fixture.aliceAuth + [("query", "song 2")])
         #expect(Self.list(found, "searchResult2", "song").map { $0["title"] as? String } == ["Song 2"])
-        // An admin sees the private track too; nothing matching leaves the lists out entirely.
+        // Its owner sees the private track; nothing matching leaves the lists out entirely.
         let admin = try fixture.client.subsonicJSON("search3", fixture.rootAuth + [("query", "hidden")])
         #expect(Self.list(admin, "searchResult3", "song").count == 1)
         for query in ["hidden", "!!!"] {  // another's private track; words of punctuation only
@@ -36,7 +36,7 @@ import Testing
         }
     }
 
-    @Test func artistsAlbumsAndFoldersAreDerivedFromTheTags() throws {
+    @Test func artistsAlbumsAndFoldersAreTheLibrarysWithItsIDs() throws {
         let fixture = try SubsonicFixture()
         defer { fixture.stop() }
         let token = fixture.alice.token
@@ -79,10 +79,33 @@ import Testing
         #expect(Self.list(jazz, "songsByGenre", "song").map { $0["title"] as? String } == ["Solo"])
         let random = try client.subsonicJSON("getRandomSongs", fixture.aliceAuth + [("size", "2")])
         #expect(Self.list(random, "randomSongs", "song").count == 2)
-        #expect(Subsonic.error(try client.subsonicJSON("getAlbum", fixture.aliceAuth + [("id", "al-00-zz")])) == 70)
+        for broken in ["al-00-zz", UUID().uuidString, band["id"] as? String ?? ""] {  // an artist id is no album
+            #expect(Subsonic.error(try client.subsonicJSON("getAlbum", fixture.aliceAuth + [("id", broken)])) == 70)
+        }
+        // The ids are the library's: the REST API knows the same album and artist by them.
+        let rest = try client.getJSON("/api/v1/albums/\(albumID)", token: token)
+        #expect(rest["artist_id"] as? String == band["id"] as? String)
+        #expect((rest["tracks"] as? [[String: Any]])?.count == 2)
         #expect(try client.subsonicJSON("getAlbumInfo2", fixture.aliceAuth + [("id", albumID)])["albumInfo"] != nil)
         #expect(try client.subsonicJSON("getArtistInfo2", fixture.aliceAuth + [("id", band["id"] as? String ?? "")])["artistInfo2"] != nil)
         #expect(Subsonic.error(try client.subsonicJSON("getArtistInfo2", fixture.aliceAuth + [("id", albumID)])) == 70)
+    }
+
+    @Test func theIndexIgnoresTheConfiguredArticles() throws {
+        let fixture = try SubsonicFixture { $0.library.ignoredArticles = "Die Los" }
+        defer { fixture.stop() }
+        for artist in ["Die Toten Hosen", "The Band", "los lobos"] {
+            try fixture.client.libraryTrack(token: fixture.alice.token, ["title": "Song", "artist": artist, "album": "Best"])
+        }
+        for method in ["getArtists", "getIndexes"] {
+            let answer = try fixture.client.subsonicJSON(method, fixture.aliceAuth)
+            let root = answer[method == "getArtists" ? "artists" : "indexes"] as? [String: Any]
+            #expect(root?["ignoredArticles"] as? String == "Die Los")
+            let index = root?["index"] as? [[String: Any]] ?? []
+            #expect(index.map { $0["name"] as? String } == ["L", "T"], "\(method)")
+            #expect(index.first.flatMap { ($0["artist"] as? [[String: Any]])?.strings("name") } == ["los lobos"])
+            #expect(index.last.flatMap { ($0["artist"] as? [[String: Any]])?.strings("name") } == ["The Band", "Die Toten Hosen"])
+        }
     }
 
     @Test func streamServesTheStoredMP3WithRangeAndErrorsAsDocuments() throws {

@@ -52,18 +52,12 @@ import Testing
         #expect(SubsonicSearch.searchText("kind of blue") == "kind of blue")
     }
 
-    @Test func derivedIDsRoundTripAndGroupAsciiCaseTogether() {
-        let id = SubsonicBrowsing.albumID(artist: "The Band", album: "Ünïcode / Ålbum")
-        #expect(!id.contains(" ") && !id.contains("/"))
-        // ASCII letters fold as COLLATE NOCASE does; other letters stay as they are.
-        #expect(SubsonicBrowsing.parse(id) == .album(artist: "the band", album: "Ünïcode / Ålbum"))
-        #expect(id == SubsonicBrowsing.albumID(artist: "THE BAND", album: "Ünïcode / Ålbum"))
-        #expect(SubsonicBrowsing.parse(SubsonicBrowsing.artistID(nil)) == .artist(""))  // "ar-": no artist tag
-        for broken in ["", "ar-zz", "al-00", "pl-1", "ar-0"] {
-            #expect(SubsonicBrowsing.parse(broken) == nil, "\(broken)")
-        }
-        #expect(SubsonicBrowsing.indexLetter("The Beatles") == "B")
-        #expect(SubsonicBrowsing.indexLetter("theory") == "T")
-        #expect(SubsonicBrowsing.indexLetter("2Pac") == "#")
+    @Test func artistsFileUnderTheirFirstLetterWithoutTheLibrarysArticles() {
+        let articles = LibraryController.Settings.defaultArticles
+        #expect(SubsonicBrowsing.indexLetter("The Beatles", ignoring: articles) == "B")
+        #expect(SubsonicBrowsing.indexLetter("los lobos", ignoring: articles) == "L")
+        #expect(SubsonicBrowsing.indexLetter("theory", ignoring: articles) == "T")
+        #expect(SubsonicBrowsing.indexLetter("2Pac", ignoring: articles) == "#")
+        #expect(SubsonicBrowsing.indexLetter("The Beatles", ignoring: []) == "T")
     }
 }

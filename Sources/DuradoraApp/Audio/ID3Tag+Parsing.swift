@@ -56,7 +56,7 @@ extension ID3Tag {
     }
 
     private enum FrameKey {
-        case title, artist, album, genre, year, track
+        case title, artist, album, genre, year, track, albumArtist, disc
         init?(id: String) {
             switch id {
             case "TIT2", "TT2": self = .title
@@ -65,6 +65,8 @@ extension ID3Tag {
             case "TCON", "TCO": self = .genre
             case "TDRC", "TYER", "TYE", "TDOR", "TORY": self = .year
             case "TRCK", "TRK": self = .track
+            case "TPE2", "TP2": self = .albumArtist
+            case "TPOS", "TPA": self = .disc
             default: return nil
             }
         }
@@ -80,6 +82,8 @@ extension ID3Tag {
         case .genre: genre = Self.genreName(value)
         case .year: year = year ?? Self.parseYear(value)
         case .track: trackNumber = Self.parseTrackNumber(value)
+        case .albumArtist: albumArtist = value
+        case .disc: discNumber = Self.parseTrackNumber(value)
         }
     }
 

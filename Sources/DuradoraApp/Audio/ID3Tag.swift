@@ -7,10 +7,14 @@ public struct ID3Tag: Sendable, Hashable {
     public var genre: String?
     public var year: Int?
     public var trackNumber: Int?
+    /// TPE2: the artist an album is filed under (compilations: "Various Artists"); nil means `artist`.
+    public var albumArtist: String?
+    /// TPOS: which disc of a multi-disc album.
+    public var discNumber: Int?
 
     public init(
         title: String? = nil, artist: String? = nil, album: String? = nil, genre: String? = nil,
-        year: Int? = nil, trackNumber: Int? = nil
+        year: Int? = nil, trackNumber: Int? = nil, albumArtist: String? = nil, discNumber: Int? = nil
     ) {
         self.title = title
         self.artist = artist
@@ -18,6 +22,8 @@ public struct ID3Tag: Sendable, Hashable {
         self.genre = genre
         self.year = year
         self.trackNumber = trackNumber
+        self.albumArtist = albumArtist
+        self.discNumber = discNumber
     }
 
     public var isEmpty: Bool {
@@ -39,6 +45,8 @@ public struct ID3Tag: Sendable, Hashable {
         // Only values the parser reads back: a four-digit year and a positive track number.
         add("TDRC", year.flatMap { (1000...9999).contains($0) ? String($0) : nil })
         add("TRCK", trackNumber.flatMap { $0 > 0 ? String($0) : nil })
+        add("TPE2", albumArtist)
+        add("TPOS", discNumber.flatMap { $0 > 0 ? String($0) : nil })
         return frames
     }
 

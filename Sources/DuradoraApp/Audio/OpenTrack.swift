@@ -25,7 +25,8 @@ public final class OpenTrack: Sendable {
         for _ in 0..<3 {
             let file: OpenFile
             do {
-                file = try OpenFile(path: files.audioPath(for: id))
+                // An imported track is served from where it was found (read-only), in its own format.
+                file = try OpenFile(path: track.sourcePath ?? files.audioPath(for: id))
             } catch {
                 // A row that says "ready" without its file: deleted meanwhile, or lost. Either way there is nothing.
                 throw APIError.notFound("Track")
@@ -47,11 +48,11 @@ public final class OpenTrack: Sendable {
         track.visibility == .public && anonymousStreaming ? "public, no-cache" : "private, no-cache"
     }
 
-    /// "Artist - Title.mp3", "Title.mp3", or the id when the track has no title.
+    /// "Artist - Title.mp3", "Title.mp3", or the id when the track has no title (the extension is the format's).
     public var downloadFilename: String {
         let metadata = track.metadata
         let title = metadata.title ?? track.id.uuidString.lowercased()
-        return (metadata.artist.map { "\($0) - \(title)" } ?? title) + ".mp3"
+        return (metadata.artist.map { "\($0) - \(title)" } ?? title) + "." + track.format.rawValue
     }
 
     /// The response to `request` (GET or HEAD): Range, multipart/byteranges and conditional requests are HTTP,
@@ -64,7 +65,7 @@ public final class OpenTrack: Sendable {
         if isDownload { headers[.contentDisposition] = ContentDisposition.attachment(filename: downloadFilename) }
         var response = FileResponse.make(
             file: file, method: request.method, requestHeaders: request.headers, etag: etag,
-            contentType: "audio/mpeg", headers: headers)
+            contentType: track.format.contentType, headers: headers)
         switch response.body {
         case .file(let region): response.body = .stream(TrackStream(region: region))
         case .stream(let parts): response.body = .stream(TrackStream(parts: parts))

@@ -54,6 +54,8 @@ extension Configuration {
             case "false", "0", "no", "off": return .boolean(false)
             default: break
             }
+        case .stringList:
+            return .strings(raw.split(separator: ":").map(String.init))
         }
         throw ConfigurationError(
             source: .environment(variable: variable),

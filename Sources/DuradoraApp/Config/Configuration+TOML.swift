@@ -78,6 +78,11 @@ extension Configuration {
         case .string: value.string.map(ConfigurationValue.string)
         case .int: value.int.map { ConfigurationValue.integer(Int64($0)) }
         case .bool: value.bool.map(ConfigurationValue.boolean)
+        case .array:
+            value.array.flatMap { array in
+                let strings = array.compactMap { $0.tomlValue.string }
+                return strings.count == array.count ? ConfigurationValue.strings(strings) : nil
+            }
         default: nil
         }
     }
@@ -103,6 +108,7 @@ extension ConfigurationValue {
         case .string: .string
         case .integer: .integer
         case .boolean: .boolean
+        case .strings: .stringList
         }
     }
 }

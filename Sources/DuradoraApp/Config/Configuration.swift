@@ -173,6 +173,11 @@ public struct Configuration: Sendable, Equatable {
         public var userUploads = true
         public var anonymousStreaming = true
         public var keepTracksOfDeletedUsers = false
+        /// Space-separated words ignored at the start of artist names when sorting.
+        public var ignoredArticles = "The El La Los Las Le Les"
+        /// Folders imported in place at start and every `scanIntervalMinutes` (0: only at start).
+        public var musicFolders: [String] = []
+        public var scanIntervalMinutes = 0
 
         public init() {}
     }

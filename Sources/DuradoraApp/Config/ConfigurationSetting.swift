@@ -6,6 +6,7 @@ enum ConfigurationValue: Sendable, Equatable {
     case string(String)
     case integer(Int64)
     case boolean(Bool)
+    case strings([String])
 }
 
 /// One key of `config.toml`: its dotted name, its type, its rule, and where it lives in `Configuration`.
@@ -16,12 +17,14 @@ struct ConfigurationSetting: Sendable {
         case string
         case integer
         case boolean
+        case stringList
 
         var noun: String {
             switch self {
             case .string: "a string"
             case .integer: "an integer"
             case .boolean: "a boolean (true or false)"
+            case .stringList: "an array of strings"
             }
         }
     }
@@ -81,6 +84,9 @@ extension ConfigurationSetting {
         boolean("library.user_uploads", \.library.userUploads),
         boolean("library.anonymous_streaming", \.library.anonymousStreaming),
         boolean("library.keep_tracks_of_deleted_users", \.library.keepTracksOfDeletedUsers),
+        string("library.ignored_articles", \.library.ignoredArticles),
+        pathList("library.music_folders", \.library.musicFolders),
+        integer("library.scan_interval_minutes", \.library.scanIntervalMinutes, in: 0...525_600),
 
         choice("log.format", \.log.format),
         choice("log.level", \.log.level),
@@ -175,6 +181,25 @@ extension ConfigurationSetting {
                 configuration[keyPath: keyPath] = Configuration.absolutePath(string, relativeTo: baseDirectory)
             },
             read: { .string($0[keyPath: keyPath]) }
+        )
+    }
+
+    /// Paths, each resolved like `path` (the environment separates them with ":", as PATH does).
+    private static func pathList(
+        _ key: String,
+        _ keyPath: any WritableKeyPath<Configuration, [String]> & Sendable
+    ) -> ConfigurationSetting {
+        ConfigurationSetting(
+            key: key, type: .stringList,
+            check: { value in
+                guard case .strings(let paths) = value else { return "must be an array of strings" }
+                return paths.contains(where: \.isEmpty) ? "must not contain an empty path" : nil
+            },
+            write: { configuration, value, baseDirectory in
+                guard case .strings(let paths) = value else { return }
+                configuration[keyPath: keyPath] = paths.map { Configuration.absolutePath($0, relativeTo: baseDirectory) }
+            },
+            read: { .strings($0[keyPath: keyPath]) }
         )
     }
 

@@ -128,7 +128,8 @@ public final class TrackController: Sendable {
         let id = track.id
         let metadata = changes.applied(to: track.metadata)
         if let visibility = changes.visibility { track.visibility = visibility }
-        if metadata != track.metadata, track.isReady, var audio = track.audio {
+        // An imported file is never written to: its tags change in the database only.
+        if metadata != track.metadata, track.isReady, track.sourcePath == nil, var audio = track.audio {
             let path = files.audioPath(for: id)
             try ID3Tag.rewrite(metadata, inFileAt: path)
             audio.sizeBytes = try TrackFiles.size(of: path)
@@ -194,6 +195,8 @@ public struct TrackChanges: Sendable, Equatable {
     public var genre: String??
     public var year: Int??
     public var trackNumber: Int??
+    public var albumArtist: String??
+    public var discNumber: Int??
     public var visibility: Visibility?
 
     public init() {}
@@ -206,6 +209,8 @@ public struct TrackChanges: Sendable, Equatable {
         if let genre { result.genre = genre }
         if let year { result.year = year }
         if let trackNumber { result.trackNumber = trackNumber }
+        if let albumArtist { result.albumArtist = albumArtist }
+        if let discNumber { result.discNumber = discNumber }
         return result
     }
 }

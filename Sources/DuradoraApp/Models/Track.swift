@@ -16,10 +16,17 @@ public struct Track: Sendable, Equatable, Identifiable {
     /// Millisecond precision, like every stored time.
     public var createdAt: Date
     public var updatedAt: Date
+    /// The stored file's format: `mp3` for uploads (encoded to MP3); an imported file keeps its own.
+    public var format: AudioFormat
+    /// An imported file, used where it is and never written to; nil: the file lives under the uploads directory.
+    public var sourcePath: String?
+    /// SHA-256 (hex) of the track's picture, embedded or beside an imported file; nil: it has none.
+    public var coverHash: String?
 
     public init(
         id: UUID, ownerID: UUID?, metadata: TrackMetadata = TrackMetadata(), visibility: Visibility,
-        status: TrackStatus, error: String? = nil, audio: StoredAudio? = nil, createdAt: Date, updatedAt: Date
+        status: TrackStatus, error: String? = nil, audio: StoredAudio? = nil, createdAt: Date, updatedAt: Date,
+        format: AudioFormat = .mp3, sourcePath: String? = nil, coverHash: String? = nil
     ) {
         self.id = id
         self.ownerID = ownerID
@@ -30,6 +37,9 @@ public struct Track: Sendable, Equatable, Identifiable {
         self.audio = audio
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.format = format
+        self.sourcePath = sourcePath
+        self.coverHash = coverHash
     }
 
     /// True when a stored MP3 exists and may be streamed.
@@ -45,7 +55,8 @@ extension TrackMetadata {
     public func filled(from tag: ID3Tag) -> TrackMetadata {
         TrackMetadata(
             title: title ?? tag.title, artist: artist ?? tag.artist, album: album ?? tag.album,
-            genre: genre ?? tag.genre, year: year ?? tag.year, trackNumber: trackNumber ?? tag.trackNumber)
+            genre: genre ?? tag.genre, year: year ?? tag.year, trackNumber: trackNumber ?? tag.trackNumber,
+            albumArtist: albumArtist ?? tag.albumArtist, discNumber: discNumber ?? tag.discNumber)
     }
 }
 

@@ -6,7 +6,7 @@ extension OpenAPIArea {
         description: "Upload audio in any format libsndfile reads (stored as tagged MP3), edit metadata, search, "
             + "stream and download with Range.",
         schemas: [
-            ("Track", Schemas.object(trackProperties, required: trackProperties.map(\.0).filter { $0 != "error" })),
+            ("Track", Schemas.object(trackProperties, required: trackProperties.map(\.0).filter { !optionalTrackFields.contains($0) })),
             ("TrackPage", Schemas.page(of: Schemas.ref("Track"))),
             ("TrackUpdate", Schemas.object(editableFields, required: [])),
             ("TrackUpload", Schemas.object(
@@ -63,18 +63,22 @@ extension OpenAPIArea {
         ("status", ["type": "string", "enum": ["empty", "processing", "ready", "failed"]]),
         ("error", ["type": [.string("string"), "null"], "description": "Why the encode failed (status \"failed\" only; else null)."]),
         ("stream_url", nullable("string")), ("download_url", nullable("string")),
-    ]
+    ] + libraryTrackProperties
+
+    /// Fields a track object may leave out: `error` unless failed, the personal ones for anonymous callers.
+    private static let optionalTrackFields: Set = ["error", "starred_at", "rating", "play_count"]
 
     private static let editableFields: [(String, JSONValue)] = [
         ("title", nullable("string")), ("artist", nullable("string")), ("album", nullable("string")),
         ("genre", nullable("string")), ("year", nullable("integer")), ("track_number", nullable("integer")),
-        ("visibility", visibility),
+        ("visibility", visibility), ("album_artist", nullable("string")), ("disc_number", nullable("integer")),
     ]
 
     private static let visibility: JSONValue = ["type": "string", "enum": ["public", "link", "private"]]
 
     private static let metadataQuery: [APIOperation.Parameter] = ["title", "artist", "album", "genre", "year",
-                                                                  "track_number", "visibility"].map {
+                                                                  "track_number", "visibility", "album_artist",
+                                                                  "disc_number"].map {
         .string($0, "Metadata for a raw audio body.")
     }
 

@@ -14,7 +14,10 @@ enum TrackFields {
         metadata.genre = try text(fields["genre"], "genre")
         metadata.year = try number(fields["year"], "year")
         metadata.trackNumber = try number(fields["track_number"], "track_number")
+        metadata.albumArtist = try text(fields["album_artist"], "album_artist")
+        metadata.discNumber = try number(fields["disc_number"], "disc_number")
         try checkRanges(year: metadata.year, trackNumber: metadata.trackNumber)
+        try checkDisc(metadata.discNumber)
         let visibility = try fields["visibility"].flatMap { value throws(APIError) -> Visibility? in
             value.isEmpty ? nil : try self.visibility(value)
         }
@@ -34,7 +37,10 @@ enum TrackFields {
         changes.genre = try textChange("genre")
         if body.contains("year") { changes.year = .some(try body.integer("year")) }
         if body.contains("track_number") { changes.trackNumber = .some(try body.integer("track_number")) }
+        changes.albumArtist = try textChange("album_artist")
+        if body.contains("disc_number") { changes.discNumber = .some(try body.integer("disc_number")) }
         try checkRanges(year: changes.year ?? nil, trackNumber: changes.trackNumber ?? nil)
+        try checkDisc(changes.discNumber ?? nil)
         if let value = try body.string("visibility") { changes.visibility = try visibility(value) }
         return changes
     }
@@ -66,6 +72,10 @@ enum TrackFields {
         if let trackNumber, !(1...9999).contains(trackNumber) {
             throw .invalidField("track_number", "must be between 1 and 9999")
         }
+    }
+
+    private static func checkDisc(_ disc: Int?) throws(APIError) {
+        if let disc, !(1...999).contains(disc) { throw .invalidField("disc_number", "must be between 1 and 999") }
     }
 
     private static func visibility(_ value: String) throws(APIError) -> Visibility {

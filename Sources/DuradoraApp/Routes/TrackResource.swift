@@ -5,6 +5,8 @@ import Foundation
 struct TrackResource: Encodable {
     let track: Track
     let baseURL: String
+    /// The signed-in caller's star, rating and plays (contract, "Library"); nil leaves those fields out.
+    var personal: TrackPersonal? = nil
 
     enum CodingKeys: String, CodingKey {
         case id, title, artist, album, genre, year, visibility, status, error, bitrate, channels
@@ -18,6 +20,14 @@ struct TrackResource: Encodable {
         case updatedAt = "updated_at"
         case streamURL = "stream_url"
         case downloadURL = "download_url"
+        case format, rating
+        case albumID = "album_id"
+        case artistID = "artist_id"
+        case albumArtist = "album_artist"
+        case discNumber = "disc_number"
+        case coverURL = "cover_url"
+        case starredAt = "starred_at"
+        case playCount = "play_count"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -37,7 +47,7 @@ struct TrackResource: Encodable {
         try container.encode(audio?.sampleRate, forKey: .sampleRate)
         try container.encode(audio?.channels, forKey: .channels)
         try container.encode(audio?.sizeBytes, forKey: .sizeBytes)
-        try container.encode(audio == nil ? nil : "audio/mpeg", forKey: .contentType)
+        try container.encode(audio == nil ? nil : track.format.contentType, forKey: .contentType)
         try container.encode(track.visibility, forKey: .visibility)
         try container.encode(track.ownerID?.uuidString.lowercased(), forKey: .ownerID)
         try container.encode(RFC3339.string(from: track.createdAt), forKey: .createdAt)
@@ -46,6 +56,17 @@ struct TrackResource: Encodable {
         try container.encode(track.error, forKey: .error)
         try container.encode("\(baseURL)/api/v1/tracks/\(id)/stream", forKey: .streamURL)
         try container.encode("\(baseURL)/api/v1/tracks/\(id)/download", forKey: .downloadURL)
+        try container.encode(track.albumID?.uuidString.lowercased(), forKey: .albumID)
+        try container.encode(track.artistID?.uuidString.lowercased(), forKey: .artistID)
+        try container.encode(metadata.albumArtist, forKey: .albumArtist)
+        try container.encode(metadata.discNumber, forKey: .discNumber)
+        try container.encode(track.coverHash == nil ? nil : "\(baseURL)/api/v1/tracks/\(id)/cover", forKey: .coverURL)
+        try container.encode(track.format.rawValue, forKey: .format)
+        if let personal {
+            try container.encode(personal.starredAt.map(RFC3339.string(from:)), forKey: .starredAt)
+            try container.encode(personal.rating, forKey: .rating)
+            try container.encode(personal.playCount, forKey: .playCount)
+        }
     }
 }
 
@@ -56,8 +77,10 @@ struct TrackList: Encodable {
     let limit: Int
     let offset: Int
 
-    init(_ page: Page<Track>, baseURL: String) {
-        items = page.items.map { TrackResource(track: $0, baseURL: baseURL) }
+    init(_ page: Page<Track>, baseURL: String, personal: [UUID: TrackPersonal]? = nil) {
+        items = page.items.map { track in
+            TrackResource(track: track, baseURL: baseURL, personal: personal.map { $0[track.id] ?? TrackPersonal() })
+        }
         total = page.total
         limit = page.limit
         offset = page.offset

@@ -9,12 +9,16 @@ struct TrackRoutes: Sendable {
     let tokens: TokenService
     /// The server's public URL (known once the port is bound), for `stream_url` and `download_url`.
     let baseURL: @Sendable () -> String
+    /// Adds a signed-in caller's star, rating and play count to the tracks shown (contract, "Library").
+    var library: LibraryController? = nil
 
     func register(on router: Router) {
         router.post("/api/v1/tracks") { request, context in try create(request, context) }
         router.get("/api/v1/tracks") { request, context in try list(request, context) }
         router.get("/api/v1/tracks/{id}") { _, context in
-            try render(tracks.show(id: try Self.trackID(context), caller: context.user))
+            let track = try tracks.show(id: try Self.trackID(context), caller: context.user)
+            let view = try library?.views(of: [track], caller: context.user).first
+            return try .json(TrackResource(track: track, baseURL: baseURL(), personal: view?.personal))
         }
         router.put("/api/v1/tracks/{id}/audio") { request, context in try replaceAudio(request, context) }
         router.patch("/api/v1/tracks/{id}") { request, context in try update(request, context) }
@@ -133,7 +137,11 @@ struct TrackRoutes: Sendable {
             text: filter("q"), artist: filter("artist"), album: filter("album"), genre: filter("genre"),
             ownerID: ownerID, ownerName: ownerName, viewerID: caller?.id, viewerIsAdmin: caller?.isAdmin ?? false,
             limit: page.limit, offset: page.offset)
-        return try .json(TrackList(try tracks.list(query), baseURL: baseURL()))
+        let found = try tracks.list(query)
+        let personal = try caller.flatMap { _ in try library?.views(of: found.items, caller: caller) }.map { views in
+            Dictionary(views.map { ($0.track.id, $0.personal ?? TrackPersonal()) }) { first, _ in first }
+        }
+        return try .json(TrackList(found, baseURL: baseURL(), personal: personal))
     }
 
     /// `GET`/`HEAD` `/stream` and `/download` (HEAD reaches here through the GET route).

@@ -41,7 +41,9 @@ public protocol DatabaseTransaction {
     var playlists: any PlaylistRepository { get }
     var appPasswords: any AppPasswordRepository { get }
     var playQueues: any PlayQueueRepository { get }
-    var trackGroups: any TrackGroupRepository { get }
+    var randomTracks: any RandomTrackRepository { get }
+    var library: any LibraryRepository { get }
+    var listening: any ListeningRepository { get }
 }
 
 /// What `Database.migrate()` did.

@@ -4,11 +4,14 @@ public struct Migration: Sendable {
     public let version: Int
     public let name: String
     public let sql: String
+    /// Runs after `sql`, in the same transaction, for what SQL alone cannot compute (Unicode normalisation).
+    public let backfill: (@Sendable (SQLiteConnection) throws -> Void)?
 
-    public init(version: Int, name: String, sql: String) {
+    public init(version: Int, name: String, sql: String, backfill: (@Sendable (SQLiteConnection) throws -> Void)? = nil) {
         self.version = version
         self.name = name
         self.sql = sql
+        self.backfill = backfill
     }
 }
 
@@ -151,5 +154,7 @@ public enum Migrations {
                 PRIMARY KEY (user_id, position)
             );
             """),
+        Migration(version: 6, name: "library: artists, albums, favourites, ratings, plays", sql: LibrarySchema.sql,
+                  backfill: LibrarySchema.fileExistingTracks),
     ]
 }

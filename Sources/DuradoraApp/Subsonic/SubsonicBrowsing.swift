@@ -1,18 +1,17 @@
 import Foundation
 
 /// Browsing by folder and by ID3 tags (getIndexes, getMusicDirectory, getArtists, getArtist, getAlbum,
-/// getAlbumList, getAlbumList2, getGenres, getSongsByGenre), and the artist and album ids every song carries.
+/// getAlbumList, getAlbumList2, getGenres, getSongsByGenre, getArtistInfo/getAlbumInfo), on the library's albums
+/// and artists (`LibraryController`): the same rows, ids, visibility and counts as `/api/v1/albums`.
 ///
-/// Until the library tables land (issue 13), artists and albums are derived from the tracks' `artist`/`album`
-/// text (`TrackGroupRepository`), and their ids encode that text: `ar-<hex artist>`, `al-<hex artist>-<hex album>`
-/// (ASCII-lowercased, so they group as `COLLATE NOCASE` does; no spaces or slashes, as clients need). This file is
-/// the only place that knows; switching to album and artist rows means replacing these ids and queries here.
+/// Ids are the library's UUIDs. The folder view is artist → albums → songs, so a folder id is an artist's or an
+/// album's id (they never collide: both are SHA-256 of different keys, `LibraryKey`).
 struct SubsonicBrowsing: Sendable {
-    static let ignoredArticles = "The El La Los Las Le Les"
-    private static let unknownArtist = "[Unknown Artist]"
-    private static let unknownAlbum = "[Unknown Album]"
+    static let unknownAlbum = "[Unknown Album]"
     /// Albums per list page at most (getAlbumList `size`).
-    private static let maxListSize = 500
+    static let maxListSize = 500
+    /// Every artist of an index (getIndexes/getArtists answer the whole library in one document).
+    private static let allArtists = 1_000_000
 
     let services: SubsonicServices
 
@@ -34,107 +33,83 @@ struct SubsonicBrowsing: Sendable {
         ]
     }
 
-    // MARK: Ids
-
-    enum ID: Equatable {
-        case artist(String)
-        case album(artist: String, album: String)
-    }
-
-    static func artistID(_ artist: String?) -> String { "ar-" + hex(artist ?? "") }
-
-    static func albumID(artist: String?, album: String?) -> String {
-        "al-" + hex(artist ?? "") + "-" + hex(album ?? "")
-    }
-
-    static func parse(_ id: String) -> ID? {
-        let parts = id.split(separator: "-", omittingEmptySubsequences: false)
-        switch (parts.first, parts.count) {
-        case ("ar", 2): return SubsonicAuth.decodeHex(parts[1].utf8).map { .artist($0) }
-        case ("al", 3):
-            guard let artist = SubsonicAuth.decodeHex(parts[1].utf8), let album = SubsonicAuth.decodeHex(parts[2].utf8) else { return nil }
-            return .album(artist: artist, album: album)
-        default: return nil
-        }
-    }
-
-    private static func hex(_ text: String) -> String {
-        text.utf8.map { byte in
-            let lowered = (0x41...0x5A).contains(byte) ? byte + 0x20 : byte
-            let digits = String(lowered, radix: 16)
-            return lowered < 16 ? "0" + digits : digits
-        }.joined()
-    }
+    private var library: LibraryController { services.library }
 
     // MARK: Elements
 
-    static func artistElement(_ group: ArtistGroup) -> SubsonicElement {
+    /// ArtistID3 (id3) or the folder-style Artist.
+    static func artistElement(_ artist: Artist, id3: Bool) -> SubsonicElement {
         var element = SubsonicElement()
-        element.set("id", artistID(group.name))
-        element.set("name", group.name.isEmpty ? unknownArtist : group.name)
-        element.set("albumCount", group.albumCount)
+        element.set("id", SubsonicItems.id(artist.id))
+        element.set("name", artist.name)
+        if id3 { element.set("albumCount", artist.albumCount) }
+        element.set("starred", artist.starredAt)
         return element
     }
 
-    /// AlbumID3 (getAlbum, getAlbumList2, search3).
-    static func albumElement(_ group: AlbumGroup) -> SubsonicElement {
+    /// AlbumID3 (getAlbum, getAlbumList2, search3, getStarred2).
+    static func albumElement(_ album: Album) -> SubsonicElement {
         var element = SubsonicElement()
-        element.set("id", albumID(artist: group.artist, album: group.name))
-        element.set("name", group.name.isEmpty ? unknownAlbum : group.name)
-        element.set("artist", group.artist.isEmpty ? unknownArtist : group.artist)
-        element.set("artistId", artistID(group.artist))
-        element.set("songCount", group.trackCount)
-        element.set("duration", Int(group.durationSeconds.rounded()))
-        element.set("created", group.createdAt)
-        element.set("year", group.year)
-        element.set("genre", group.genre)
+        element.set("id", SubsonicItems.id(album.id))
+        element.set("name", album.name.isEmpty ? unknownAlbum : album.name)
+        element.set("artist", album.artistName)
+        element.set("artistId", album.artistID.map(SubsonicItems.id))
+        element.set("songCount", album.trackCount)
+        element.set("duration", Int(album.durationSeconds.rounded()))
+        element.set("created", album.createdAt)
+        element.set("year", album.year)
+        element.set("genre", album.genre)
+        element.set("starred", album.starredAt)
+        element.set("playCount", album.playCount)
         return element
     }
 
-    /// An album as a folder-style Child (getMusicDirectory of an artist, getAlbumList, search2).
-    static func albumDirectoryElement(_ group: AlbumGroup) -> SubsonicElement {
+    /// An album as a folder-style Child (getMusicDirectory of an artist, getAlbumList, search2, getStarred).
+    static func albumDirectoryElement(_ album: Album) -> SubsonicElement {
+        let name = album.name.isEmpty ? unknownAlbum : album.name
         var element = SubsonicElement()
-        element.set("id", albumID(artist: group.artist, album: group.name))
-        element.set("parent", artistID(group.artist))
+        element.set("id", SubsonicItems.id(album.id))
+        element.set("parent", album.artistID.map(SubsonicItems.id))
         element.set("isDir", true)
-        element.set("title", group.name.isEmpty ? unknownAlbum : group.name)
-        element.set("name", group.name.isEmpty ? unknownAlbum : group.name)
-        element.set("album", group.name.isEmpty ? unknownAlbum : group.name)
-        element.set("artist", group.artist.isEmpty ? unknownArtist : group.artist)
-        element.set("year", group.year)
-        element.set("genre", group.genre)
-        element.set("created", group.createdAt)
-        element.set("duration", Int(group.durationSeconds.rounded()))
-        element.set("songCount", group.trackCount)
-        element.set("albumId", albumID(artist: group.artist, album: group.name))
-        element.set("artistId", artistID(group.artist))
+        element.set("title", name)
+        element.set("name", name)
+        element.set("album", name)
+        element.set("artist", album.artistName)
+        element.set("year", album.year)
+        element.set("genre", album.genre)
+        element.set("created", album.createdAt)
+        element.set("duration", Int(album.durationSeconds.rounded()))
+        element.set("songCount", album.trackCount)
+        element.set("albumId", SubsonicItems.id(album.id))
+        element.set("artistId", album.artistID.map(SubsonicItems.id))
+        element.set("starred", album.starredAt)
+        element.set("playCount", album.playCount)
         return element
     }
 
-    /// Search: artists and albums whose names contain `text` (nil: all), for `SubsonicSearch`.
-    func search(_ scope: TrackScope, text: String?, artists: (count: Int, offset: Int), albums: (count: Int, offset: Int))
-        throws -> (artists: [ArtistGroup], albums: [AlbumGroup])
-    {
-        try services.database.read { transaction in
-            (try transaction.trackGroups.artists(scope, matching: text, limit: artists.count, offset: artists.offset),
-             try transaction.trackGroups.albums(scope, matching: text, limit: albums.count, offset: albums.offset))
-        }
+    /// A folder or item id as a UUID; a malformed one names nothing (70).
+    static func uuid(_ text: String, _ what: String) throws(SubsonicError) -> UUID {
+        guard let id = UUID.parse(text) else { throw .notFound(what) }
+        return id
     }
 
     // MARK: Endpoints
 
     private func indexes(_ call: SubsonicCall, id3: Bool) throws -> SubsonicResult {
-        let scope = TrackScope(viewer: call.caller)
-        let artists = try services.database.read { try $0.trackGroups.artists(scope, matching: nil, limit: 100_000, offset: 0) }
+        let artists = try library.artists(ArtistQuery(sort: .name, limit: Self.allArtists), caller: call.caller).items
+        let articles = library.settings.ignoredArticles
+        // The library sorts by name with articles ignored, so each letter's artists arrive in order.
+        var letters: [String] = []
         var byLetter: [String: [SubsonicElement]] = [:]
         for artist in artists {
-            let element = Self.artistElement(artist)
-            byLetter[Self.indexLetter(artist.name), default: []].append(id3 ? element : element.without("albumCount"))
+            let letter = Self.indexLetter(artist.name, ignoring: articles)
+            if byLetter[letter] == nil { letters.append(letter) }
+            byLetter[letter, default: []].append(Self.artistElement(artist, id3: id3))
         }
         var result = SubsonicElement()
-        result.set("ignoredArticles", Self.ignoredArticles)
+        result.set("ignoredArticles", articles.joined(separator: " "))
         if !id3 { result.set("lastModified", Int(services.clock.now().timeIntervalSince1970 * 1000)) }
-        result.add("index", byLetter.keys.sorted().map { letter in
+        result.add("index", letters.sorted().map { letter in
             var index = SubsonicElement()
             index.set("name", letter)
             index.add("artist", byLetter[letter] ?? [])
@@ -144,9 +119,9 @@ struct SubsonicBrowsing: Sendable {
     }
 
     /// The index a name files under: its first letter once a leading ignored article is dropped; "#" otherwise.
-    static func indexLetter(_ name: String) -> String {
+    static func indexLetter(_ name: String, ignoring articles: [String]) -> String {
         var name = name
-        for article in ignoredArticles.split(separator: " ") where name.lowercased().hasPrefix(article.lowercased() + " ") {
+        for article in articles where name.lowercased().hasPrefix(article.lowercased() + " ") {
             name = String(name.dropFirst(article.count + 1))
             break
         }
@@ -155,112 +130,106 @@ struct SubsonicBrowsing: Sendable {
     }
 
     private func artist(_ call: SubsonicCall) throws -> SubsonicResult {
-        guard case .artist(let name) = Self.parse(try call.parameters.required("id")) else {
-            throw SubsonicError.notFound("Artist")
-        }
-        let scope = TrackScope(viewer: call.caller)
-        let albums = try services.database.read { try $0.trackGroups.albums(scope, artist: name) }
-        guard let first = albums.first else { throw SubsonicError.notFound("Artist") }
-        var element = Self.artistElement(ArtistGroup(
-            name: first.artist, albumCount: albums.count, trackCount: albums.reduce(0) { $0 + $1.trackCount }))
+        let id = try Self.uuid(try call.parameters.required("id"), "Artist")
+        let (artist, albums) = try library.artist(id: id, caller: call.caller)
+        var element = Self.artistElement(artist, id3: true)
         element.add("album", albums.map(Self.albumElement), keepsEmpty: true)
         return .ok("artist", element)
     }
 
     private func album(_ call: SubsonicCall) throws -> SubsonicResult {
-        guard case .album(let artist, let name) = Self.parse(try call.parameters.required("id")) else {
-            throw SubsonicError.notFound("Album")
-        }
-        let (group, songs) = try albumContents(call.caller, artist: artist, name: name)
-        var element = Self.albumElement(group)
-        element.add("song", songs, keepsEmpty: true)
+        let id = try Self.uuid(try call.parameters.required("id"), "Album")
+        let (album, tracks) = try library.album(id: id, caller: call.caller)
+        var element = Self.albumElement(album)
+        element.add("song", tracks.map(SubsonicItems.song), keepsEmpty: true)
         return .ok("album", element)
-    }
-
-    private func albumContents(_ caller: User, artist: String, name: String) throws -> (AlbumGroup, [SubsonicElement]) {
-        let tracks = try services.database.read {
-            try $0.trackGroups.tracks(TrackScope(viewer: caller), artist: artist, album: name)
-        }
-        guard let first = tracks.first else { throw SubsonicError.notFound("Album") }
-        let group = AlbumGroup(
-            artist: first.metadata.artist ?? "", name: first.metadata.album ?? "", trackCount: tracks.count,
-            durationSeconds: tracks.reduce(0) { $0 + ($1.audio?.durationSeconds ?? 0) },
-            createdAt: tracks.map(\.createdAt).min() ?? first.createdAt,
-            year: tracks.compactMap(\.metadata.year).max(), genre: tracks.compactMap(\.metadata.genre).min())
-        return (group, tracks.map(SubsonicItems.song))
     }
 
     /// Artist and album info "with what we have": tags carry no biography, similar artists or images, so an
     /// existing artist or album gets an empty info element (clients show nothing rather than an error).
     private func info(_ call: SubsonicCall, artist: Bool, name: String) throws -> SubsonicResult {
-        let id = try call.parameters.required("id")
-        let scope = TrackScope(viewer: call.caller)
-        let exists: Bool
-        switch Self.parse(id) {
-        case .artist(let artistName) where artist:
-            exists = try !services.database.read { try $0.trackGroups.albums(scope, artist: artistName) }.isEmpty
-        case .album(let artistName, let album) where !artist:
-            exists = try !services.database.read { try $0.trackGroups.tracks(scope, artist: artistName, album: album) }.isEmpty
-        default:
-            exists = false
-        }
-        guard exists else { throw SubsonicError.notFound(artist ? "Artist" : "Album") }
+        let what = artist ? "Artist" : "Album"
+        let id = try Self.uuid(try call.parameters.required("id"), what)
+        if artist { _ = try library.artist(id: id, caller: call.caller) } else { _ = try library.album(id: id, caller: call.caller) }
         return .ok(name, SubsonicElement())
     }
 
+    /// An artist's folder holds their albums, an album's its songs (DSub and other folder-browsing clients).
     private func directory(_ call: SubsonicCall) throws -> SubsonicResult {
-        let id = try call.parameters.required("id")
+        let text = try call.parameters.required("id")
+        let id = try Self.uuid(text, "Directory")
         var element = SubsonicElement()
-        element.set("id", id)
-        switch Self.parse(id) {
-        case .artist(let name):
-            let albums = try services.database.read { try $0.trackGroups.albums(TrackScope(viewer: call.caller), artist: name) }
-            guard let first = albums.first else { throw SubsonicError.notFound("Directory") }
-            element.set("name", first.artist.isEmpty ? Self.unknownArtist : first.artist)
-            element.add("child", albums.map(Self.albumDirectoryElement))
-        case .album(let artist, let name):
-            let (group, songs) = try albumContents(call.caller, artist: artist, name: name)
-            element.set("parent", Self.artistID(group.artist))
-            element.set("name", group.name.isEmpty ? Self.unknownAlbum : group.name)
-            element.add("child", songs)
-        case nil:
+        element.set("id", text)
+        if let artist = try Self.found({ try library.artist(id: id, caller: call.caller) }) {
+            element.set("name", artist.artist.name)
+            element.set("starred", artist.artist.starredAt)
+            element.add("child", artist.albums.map(Self.albumDirectoryElement))
+        } else if let album = try Self.found({ try library.album(id: id, caller: call.caller) }) {
+            element.set("parent", album.album.artistID.map(SubsonicItems.id))
+            element.set("name", album.album.name.isEmpty ? Self.unknownAlbum : album.album.name)
+            element.set("starred", album.album.starredAt)
+            element.set("playCount", album.album.playCount)
+            element.add("child", album.tracks.map(SubsonicItems.song))
+        } else {
             throw SubsonicError.notFound("Directory")
         }
         return .ok("directory", element)
     }
 
+    /// `body`'s result, nil when it answered "not found".
+    static func found<T>(_ body: () throws -> T) throws -> T? {
+        do {
+            return try body()
+        } catch let error as APIError where error.status.code == 404 {
+            return nil
+        }
+    }
+
     private func albumList(_ call: SubsonicCall, id3: Bool) throws -> SubsonicResult {
         let parameters = call.parameters
         let type = try parameters.required("type")
-        let size = try parameters.int("size", default: 10, in: 0...Self.maxListSize)
-        let offset = try parameters.int("offset", default: 0, in: 0...Int.max)
-        let order: AlbumGroupOrder?
+        var query = AlbumQuery(limit: try parameters.int("size", default: 10, in: 0...Self.maxListSize),
+                               offset: try parameters.int("offset", default: 0, in: 0...Int.max))
+        var descending = false
         switch type {
-        case "random": order = .random
-        case "newest": order = .newest
-        case "alphabeticalByName": order = .name
-        case "alphabeticalByArtist": order = .artist
+        case "random": query.sort = .random
+        case "newest": query.sort = .newest
+        case "alphabeticalByName": query.sort = .name
+        case "alphabeticalByArtist": query.sort = .artist
+        case "frequent": query.sort = .frequent
+        case "recent": query.sort = .recent
+        case "starred": query.sort = .starred
+        // Ratings are per track, albums have none: the caller's starred albums are the ones they rated up.
+        case "highest": query.sort = .starred
         case "byYear":
-            order = .years(from: try parameters.int("fromYear") ?? 0, to: try parameters.int("toYear") ?? 9999)
-        case "byGenre": order = .genre(try parameters.required("genre"))
-        // Need plays, ratings and favourites: the library work (issue 13) answers these.
-        case "highest", "frequent", "recent", "starred": order = nil
+            let from = try parameters.int("fromYear") ?? 0
+            let to = try parameters.int("toYear") ?? 9999
+            (query.yearFrom, query.yearTo, query.sort) = (min(from, to), max(from, to), .year)
+            descending = from > to  // DSub asks newest first this way
+        case "byGenre":
+            (query.genre, query.sort) = (try parameters.required("genre"), .name)
         default: throw SubsonicError.invalid("type", "is not a known list type: \(type)")
         }
-        let albums = try order.map { order in
-            try services.database.read {
-                try $0.trackGroups.albums(TrackScope(viewer: call.caller), order: order, limit: size, offset: offset)
-            }
-        } ?? []
+        let albums = descending ? try reversedPage(query, caller: call.caller) : try library.albums(query, caller: call.caller).items
         var list = SubsonicElement()
         list.add("album", albums.map(id3 ? Self.albumElement : Self.albumDirectoryElement))
         return .ok(id3 ? "albumList2" : "albumList", list)
     }
 
+    /// A page of `query` counted from the end: the library sorts years oldest first only.
+    private func reversedPage(_ query: AlbumQuery, caller: User) throws -> [Album] {
+        var counting = query
+        counting.limit = 0
+        let total = try library.albums(counting, caller: caller).total
+        var page = query
+        page.offset = max(0, total - query.offset - query.limit)
+        page.limit = max(0, min(query.limit, total - query.offset))
+        return try library.albums(page, caller: caller).items.reversed()
+    }
+
     private func genres(_ call: SubsonicCall) throws -> SubsonicResult {
-        let genres = try services.database.read { try $0.trackGroups.genres(TrackScope(viewer: call.caller)) }
         var list = SubsonicElement()
-        list.add("genre", genres.map { genre in
+        list.add("genre", try library.genres(caller: call.caller).map { genre in
             var element = SubsonicElement()
             element.text = .string(genre.name)
             element.set("songCount", genre.trackCount)
@@ -271,12 +240,12 @@ struct SubsonicBrowsing: Sendable {
     }
 
     private func songsByGenre(_ call: SubsonicCall) throws -> SubsonicResult {
-        let genre = try call.parameters.required("genre")
-        let count = try call.parameters.int("count", default: 10, in: 0...Self.maxListSize)
-        let offset = try call.parameters.int("offset", default: 0, in: 0...Int.max)
-        let tracks = try services.database.read {
-            try $0.trackGroups.tracks(TrackScope(viewer: call.caller), genre: genre, limit: count, offset: offset)
-        }
+        let caller = call.caller
+        let query = TrackQuery(
+            genre: try call.parameters.required("genre"), viewerID: caller.id, viewerIsAdmin: caller.isAdmin,
+            limit: try call.parameters.int("count", default: 10, in: 0...Self.maxListSize),
+            offset: try call.parameters.int("offset", default: 0, in: 0...Int.max))
+        let tracks = try library.views(of: try services.tracks.list(query).items, caller: caller)
         var list = SubsonicElement()
         list.add("song", tracks.map(SubsonicItems.song))
         return .ok("songsByGenre", list)

@@ -33,7 +33,7 @@ struct SubsonicMedia: Sendable {
         [
             "getSong": SubsonicEndpoint { call in
                 let track = try services.tracks.show(id: try Self.trackID(call), caller: call.caller)
-                return .ok("song", SubsonicItems.song(track))
+                return .ok("song", SubsonicItems.song(try services.library.views(of: [track], caller: call.caller)[0]))
             },
             "stream": SubsonicEndpoint { call in
                 .raw(try streamResponse(id: try Self.trackID(call), options: try StreamOptions(call.parameters), call))
@@ -43,7 +43,8 @@ struct SubsonicMedia: Sendable {
                 return .raw(stream.response(
                     to: Self.asRead(call.request), anonymousStreaming: services.tracks.settings.anonymousStreaming, isDownload: true))
             },
-            // Covers arrive with the library work (issue 13); until then no item names a `coverArt`, and a client
+            // The library stores which picture each item has, but nothing serves the images yet (no image type or
+            // cover route): until one does, no item names a `coverArt`, and a client
             // asking anyway (DSub asks for `pl-<id>`) gets "not found" in its format.
             "getCoverArt": SubsonicEndpoint { _ in throw SubsonicError.notFound("Cover art") },
         ]

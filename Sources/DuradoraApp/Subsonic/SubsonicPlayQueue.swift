@@ -28,7 +28,7 @@ struct SubsonicPlayQueue: Sendable {
         element.set("username", caller.username)
         element.set("changed", queue.changedAt)
         element.set("changedBy", queue.changedBy)
-        element.add("entry", tracks.filter { TrackController.canSee($0, caller) }.map(SubsonicItems.song))
+        element.add("entry", tracks.filter { TrackController.canSee($0, caller) }.map { SubsonicItems.song($0) })
         return .ok("playQueue", element)
     }
 

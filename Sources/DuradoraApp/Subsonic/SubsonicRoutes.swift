@@ -9,6 +9,10 @@ struct SubsonicServices: Sendable {
     let playlists: PlaylistController
     let appPasswords: AppPasswordService
     let clock: TimeSource
+    let library: LibraryController
+    let scanner: LibraryScanner
+    /// `library.music_folders`: what `startScan` imports.
+    let musicFolders: [String]
 }
 
 /// One call as an endpoint sees it: parameters, the authenticated user (nil only for endpoints that need none).
@@ -41,8 +45,8 @@ struct SubsonicEndpoint: Sendable {
 
 /// `/rest/{method}` and `/rest/{method}.view`, GET or POST (query, form body, or both). Every answer is HTTP 200 in
 /// the requested format (`f=xml` default, `json`, `jsonp` + `callback`), failures included, on binary endpoints
-/// too. Endpoints come from one table per area (`SubsonicSystem`, `SubsonicBrowsing`, …); a later area's entry
-/// replaces an earlier one's, which is how library-backed versions take over from the derived ones.
+/// too. Endpoints come from one table per area (`SubsonicSystem`, `SubsonicBrowsing`, …, `SubsonicLibrary`); a
+/// later area's entry replaces an earlier one's.
 struct SubsonicRoutes: Sendable {
     let auth: SubsonicAuth
     let endpoints: [String: SubsonicEndpoint]
@@ -56,6 +60,7 @@ struct SubsonicRoutes: Sendable {
             SubsonicMedia(services: services).endpoints,
             SubsonicPlaylists(services: services).endpoints,
             SubsonicPlayQueue(services: services).endpoints,
+            SubsonicLibrary(services: services).endpoints,
         ]
         endpoints = areas.reduce(into: [:]) { table, area in table.merge(area) { _, later in later } }
     }

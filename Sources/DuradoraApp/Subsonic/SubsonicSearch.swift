@@ -31,18 +31,18 @@ struct SubsonicSearch: Sendable {
              try parameters.int("\(name)Offset", default: 0, in: 0...Int.max))
         }
         let text = Self.searchText(parameters.string("query"))
-        let scope = TrackScope(viewer: call.caller)
+        let caller = call.caller
+        let library = services.library
         let (artistPage, albumPage, songPage) = (try page("artist"), try page("album"), try page("song"))
-        let (artists, albums) = try SubsonicBrowsing(services: services)
-            .search(scope, text: text, artists: artistPage, albums: albumPage)
-        let songs = try services.database.read {
-            try $0.trackGroups.tracks(scope, matching: text, limit: songPage.count, offset: songPage.offset)
-        }
+        let artists = try library.artists(
+            ArtistQuery(text: text, limit: artistPage.count, offset: artistPage.offset), caller: caller).items
+        let albums = try library.albums(
+            AlbumQuery(text: text, limit: albumPage.count, offset: albumPage.offset), caller: caller).items
+        let songs = try library.views(of: try services.tracks.list(TrackQuery(
+            text: text, viewerID: caller.id, viewerIsAdmin: caller.isAdmin,
+            limit: songPage.count, offset: songPage.offset)).items, caller: caller)
         var result = SubsonicElement()
-        result.add("artist", artists.map { group in
-            let element = SubsonicBrowsing.artistElement(group)
-            return id3 ? element : element.without("albumCount")
-        })
+        result.add("artist", artists.map { SubsonicBrowsing.artistElement($0, id3: id3) })
         result.add("album", albums.map(id3 ? SubsonicBrowsing.albumElement : SubsonicBrowsing.albumDirectoryElement))
         result.add("song", songs.map(SubsonicItems.song))
         return .ok(id3 ? "searchResult3" : "searchResult2", result)
@@ -55,11 +55,12 @@ struct SubsonicSearch: Sendable {
         let to = try parameters.int("toYear")
         let years = (from != nil || to != nil) ? min(from ?? 0, to ?? 9999)...max(from ?? 0, to ?? 9999) : nil
         let genre = parameters.string("genre").flatMap { $0.isEmpty ? nil : $0 }
+        let caller = call.caller
         let tracks = try services.database.read {
-            try $0.trackGroups.randomTracks(TrackScope(viewer: call.caller), genre: genre, years: years, limit: size)
+            try $0.randomTracks.random(viewerID: caller.id, genre: genre, years: years, limit: size)
         }
         var list = SubsonicElement()
-        list.add("song", tracks.map(SubsonicItems.song))
+        list.add("song", try services.library.views(of: tracks, caller: caller).map(SubsonicItems.song))
         return .ok("randomSongs", list)
     }
 }

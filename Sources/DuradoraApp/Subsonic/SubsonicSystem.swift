@@ -70,7 +70,7 @@ struct SubsonicSystem: Sendable {
     private func element(_ user: User) -> SubsonicElement {
         var element = SubsonicElement()
         element.set("username", user.username)
-        element.set("scrobblingEnabled", false)
+        element.set("scrobblingEnabled", true)
         element.set("adminRole", user.isAdmin)
         element.set("settingsRole", false)
         element.set("downloadRole", true)

@@ -34,6 +34,7 @@ struct SQLiteMigrator {
                 try refuseNewerSchema(of: connection)
                 guard try currentVersion(of: connection) < migration.version else { return false }
                 try connection.executeScript(migration.sql)
+                try migration.backfill?(connection)
                 try connection.executeScript("PRAGMA user_version = \(migration.version)")
                 return true
             }

@@ -9,17 +9,21 @@ struct SQLiteTrackRepository: TrackRepository {
     static let columns = """
         t.id, t.owner_id, t.title, t.artist, t.album, t.genre, t.year, t.track_number, t.visibility, t.status, \
         t.error, t.duration_seconds, t.sample_rate, t.channels, t.bitrate, t.size_bytes, t.file_tag, t.created_at, \
-        t.updated_at
+        t.updated_at, t.album_artist, t.disc_number, t.format, t.source_path, t.cover_hash
         """
+
+    private var grouping: SQLiteLibraryGrouping { SQLiteLibraryGrouping(connection: connection) }
 
     func insert(_ track: Track) throws {
         do {
+            try grouping.file(track.metadata, at: track.updatedAt)
             try connection.execute(
                 """
                 INSERT INTO tracks (id, owner_id, title, artist, album, genre, year, track_number, visibility, status,
                                     error, duration_seconds, sample_rate, channels, bitrate, size_bytes, file_tag,
+                                    album_artist, disc_number, format, source_path, cover_hash, album_id, artist_id,
                                     created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 [track.id, track.ownerID] + Self.mutableValues(track) + [track.createdAt, track.updatedAt])
         } catch let error as SQLiteError {
@@ -31,20 +35,33 @@ struct SQLiteTrackRepository: TrackRepository {
         try connection.queryFirst("SELECT \(Self.columns) FROM tracks AS t WHERE t.id = ?", [id], row: Self.track)
     }
 
+    /// Files the track under its (possibly new) album and artist, and removes the ones it left if now empty.
     func update(_ track: Track) throws {
-        let changed = try connection.execute(
+        let previous = try connection.queryFirst("SELECT album_id, artist_id FROM tracks WHERE id = ?", [track.id]) {
+            (album: try $0.optionalUUID(named: "album_id"), artist: try $0.optionalUUID(named: "artist_id"))
+        }
+        guard let previous else { throw StorageError.notFound }
+        try grouping.file(track.metadata, at: track.updatedAt)
+        try connection.execute(
             """
             UPDATE tracks SET title = ?, artist = ?, album = ?, genre = ?, year = ?, track_number = ?, visibility = ?,
                 status = ?, error = ?, duration_seconds = ?, sample_rate = ?, channels = ?, bitrate = ?,
-                size_bytes = ?, file_tag = ?, updated_at = ?
+                size_bytes = ?, file_tag = ?, album_artist = ?, disc_number = ?, format = ?, source_path = ?,
+                cover_hash = ?, album_id = ?, artist_id = ?, updated_at = ?
             WHERE id = ?
             """,
             Self.mutableValues(track) + [track.updatedAt, track.id])
-        guard changed == 1 else { throw StorageError.notFound }
+        if previous.album != track.albumID || previous.artist != track.artistID {
+            try grouping.prune(albumID: previous.album, artistID: previous.artist)
+        }
     }
 
     func delete(id: UUID) throws {
-        guard try connection.execute("DELETE FROM tracks WHERE id = ?", [id]) == 1 else { throw StorageError.notFound }
+        let removed = try connection.queryFirst("DELETE FROM tracks WHERE id = ? RETURNING album_id, artist_id", [id]) {
+            (album: try $0.optionalUUID(named: "album_id"), artist: try $0.optionalUUID(named: "artist_id"))
+        }
+        guard let removed else { throw StorageError.notFound }
+        try grouping.prune(albumID: removed.album, artistID: removed.artist)
     }
 
     func list(_ query: TrackQuery) throws -> Page<Track> {
@@ -93,7 +110,11 @@ struct SQLiteTrackRepository: TrackRepository {
     }
 
     func deleteAll(ownedBy ownerID: UUID) throws -> [UUID] {
-        try connection.query("DELETE FROM tracks WHERE owner_id = ? RETURNING id", [ownerID]) { try $0.uuid(named: "id") }
+        let ids = try connection.query("DELETE FROM tracks WHERE owner_id = ? RETURNING id", [ownerID]) {
+            try $0.uuid(named: "id")
+        }
+        if !ids.isEmpty { try grouping.pruneAll() }
+        return ids
     }
 
     func count() throws -> Int {
@@ -105,14 +126,15 @@ struct SQLiteTrackRepository: TrackRepository {
             "UPDATE tracks SET status = 'failed', error = ?, updated_at = ? WHERE status = 'processing'", [reason, date])
     }
 
-    /// Values for the columns from `title` to `file_tag`, in table order.
+    /// Values for the columns from `title` to `artist_id`, in the order of `insert` and `update`.
     private static func mutableValues(_ track: Track) -> [any SQLiteBindable] {
         let metadata = track.metadata
         let audio = track.audio
         return [
             metadata.title, metadata.artist, metadata.album, metadata.genre, metadata.year, metadata.trackNumber,
             track.visibility.rawValue, track.status.rawValue, track.error, audio?.durationSeconds, audio?.sampleRate,
-            audio?.channels, audio?.bitrate, audio?.sizeBytes, audio?.fileTag,
+            audio?.channels, audio?.bitrate, audio?.sizeBytes, audio?.fileTag, metadata.albumArtist,
+            metadata.discNumber, track.format.rawValue, track.sourcePath, track.coverHash, track.albumID, track.artistID,
         ]
     }
 
@@ -130,18 +152,22 @@ struct SQLiteTrackRepository: TrackRepository {
             metadata: TrackMetadata(
                 title: try row.string(named: "title"), artist: try row.string(named: "artist"),
                 album: try row.string(named: "album"), genre: try row.string(named: "genre"),
-                year: try row.optionalInt(named: "year"), trackNumber: try row.optionalInt(named: "track_number")),
+                year: try row.optionalInt(named: "year"), trackNumber: try row.optionalInt(named: "track_number"),
+                albumArtist: try row.string(named: "album_artist"), discNumber: try row.optionalInt(named: "disc_number")),
             visibility: try row.enumeration(Visibility.self, named: "visibility"),
             status: try row.enumeration(TrackStatus.self, named: "status"),
             error: try row.string(named: "error"),
             audio: audio,
             createdAt: try row.date(named: "created_at"),
-            updatedAt: try row.date(named: "updated_at"))
+            updatedAt: try row.date(named: "updated_at"),
+            format: AudioFormat(rawValue: try row.string(named: "format") ?? "") ?? .mp3,
+            sourcePath: try row.string(named: "source_path"),
+            coverHash: try row.string(named: "cover_hash"))
     }
 }
 
 extension SQLiteStatement {
-    fileprivate func optionalInt(named name: String) throws -> Int? {
+    func optionalInt(named name: String) throws -> Int? {
         try isNull(named: name) ? nil : try int(named: name)
     }
 

@@ -9,5 +9,7 @@ struct SQLiteTransaction: DatabaseTransaction {
     var playlists: any PlaylistRepository { SQLitePlaylistRepository(connection: connection) }
     var appPasswords: any AppPasswordRepository { SQLiteAppPasswordRepository(connection: connection) }
     var playQueues: any PlayQueueRepository { SQLitePlayQueueRepository(connection: connection) }
-    var trackGroups: any TrackGroupRepository { SQLiteTrackGroupRepository(connection: connection) }
+    var randomTracks: any RandomTrackRepository { SQLiteRandomTrackRepository(connection: connection) }
+    var library: any LibraryRepository { SQLiteLibraryRepository(connection: connection) }
+    var listening: any ListeningRepository { SQLiteListeningRepository(connection: connection) }
 }

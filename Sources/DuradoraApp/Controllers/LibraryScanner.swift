@@ -1,0 +1,228 @@
+import Foundation
+import Synchronization
+
+/// Imports music folders in place: files are read (tags, duration, format) and never copied or written, and the
+/// tracks point at them (`Track.sourcePath`). A rescan is idempotent and cheap: a file whose (path, size, mtime)
+/// is unchanged costs one stat; a changed one is read again and its track updated in place (same id, so stars,
+/// ratings, plays and playlist entries stay); a vanished one's track is removed (and leaves its playlists); a
+/// broken one is reported and the scan goes on. One scan at a time: a second is 409.
+public final class LibraryScanner: Sendable {
+    /// Who owns new tracks (nil: nobody, as for tracks kept of a deleted user) and who may see them.
+    public struct Options: Sendable {
+        public var owner: User?
+        public var visibility: Visibility
+
+        public init(owner: User? = nil, visibility: Visibility = .public) {
+            self.owner = owner
+            self.visibility = visibility
+        }
+    }
+
+    private struct Registry {
+        var runningID: UUID?
+        var scans: [UUID: LibraryScan] = [:]
+        var order: [UUID] = []
+    }
+
+    let database: any Database
+    let clock: TimeSource
+    let log: AccessLog?
+    private let registry = Mutex(Registry())
+    /// Background scans; `stop()` makes them give up at the next file and waits for them.
+    private let jobs = DispatchGroup()
+    private let isStopping = Atomic(false)
+    /// Tracks written per transaction: large enough that commits do not dominate, small enough that readers see
+    /// progress and a crash loses little.
+    static let batchSize = 200
+    /// Finished scans kept for `GET …/scans/{id}`.
+    static let keptScans = 20
+
+    public init(database: any Database, clock: TimeSource = .system, log: AccessLog? = nil) {
+        self.database = database
+        self.clock = clock
+        self.log = log
+    }
+
+    /// The scan with this id, running or among the last ones.
+    public func scan(id: UUID) -> LibraryScan? {
+        registry.withLock { $0.scans[id] }
+    }
+
+    /// The running scan, else the last one started (Subsonic `getScanStatus` names no id).
+    public func latestScan() -> LibraryScan? {
+        registry.withLock { registry in registry.order.last.flatMap { registry.scans[$0] } }
+    }
+
+    /// Starts scanning `folders` in the background and returns at once (202); 409 while another scan runs.
+    public func start(folders: [String], options: Options = Options()) throws -> LibraryScan {
+        let scan = try begin()
+        jobs.enter()
+        DispatchQueue.global(qos: .utility).async { [self] in
+            defer { jobs.leave() }
+            _ = finish(scan, folders: folders, options: options, progress: nil)
+        }
+        return scan
+    }
+
+    /// Stops background scans (bounded wait) so the database can close under nobody's feet.
+    public func stop(timeoutSeconds: Double = 10) {
+        isStopping.store(true, ordering: .relaxed)
+        _ = jobs.wait(timeout: .now() + timeoutSeconds)
+    }
+
+    /// Scans `folders` now, on this thread (the CLI, scheduled scans); `progress` hears of every batch.
+    /// 409 while another scan runs.
+    public func run(folders: [String], options: Options = Options(),
+                    progress: ((LibraryScan) -> Void)? = nil) throws -> LibraryScan {
+        finish(try begin(), folders: folders, options: options, progress: progress)
+    }
+
+    private func begin() throws -> LibraryScan {
+        let scan = LibraryScan(startedAt: clock.now().sqliteRounded)
+        try registry.withLock { registry in
+            if let running = registry.runningID {
+                throw APIError.conflict("scan_running", "Scan \(running.uuidString.lowercased()) is still running.")
+            }
+            registry.runningID = scan.id
+            registry.scans[scan.id] = scan
+            registry.order.append(scan.id)
+            while registry.order.count > Self.keptScans { registry.scans[registry.order.removeFirst()] = nil }
+        }
+        return scan
+    }
+
+    private func finish(_ scan: LibraryScan, folders: [String], options: Options,
+                        progress: ((LibraryScan) -> Void)?) -> LibraryScan {
+        var scan = scan
+        let publish: (LibraryScan) -> Void = { [self] current in
+            registry.withLock { $0.scans[current.id] = current }
+            progress?(current)
+        }
+        do {
+            for folder in folders { try scanFolder(folder, into: &scan, options: options, publish: publish) }
+            scan.state = .finished
+        } catch {
+            scan.state = .failed
+            scan.report(folders.joined(separator: ", "), "the scan stopped: \(error)")
+            log?.log(.error, "library scan failed", [("scan_id", scan.id.uuidString.lowercased()), ("error", "\(error)")])
+        }
+        scan.finishedAt = clock.now().sqliteRounded
+        registry.withLock { registry in
+            registry.scans[scan.id] = scan
+            registry.runningID = nil
+        }
+        progress?(scan)
+        log?.log(.info, "library scan ended", [
+            ("scan_id", scan.id.uuidString.lowercased()), ("files", "\(scan.filesSeen)"), ("added", "\(scan.added)"),
+            ("updated", "\(scan.updated)"), ("removed", "\(scan.removed)"), ("failed", "\(scan.failed)"),
+        ])
+        return scan
+    }
+
+    /// One folder: walk, read what changed, write in batches, then remove what vanished. A folder that is not
+    /// there (an unmounted disk) is reported and removes nothing.
+    private func scanFolder(_ folder: String, into scan: inout LibraryScan, options: Options,
+                            publish: (LibraryScan) -> Void) throws {
+        let root = URL(fileURLWithPath: folder).standardizedFileURL.resolvingSymlinksInPath()
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue,
+              let walker = FileManager.default.enumerator(
+                at: root, includingPropertiesForKeys: [.isRegularFileKey, .fileSizeKey, .contentModificationDateKey],
+                options: [.skipsHiddenFiles])
+        else {
+            scan.report(folder, "not a readable directory; nothing was removed")
+            return
+        }
+        let known = try database.read { try $0.library.importedFiles(under: root.path) }
+        var seen = Set<String>()
+        var batch: [ReadFile] = []
+        while let url = walker.nextObject() as? URL {
+            if isStopping.load(ordering: .relaxed) { throw CancellationError() }
+            guard AudioFormat(fileExtension: url.pathExtension) != nil,
+                  let values = try? url.resourceValues(forKeys: [.isRegularFileKey, .fileSizeKey, .contentModificationDateKey]),
+                  values.isRegularFile == true
+            else { continue }
+            let path = url.path
+            scan.filesSeen += 1
+            seen.insert(path)
+            let size = Int64(values.fileSize ?? 0)
+            let modifiedAt = (values.contentModificationDate ?? Date(timeIntervalSince1970: 0)).sqliteRounded
+            let previous = known[path]
+            if let previous, previous.size == size, previous.modifiedAt == modifiedAt { continue }
+            do {
+                let audio = try AudioFileReader.read(path)
+                batch.append(ReadFile(path: path, size: size, modifiedAt: modifiedAt, audio: audio,
+                                      existingID: previous?.trackID))
+            } catch {
+                scan.report(path, "\(error)")
+            }
+            if batch.count >= Self.batchSize {
+                try write(&batch, into: &scan, options: options)
+                publish(scan)
+            }
+        }
+        try write(&batch, into: &scan, options: options)
+        let vanished = known.filter { !seen.contains($0.key) }.map(\.value.trackID)
+        for start in stride(from: 0, to: vanished.count, by: Self.batchSize) {
+            try database.write { transaction in
+                for id in vanished[start..<min(start + Self.batchSize, vanished.count)] {
+                    try? transaction.tracks.delete(id: id)  // gone already (deleted by hand meanwhile) is fine
+                }
+            }
+        }
+        scan.removed += vanished.count
+        publish(scan)
+    }
+
+    /// Adds or updates the tracks of `batch` in one transaction, then empties it.
+    private func write(_ batch: inout [ReadFile], into scan: inout LibraryScan, options: Options) throws {
+        guard !batch.isEmpty else { return }
+        let now = clock.now().sqliteRounded
+        let (added, updated) = try database.write { transaction -> (Int, Int) in
+            var added = 0
+            var updated = 0
+            for file in batch {
+                if let id = file.existingID, var track = try transaction.tracks.find(id: id) {
+                    file.apply(to: &track, at: now)
+                    try transaction.tracks.update(track)
+                    try transaction.library.stampImport(trackID: id, size: file.size, modifiedAt: file.modifiedAt)
+                    updated += 1
+                } else {
+                    var track = Track(id: UUID(), ownerID: options.owner?.id, visibility: options.visibility,
+                                      status: .ready, createdAt: now, updatedAt: now, sourcePath: file.path)
+                    file.apply(to: &track, at: now)
+                    try transaction.tracks.insert(track)
+                    try transaction.library.stampImport(trackID: track.id, size: file.size, modifiedAt: file.modifiedAt)
+                    added += 1
+                }
+            }
+            return (added, updated)
+        }
+        scan.added += added
+        scan.updated += updated
+        batch.removeAll(keepingCapacity: true)
+    }
+}
+
+/// A file read by the scan, waiting for its batch's transaction.
+private struct ReadFile {
+    let path: String
+    let size: Int64
+    let modifiedAt: Date
+    let audio: AudioFileReader.Result
+    let existingID: UUID?
+
+    /// The file is the truth for an imported track: its tags, format and measurements replace the row's.
+    func apply(to track: inout Track, at date: Date) {
+        var tag = audio.tag
+        if tag.title == nil { tag.title = ((path as NSString).lastPathComponent as NSString).deletingPathExtension }
+        track.metadata = tag
+        track.format = audio.format
+        track.audio = StoredAudio(durationSeconds: audio.durationSeconds, sampleRate: audio.sampleRate,
+                                  channels: audio.channels, bitrate: audio.bitrate, sizeBytes: audio.sizeBytes,
+                                  fileTag: StoredAudio.makeFileTag())
+        track.status = .ready
+        track.error = nil
+        track.updatedAt = date
+    }
+}

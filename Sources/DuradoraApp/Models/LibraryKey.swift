@@ -1,0 +1,52 @@
+import Foundation
+
+/// How tags group into artists and albums: the one rule, used on every write and by the migration.
+///
+/// Names compare trimmed, case-insensitively and in Unicode NFC, so "The Beatles", "the beatles " and a decomposed
+/// "é" are one artist. An album is (album artist, else artist; album title): a compilation tagged with one album
+/// artist is one album, two artists' albums of the same title stay two.
+///
+/// Ids are derived from those keys (SHA-256, laid out as a UUID v4) rather than drawn at random: the same tags give
+/// the same id on every write, rescan, migration and rebuild, and a retag of an unrelated field cannot move a
+/// track to another album. Navidrome derives its album ids the same way.
+public enum LibraryKey {
+    /// The comparison form of a name; nil for a missing or blank one.
+    public static func normalized(_ name: String?) -> String? {
+        guard let name else { return nil }
+        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { return nil }
+        // Lower-casing can leave a sequence that is no longer composed (e.g. a capital with a combining mark).
+        return trimmed.precomposedStringWithCanonicalMapping.lowercased().precomposedStringWithCanonicalMapping
+    }
+
+    /// The artist an album is filed under: album artist, else artist.
+    public static func artistName(of metadata: TrackMetadata) -> String? {
+        normalized(metadata.albumArtist) == nil ? metadata.artist : metadata.albumArtist
+    }
+
+    public static func artistID(of metadata: TrackMetadata) -> UUID? {
+        normalized(artistName(of: metadata)).map { derivedID("artist", $0) }
+    }
+
+    /// nil for a track without an album title.
+    public static func albumID(of metadata: TrackMetadata) -> UUID? {
+        guard let album = normalized(metadata.album) else { return nil }
+        return derivedID("album", normalized(artistName(of: metadata)) ?? "", album)
+    }
+
+    /// SHA-256 of the NUL-separated parts, with the version (4) and variant bits of a random UUID.
+    static func derivedID(_ parts: String...) -> UUID {
+        var digest = Sodium.sha256(Array(parts.joined(separator: "\u{0}").utf8))
+        digest[6] = digest[6] & 0x0F | 0x40
+        digest[8] = digest[8] & 0x3F | 0x80
+        return UUID(uuid: (digest[0], digest[1], digest[2], digest[3], digest[4], digest[5], digest[6], digest[7],
+                           digest[8], digest[9], digest[10], digest[11], digest[12], digest[13], digest[14], digest[15]))
+    }
+}
+
+extension Track {
+    /// The album this track's tags file it under; nil without an album title.
+    public var albumID: UUID? { LibraryKey.albumID(of: metadata) }
+    /// The artist of that album (album artist, else artist); nil when the tags name neither.
+    public var artistID: UUID? { LibraryKey.artistID(of: metadata) }
+}

@@ -1,0 +1,105 @@
+import CSQLite
+import Foundation
+
+/// `ListeningRepository` on one SQLite connection: stars in `track_stars`/`album_stars`/`artist_stars`, ratings,
+/// the play history and the per-(user, track) play counts (migration "library").
+struct SQLiteListeningRepository: ListeningRepository {
+    let connection: SQLiteConnection
+
+    private static func table(_ kind: LibraryItemKind) -> String {
+        switch kind {
+        case .tracks: "track_stars"
+        case .albums: "album_stars"
+        case .artists: "artist_stars"
+        }
+    }
+
+    func star(_ kind: LibraryItemKind, id: UUID, userID: UUID, at date: Date) throws {
+        do {
+            try connection.execute(
+                "INSERT INTO \(Self.table(kind)) (user_id, item_id, starred_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                [userID, id, date])
+        } catch let error as SQLiteError where error.code == SQLITE_CONSTRAINT {
+            throw StorageError.notFound  // no such item (or user)
+        }
+    }
+
+    func unstar(_ kind: LibraryItemKind, id: UUID, userID: UUID) throws {
+        try connection.execute("DELETE FROM \(Self.table(kind)) WHERE user_id = ? AND item_id = ?", [userID, id])
+    }
+
+    func starredTracks(userID: UUID, limit: Int) throws -> [Track] {
+        try connection.query(
+            """
+            SELECT \(SQLiteTrackRepository.columns) FROM track_stars AS s JOIN tracks AS t ON t.id = s.item_id
+            WHERE s.user_id = ?1 AND \(SQLiteLibraryRepository.visible) ORDER BY s.starred_at DESC LIMIT ?
+            """,
+            [userID, limit], row: SQLiteTrackRepository.track)
+    }
+
+    func setRating(_ rating: Int?, trackID: UUID, userID: UUID) throws {
+        guard let rating else {
+            try connection.execute("DELETE FROM ratings WHERE user_id = ? AND track_id = ?", [userID, trackID])
+            return
+        }
+        try connection.execute(
+            """
+            INSERT INTO ratings (user_id, track_id, rating) VALUES (?, ?, ?)
+            ON CONFLICT (user_id, track_id) DO UPDATE SET rating = excluded.rating
+            """,
+            [userID, trackID, rating])
+    }
+
+    func recordPlay(trackID: UUID, userID: UUID, at date: Date) throws {
+        try connection.execute("INSERT INTO plays (user_id, track_id, played_at) VALUES (?, ?, ?)",
+                               [userID, trackID, date])
+        try connection.execute(
+            """
+            INSERT INTO play_counts (user_id, track_id, play_count, last_played_at) VALUES (?, ?, 1, ?)
+            ON CONFLICT (user_id, track_id) DO UPDATE SET play_count = play_count + 1,
+                last_played_at = MAX(last_played_at, excluded.last_played_at)
+            """,
+            [userID, trackID, date])
+    }
+
+    func history(userID: UUID, limit: Int, offset: Int) throws -> Page<PlayedTrack> {
+        let from = "plays AS p JOIN tracks AS t ON t.id = p.track_id WHERE p.user_id = ?1 AND \(SQLiteLibraryRepository.visible)"
+        let total = try connection.scalarInt("SELECT COUNT(*) FROM \(from)", [userID])
+        let items = try connection.query(
+            "SELECT \(SQLiteTrackRepository.columns), p.played_at FROM \(from) ORDER BY p.played_at DESC, p.rowid DESC LIMIT ? OFFSET ?",
+            [userID, max(limit, 0), max(offset, 0)]
+        ) { row in
+            PlayedTrack(track: try SQLiteTrackRepository.track(row), playedAt: try row.date(named: "played_at"))
+        }
+        return Page(items: items, total: total, limit: limit, offset: offset)
+    }
+
+    func overallPlays(trackID: UUID) throws -> (count: Int, lastPlayedAt: Date?) {
+        try connection.queryFirst(
+            "SELECT TOTAL(play_count) AS n, MAX(last_played_at) AS last FROM play_counts WHERE track_id = ?", [trackID]
+        ) { (Int(try $0.double(named: "n")), try $0.optionalDate(named: "last")) } ?? (0, nil)
+    }
+
+    func personal(trackIDs: [UUID], userID: UUID) throws -> [UUID: TrackPersonal] {
+        guard !trackIDs.isEmpty else { return [:] }
+        // The ids as one JSON array: one statement (and one cached plan) for any number of tracks.
+        let ids = "[" + trackIDs.map { "\"\($0.uuidString.lowercased())\"" }.joined(separator: ",") + "]"
+        let rows = try connection.query(
+            """
+            SELECT j.value AS id, s.starred_at, r.rating, pc.play_count, pc.last_played_at
+            FROM json_each(?2) AS j
+            LEFT JOIN track_stars AS s ON s.user_id = ?1 AND s.item_id = j.value
+            LEFT JOIN ratings AS r ON r.user_id = ?1 AND r.track_id = j.value
+            LEFT JOIN play_counts AS pc ON pc.user_id = ?1 AND pc.track_id = j.value
+            WHERE s.item_id IS NOT NULL OR r.track_id IS NOT NULL OR pc.track_id IS NOT NULL
+            """,
+            [userID, ids]
+        ) { row in
+            (try row.uuid(named: "id"),
+             TrackPersonal(starredAt: try row.optionalDate(named: "starred_at"), rating: try row.optionalInt(named: "rating"),
+                           playCount: try row.int(named: "play_count"),
+                           lastPlayedAt: try row.optionalDate(named: "last_played_at")))
+        }
+        return Dictionary(rows) { first, _ in first }
+    }
+}
