@@ -17,6 +17,8 @@ public final class Application: @unchecked Sendable {
     public let users: UserController
     public let tracks: TrackController
     public let playlists: PlaylistController
+    /// On-demand transcodes for `/stream` and their disk cache (`[audio.transcoding]`).
+    public let transcodes: TranscodeService
     /// The public URL, completed with the bound port by `start()`.
     private let publicURL: SharedText
     /// Counters behind `GET /metrics`; other parts of the server report uploads, transcodes and database errors here.
@@ -53,6 +55,10 @@ public final class Application: @unchecked Sendable {
                 syncEncodeSeconds: configuration.audio.syncEncodeSeconds),
             clock: clock, log: log)
         playlists = PlaylistController(database: database, clock: clock)
+        let transcoding = configuration.audio.transcoding
+        transcodes = TranscodeService(
+            cache: try TranscodeCache(directory: transcoding.cacheDir, capacity: transcoding.cacheBytes),
+            maxLive: transcoding.effectiveMaxLive, maxPerUser: transcoding.maxPerUser, log: log)
         publicURL = SharedText(configuration.effectivePublicURL)
         try tracks.recoverAfterStart()
         registerRoutes()
@@ -66,7 +72,8 @@ public final class Application: @unchecked Sendable {
         let cookie = SessionCookie(isSecure: configuration.effectivePublicURL.lowercased().hasPrefix("https://"))
         AuthRoutes(users: users, cookie: cookie).register(on: router)
         UserRoutes(users: users, cookie: cookie).register(on: router)
-        let trackRoutes = TrackRoutes(tracks: tracks, tokens: users.tokens, baseURL: { [publicURL] in publicURL.value })
+        let trackRoutes = TrackRoutes(tracks: tracks, tokens: users.tokens, baseURL: { [publicURL] in publicURL.value },
+                                      transcodes: transcodes)
         trackRoutes.register(on: router)
         PlaylistRoutes(playlists: playlists, baseURL: { [publicURL] in publicURL.value }).register(on: router)
         SeedRoutes(users: users, tracks: trackRoutes).register(on: router)

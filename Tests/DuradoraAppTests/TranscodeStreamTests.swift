@@ -1,0 +1,60 @@
+import DuradoraApp
+import DuradoraTestSupport
+import Foundation
+import Testing
+
+/// Live MP3 transcodes over the real server, decoded back with ffmpeg: exact length, duration, headers.
+@Suite struct TranscodeStreamTests {
+    @Test(arguments: [(64, 32_000), (96, 48_000), (128, 48_000)])
+    func transcodeDecodesToTheSourceDuration(kbps: Int, sampleRate: Int) throws {
+        let fixture = try TranscodeFixture(seconds: 3)
+        defer { fixture.stop() }
+        let response = try fixture.stream("max_bitrate=\(kbps)")
+        #expect(response.status == 200, "\(response.text)")
+        #expect(response.header("Content-Type") == "audio/mpeg")
+        #expect(response.header("Accept-Ranges") == "bytes")
+        #expect(response.header("Content-Length") == "\(response.body.count)")
+        #expect(response.header("X-Content-Duration") == "3.000")
+        let path = try fixture.save(response.body, as: "t\(kbps).mp3")
+        let decoded = try FFmpeg.decodedSeconds(path, sampleRate: sampleRate)
+        #expect(abs(decoded - 3) < 0.05, "decoded \(decoded) s")
+        // ffprobe reads the Info frame and reports the untrimmed frame duration (as for LAME's own files).
+        let probed = try FFmpeg.probe(path)
+        #expect(probed.duration >= 3 && probed.duration < 3.1, "probed \(probed.duration) s")
+        #expect(probed.bitrate == kbps * 1000)
+        #expect(probed.sampleRate == sampleRate)
+    }
+
+    @Test func storedFileWhenTheLimitIsAtOrAboveItsBitrate() throws {
+        let fixture = try TranscodeFixture(seconds: 1)
+        defer { fixture.stop() }
+        let stored = try fixture.client.get("/api/v1/tracks/\(fixture.id)/stream", headers: bearer(fixture.admin))
+        #expect(stored.header("X-Content-Duration") == "1.000")
+        for query in ["max_bitrate=320", "format=raw", "format=mp3", "format=raw&max_bitrate=64", "max_bitrate=0"] {
+            let response = try fixture.stream(query)
+            #expect(response.status == 200, "\(query)")
+            #expect(response.body == stored.body, "\(query)")
+            #expect(response.header("ETag") == stored.header("ETag"), "\(query)")
+        }
+    }
+
+    @Test(arguments: ["format=flac", "max_bitrate=abc", "max_bitrate=-5", "max_bitrate=32", "time_offset=-1",
+                      "time_offset=soon", "time_offset=99", "format=raw&time_offset=1"])
+    func badParametersAre422(query: String) throws {
+        let fixture = try TranscodeFixture(seconds: 1)
+        defer { fixture.stop() }
+        let response = try fixture.stream(query)
+        #expect(response.status == 422, "\(query): \(response.text)")
+        #expect(response.errorCode == "invalid_field")
+    }
+
+    @Test func headAnnouncesTheLengthWithoutEncoding() throws {
+        let fixture = try TranscodeFixture(seconds: 2)
+        defer { fixture.stop() }
+        let head = try fixture.stream("max_bitrate=96", method: "HEAD")
+        let get = try fixture.stream("max_bitrate=96")
+        #expect(head.status == 200)
+        #expect(head.header("Content-Length") == "\(get.body.count)")
+        #expect(head.header("X-Content-Duration") == get.header("X-Content-Duration"))
+    }
+}
