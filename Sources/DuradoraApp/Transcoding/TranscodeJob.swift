@@ -1,10 +1,12 @@
+import Dispatch
 import DuradoraHTTP
 import Synchronization
 
 /// One shared encode of a whole transcode into its (temporary) cache file. Listeners of the same (audio, format,
 /// bitrate) read the growing file through their own `LiveTranscodeStream`, each at its own pace, with `sendfile`;
 /// the encoder runs ahead at full speed on disk, so a slow listener costs no memory. When the last listener
-/// leaves before the end, the encode stops at its next block (milliseconds) and the temporary file goes.
+/// leaves before the end and nobody comes back within `grace` (a player's next range request arrives well within
+/// it), the encode stops at its next block and the temporary file goes: within a second of the disconnect.
 final class TranscodeJob: Sendable {
     enum Phase: Sendable, Equatable {
         case running
@@ -17,8 +19,12 @@ final class TranscodeJob: Sendable {
         var phase = Phase.running
         var listeners = 0
         var isAbandoned = false
+        /// Uptime (ns) since which nobody listens; nil while someone does.
+        var idleSince: UInt64?
         var waiters: [@Sendable () -> Void] = []
     }
+
+    static let graceNanoseconds: UInt64 = 500_000_000
 
     let name: String
     let layout: MP3StreamLayout
@@ -44,15 +50,16 @@ final class TranscodeJob: Sendable {
         state.withLock { state in
             guard !state.isAbandoned, state.phase != .failed else { return false }
             state.listeners += 1
+            state.idleSince = nil
             return true
         }
     }
 
-    /// The last listener leaving a running encode abandons it.
+    /// The last listener leaving starts the grace period.
     func detach() {
         state.withLock { state in
             state.listeners -= 1
-            if state.listeners <= 0 && state.phase == .running { state.isAbandoned = true }
+            if state.listeners <= 0 { state.idleSince = DispatchTime.now().uptimeNanoseconds }
         }
     }
 
@@ -79,6 +86,10 @@ final class TranscodeJob: Sendable {
     func advance(by count: Int) -> Bool {
         let (waiters, isAbandoned) = state.withLock { state in
             state.written += Int64(count)
+            if state.listeners <= 0, let idleSince = state.idleSince,
+               DispatchTime.now().uptimeNanoseconds - idleSince > Self.graceNanoseconds {
+                state.isAbandoned = true
+            }
             defer { state.waiters = [] }
             return (state.waiters, state.isAbandoned)
         }

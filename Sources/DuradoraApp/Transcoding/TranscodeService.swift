@@ -29,6 +29,9 @@ public final class TranscodeService: Sendable {
 
     /// Encoder threads running now.
     public var activeEncoders: Int { encoders.busyCount }
+    /// Shared encodes started since start-up (listeners joining one do not count).
+    public var sharedEncodesStarted: Int { started.load(ordering: .relaxed) }
+    private let started = Atomic(0)
 
     /// The response to a GET or HEAD of `track` transcoded to `profile`, from second `offset` on. Blocking (it may
     /// probe the stored file): call it on a worker. `listener` names who asks, for `maxPerUser`.
@@ -123,6 +126,7 @@ public final class TranscodeService: Sendable {
             return nil
         }
         job = created
+        started.add(1, ordering: .relaxed)
         let isReserved = cache.reserve(layout.totalBytes)
         let trackID = live.track.track.id
         spawn { [self] in
@@ -136,7 +140,8 @@ public final class TranscodeService: Sendable {
                     return created.advance(by: bytes.count)
                 }
                 file.close()
-                let isComplete = !created.isAbandoned && created.written == layout.totalBytes
+                // Complete means every byte: a listener may well have left after the last one.
+                let isComplete = created.written == layout.totalBytes
                 if isComplete && isReserved {
                     try cache.commit(temporaryPath: temporaryPath, as: name, reserved: layout.totalBytes)
                 } else {
