@@ -105,12 +105,22 @@ public final class TranscodeService: Sendable {
     private static let busy = APIError.unavailable("Every transcoder is busy; try again shortly.", retryAfter: 5)
 
     /// Starts the shared encode of `name` into the cache, already attached to its first listener; nil when another
-    /// request started it meanwhile (the caller then joins that one or encodes privately).
+    /// request started it meanwhile, or when the cache has no room for it even after evicting (the caller then
+    /// encodes privately, through memory: the cache directory never outgrows its cap).
     private func startJob(_ live: LiveEncode, name: String) throws -> TranscodeJob? {
         guard encoders.tryAcquire() else { throw Self.busy }
-        var job: TranscodeJob?
-        defer { if job == nil { encoders.release() } }
         let layout = live.encoder.layout
+        guard cache.reserve(layout.totalBytes) else {
+            encoders.release()
+            return nil
+        }
+        var job: TranscodeJob?
+        defer {
+            if job == nil {
+                encoders.release()
+                cache.release(layout.totalBytes)
+            }
+        }
         let temporaryPath = StagedAudioFile.temporaryPath(for: cache.path(for: name))
         try BinaryFile.create(temporaryPath).close()
         let created = TranscodeJob(name: name, layout: layout, temporaryPath: temporaryPath,
@@ -127,7 +137,6 @@ public final class TranscodeService: Sendable {
         }
         job = created
         started.add(1, ordering: .relaxed)
-        let isReserved = cache.reserve(layout.totalBytes)
         let trackID = live.track.track.id
         spawn { [self] in
             defer { encoders.release() }
@@ -142,17 +151,17 @@ public final class TranscodeService: Sendable {
                 file.close()
                 // Complete means every byte: a listener may well have left after the last one.
                 let isComplete = created.written == layout.totalBytes
-                if isComplete && isReserved {
+                if isComplete {
                     try cache.commit(temporaryPath: temporaryPath, as: name, reserved: layout.totalBytes)
                 } else {
                     StagedAudioFile.remove(temporaryPath)
-                    if isReserved { cache.release(layout.totalBytes) }
+                    cache.release(layout.totalBytes)
                 }
                 created.end(isComplete ? .finished : .failed)
             } catch {
                 output?.close()
                 StagedAudioFile.remove(temporaryPath)
-                if isReserved { cache.release(layout.totalBytes) }
+                cache.release(layout.totalBytes)
                 created.end(.failed)
                 logFailure(error, trackID: trackID)
             }
