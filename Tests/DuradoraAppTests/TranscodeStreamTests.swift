@@ -58,3 +58,31 @@ import Testing
         #expect(head.header("X-Content-Duration") == get.header("X-Content-Duration"))
     }
 }
+
+/// The user's `max_bitrate` preference: set with PATCH, applied when a request names no limit.
+@Suite struct TranscodePreferenceTests {
+    @Test func aUsersMaxBitrateAppliesWhenTheRequestNamesNone() throws {
+        let fixture = try TranscodeFixture(seconds: 2)
+        defer { fixture.stop() }
+        let me = try fixture.client.me(fixture.admin).json()
+        #expect(me["max_bitrate"] is NSNull)
+        let userID = fixture.base.adminID
+        let stored = try fixture.stream("")
+        #expect(stored.header("ETag") != nil)
+
+        let patched = try fixture.client.patchJSON("/api/v1/users/\(userID)", #"{"max_bitrate": 64}"#, token: fixture.admin)
+        #expect(patched.status == 200, "\(patched.text)")
+        #expect(try patched.json()["max_bitrate"] as? Int == 64)
+        let preferred = try fixture.stream("")
+        #expect(preferred.status == 200)
+        #expect(preferred.body.count == 288 * 58)   // 2 s at 64 kbps, 32 kHz
+        #expect(try fixture.stream("max_bitrate=96").body.count == 288 * (1 + 85))   // the request wins
+        #expect(try fixture.stream("format=raw").body == stored.body)
+
+        #expect(try fixture.client.patchJSON("/api/v1/users/\(userID)", #"{"max_bitrate": 32}"#, token: fixture.admin).status == 422)
+        #expect(try fixture.client.patchJSON("/api/v1/users/\(userID)", #"{"max_bitrate": "fast"}"#, token: fixture.admin).status == 422)
+        let cleared = try fixture.client.patchJSON("/api/v1/users/\(userID)", #"{"max_bitrate": null}"#, token: fixture.admin)
+        #expect(try cleared.json()["max_bitrate"] is NSNull)
+        #expect(try fixture.stream("").body == stored.body)
+    }
+}

@@ -149,7 +149,7 @@ struct TrackRoutes: Sendable {
     ) throws -> Response {
         let options = isDownload ? nil : try StreamOptions(request)
         let stream = try tracks.openStream(id: id, caller: context.user, ownerID: ownerID)
-        if let options, let profile = try options.profile(for: stream.track, preference: nil) {
+        if let options, let profile = try options.profile(for: stream.track, preference: context.user?.maxBitrate) {
             var headers = HTTPHeaders()
             headers[.cacheControl] = stream.cacheControl(anonymousStreaming: tracks.settings.anonymousStreaming)
             // Anonymous listeners are told apart by address (without the port: one browser opens many connections).
@@ -171,7 +171,8 @@ struct TrackRoutes: Sendable {
             guard let authentication = tokens.cachedAuthentication(credentials.token) else { return nil }
             caller = authentication.user
         }
-        guard isDownload || !StreamOptions.isPresent(in: request),
+        // Transcodes are answered on a worker (`stream`), never here: asked for, or the listener's preference.
+        guard isDownload || (!StreamOptions.isPresent(in: request) && caller?.maxBitrate == nil),
               let id = try? Self.trackID(context), let stream = tracks.cachedStream(id: id, caller: caller)
         else { return nil }
         return stream.response(to: request, anonymousStreaming: tracks.settings.anonymousStreaming, isDownload: isDownload)

@@ -122,5 +122,9 @@ public enum Migrations {
                 WHERE playlist_id = old.playlist_id AND position > old.position;
             END;
             """),
-    ]
+        Migration(version: 5, name: "user max_bitrate", sql: """
+            -- kbps a user's streams are transcoded down to when the request names no limit; NULL = the original.
+            ALTER TABLE users ADD COLUMN max_bitrate INTEGER CHECK (max_bitrate IS NULL OR max_bitrate > 0);
+            """),
+]
 }
