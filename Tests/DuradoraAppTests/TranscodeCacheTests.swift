@@ -64,3 +64,26 @@ import Testing
         #expect(TestHTTPServer.eventually(within: 5) { second.service.cache.stats.files == 2 })
     }
 }
+
+/// `duradora cache stats|prune` through the built binary.
+@Suite struct CacheCommandTests {
+    @Test(.enabled(if: MaintenanceTests.binary != nil)) func statsAndPrune() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("duradora-cli-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: directory + "/cache", withIntermediateDirectories: true)
+        let config = directory + "/config.toml"
+        try Data("[audio.transcoding]\ncache_dir = \"cache\"\ncache_bytes = 10000\n".utf8).write(to: URL(fileURLWithPath: config))
+        try Data(repeating: 1, count: 1000).write(to: URL(fileURLWithPath: directory + "/cache/abc-mp3-64.mp3"))
+        // A running server's encode in progress: the CLI must leave it alone.
+        try Data(repeating: 1, count: 500).write(to: URL(fileURLWithPath: directory + "/cache/abd-mp3-64.mp3.tmp-1-2"))
+
+        let stats = try MaintenanceTests().run(["cache", "stats", "--config", config])
+        #expect(stats.status == 0, "\(stats.error)")
+        #expect(stats.output.contains("1 files, 1000 of 10000 bytes (10 %)"), "\(stats.output)")
+        let prune = try MaintenanceTests().run(["cache", "prune", "--config", config])
+        #expect(prune.status == 0, "\(prune.error)")
+        #expect(prune.output.contains("removed 1 files (1000 bytes)"), "\(prune.output)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory + "/cache") == ["abd-mp3-64.mp3.tmp-1-2"])
+        #expect(try MaintenanceTests().run(["cache", "stats", "--config", config]).output.contains("0 files"))
+    }
+}

@@ -33,12 +33,13 @@ public final class TranscodeCache: Sendable {
     private let state = Mutex(State())
 
     /// Opens (creating) the cache directory, removes half-written files, and indexes the finished ones; then
-    /// evicts down to `capacity` (it may have been lowered since).
-    public init(directory: String, capacity: Int64) throws {
+    /// evicts down to `capacity` (it may have been lowered since). `removingTemporaries: false` is for the CLI,
+    /// which may run beside a server whose encodes are writing their temporaries.
+    public init(directory: String, capacity: Int64, removingTemporaries: Bool = true) throws {
         self.directory = directory
         self.capacity = max(capacity, 0)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        StagedAudioFile.removeTemporaryFiles(under: directory)
+        if removingTemporaries { StagedAudioFile.removeTemporaryFiles(under: directory) }
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         state.withLock { state in
             for name in names where Self.isCacheFileName(name) {
