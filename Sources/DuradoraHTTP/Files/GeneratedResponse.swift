@@ -1,7 +1,8 @@
 /// Range support for a representation of known length whose bytes are made on demand (a live transcode): 200 with
 /// the whole, 206 for one range, 416 for none. Several ranges get the whole in a 200 (RFC 9110 §14.2 lets a server
 /// ignore Range): each range would need a producer of its own. Such a representation carries no validators yet,
-/// so the conditional headers do not apply; once its bytes are a file, serve it with `FileResponse`.
+/// so no If-Range can match (the whole is sent, RFC 9110 §13.1.5) and the other conditional headers do not apply;
+/// once its bytes are a file, serve it with `FileResponse`.
 public enum GeneratedResponse {
     /// - Parameter body: makes the stream of one closed range of the representation; called for GET only (HEAD
     ///   gets the same head and no body, and nothing is produced).
@@ -12,7 +13,7 @@ public enum GeneratedResponse {
         var headers = extra
         headers[.acceptRanges] = "bytes"
         headers[.contentType] = contentType
-        let outcome = ByteRange.evaluate(requestHeaders[.range], length: length)
+        let outcome = requestHeaders.contains(.ifRange) ? .ignored : ByteRange.evaluate(requestHeaders[.range], length: length)
         let range: ClosedRange<Int64>
         let status: HTTPStatus
         switch outcome {
