@@ -38,7 +38,7 @@ import Testing
         }
     }
 
-    @Test(arguments: ["format=flac", "max_bitrate=abc", "max_bitrate=-5", "max_bitrate=32", "time_offset=-1",
+    @Test(arguments: ["format=flac", "format=opus&max_bitrate=8", "max_bitrate=abc", "max_bitrate=-5", "max_bitrate=32", "time_offset=-1",
                       "time_offset=soon", "time_offset=99", "format=raw&time_offset=1"])
     func badParametersAre422(query: String) throws {
         let fixture = try TranscodeFixture(seconds: 1)
@@ -84,5 +84,44 @@ import Testing
         let cleared = try fixture.client.patchJSON("/api/v1/users/\(userID)", #"{"max_bitrate": null}"#, token: fixture.admin)
         #expect(try cleared.json()["max_bitrate"] is NSNull)
         #expect(try fixture.stream("").body == stored.body)
+    }
+}
+
+/// Ogg Opus: chunked with no Range on its first play (page sizes vary), a cached file with Range after.
+@Suite struct TranscodeOpusTests {
+    @Test(arguments: [48, 128])
+    func opusDecodesToTheSourceDurationAndIsCached(kbps: Int) throws {
+        let fixture = try TranscodeFixture(seconds: 3)
+        defer { fixture.stop() }
+        let live = try fixture.stream("format=opus&max_bitrate=\(kbps)")
+        #expect(live.status == 200, "\(live.text)")
+        #expect(live.header("Content-Type") == "audio/ogg")
+        #expect(live.header("Transfer-Encoding") == "chunked")
+        #expect(live.header("Accept-Ranges") == "none")
+        #expect(live.header("X-Content-Duration") == "3.000")
+        let path = try fixture.save(live.body, as: "t\(kbps).opus")
+        let decoded = try FFmpeg.decodedSeconds(path, sampleRate: 48_000)
+        #expect(abs(decoded - 3) < 0.05, "decoded \(decoded) s")
+        let probed = try FFmpeg.probe(path)   // from the granule positions
+        #expect(abs(probed.duration - 3) < 0.05, "probed \(probed.duration) s")
+
+        #expect(TestHTTPServer.eventually(within: 5) { fixture.service.cache.stats.files == 1 })
+        let cached = try fixture.stream("format=opus&max_bitrate=\(kbps)")
+        #expect(cached.body == live.body)
+        #expect(cached.header("Content-Length") == "\(live.body.count)")
+        #expect(cached.header("ETag") != nil)
+        let range = try fixture.stream("format=opus&max_bitrate=\(kbps)", headers: ["Range": "bytes=100-199"])
+        #expect(range.status == 206)
+        #expect(range.body == Array(live.body[100..<200]))
+    }
+
+    @Test func opusTimeOffsetStartsWhereAsked() throws {
+        let fixture = try TranscodeFixture(seconds: 4)
+        defer { fixture.stop() }
+        let response = try fixture.stream("format=opus&time_offset=2.5")
+        #expect(response.status == 200)
+        #expect(response.header("X-Content-Duration") == "1.500")
+        let decoded = try FFmpeg.decodedSeconds(try fixture.save(response.body, as: "o.opus"), sampleRate: 48_000)
+        #expect(abs(decoded - 1.5) < 0.05, "decoded \(decoded) s")
     }
 }

@@ -25,6 +25,14 @@ public struct StreamProfile: Sendable, Hashable, CustomStringConvertible {
                              channels: min(max(sourceChannels, 1), 2))
     }
 
+    public static let opusBitrates = [16, 24, 32, 48, 64, 96, 128, 160, 192, 256]
+
+    /// Ogg Opus (always 48 kHz) at the highest of `opusBitrates` at or below `maxKbps`; nil below the lowest.
+    public static func opus(maxKbps: Int, sourceChannels: Int) -> StreamProfile? {
+        guard let kbps = opusBitrates.last(where: { $0 <= maxKbps }) else { return nil }
+        return StreamProfile(format: .opus, kbps: kbps, sampleRate: 48_000, channels: min(max(sourceChannels, 1), 2))
+    }
+
     /// The part of a cache file name (and ETag) that names the profile, e.g. `mp3-128`.
     public var description: String { "\(format.rawValue)-\(kbps)" }
 

@@ -66,7 +66,12 @@ struct StreamOptions: Sendable, Equatable {
             }
             return profile
         case .opus:
-            throw .invalidField("format", "opus is not available yet on this server; use mp3")
+            let kbps = limit ?? 128   // Opus at 128 kbps is transparent for music
+            guard let profile = StreamProfile.opus(maxKbps: kbps, sourceChannels: channels) else {
+                throw .invalidField(maxBitrate == nil ? "max_bitrate (preference)" : "max_bitrate",
+                                    "must be at least \(StreamProfile.opusBitrates[0]) for opus")
+            }
+            return profile
         }
     }
 }

@@ -19,12 +19,14 @@ final class LiveTranscodeStream: PacedBodyStream {
     private let position: Mutex<Int64>
     private let end: Int64
 
-    /// - Parameter onClose: runs once, when the stream is released (bookkeeping of listeners).
-    init(source: Source, range: ClosedRange<Int64>, onClose: @escaping @Sendable () -> Void) {
+    /// - Parameters:
+    ///   - range: the bytes to send; nil for the whole stream of a length not known yet (Opus: chunked).
+    ///   - onClose: runs once, when the stream is released (bookkeeping of listeners).
+    init(source: Source, range: ClosedRange<Int64>?, onClose: @escaping @Sendable () -> Void) {
         self.source = source
-        self.contentLength = range.upperBound - range.lowerBound + 1
-        self.position = Mutex(range.lowerBound)
-        self.end = range.upperBound
+        self.contentLength = range.map { $0.upperBound - $0.lowerBound + 1 }
+        self.position = Mutex(range?.lowerBound ?? 0)
+        self.end = range?.upperBound ?? Int64.max - 1
         self.onClose = onClose
     }
 
@@ -62,7 +64,11 @@ final class LiveTranscodeStream: PacedBodyStream {
                     return .bytes([])   // not reached through the writer, which asks isReady first
                 case .bytes(let written):
                     let upTo = min(written, end + 1, offset + TrackStream.sliceLength)
-                    guard upTo > offset else { throw AudioError.decode("the transcode ended early") }
+                    guard upTo > offset else {
+                        // The encode finished here: the end of a stream of unknown length, or one cut short.
+                        if contentLength == nil, job.phase == .finished { return nil }
+                        throw AudioError.decode("the transcode ended early")
+                    }
                     let region = FileRegion(file: job.file, offset: offset, length: upTo - offset)
                     offset = upTo
                     return .file(region)

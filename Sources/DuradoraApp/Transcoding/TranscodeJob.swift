@@ -27,15 +27,13 @@ final class TranscodeJob: Sendable {
     static let graceNanoseconds: UInt64 = 500_000_000
 
     let name: String
-    let layout: MP3StreamLayout
     let temporaryPath: String
     /// The temporary file, open for reading: listeners send from it, and it stays readable after the rename.
     let file: OpenFile
     private let state = Mutex(State())
 
-    init(name: String, layout: MP3StreamLayout, temporaryPath: String, file: OpenFile) {
+    init(name: String, temporaryPath: String, file: OpenFile) {
         self.name = name
-        self.layout = layout
         self.temporaryPath = temporaryPath
         self.file = file
     }

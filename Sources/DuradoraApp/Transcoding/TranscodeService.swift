@@ -51,44 +51,70 @@ public final class TranscodeService: Sendable {
         // The descriptor's path opens the very file this request opened, even if the track was replaced since.
         let source = try SourceAudio.probe("/proc/self/fd/\(track.file.descriptor)")
         let firstSample = Int64(offset * Double(profile.sampleRate))
-        let total = source.samples(at: profile.sampleRate)
-        guard firstSample < total else {
+        guard firstSample < source.samples(at: profile.sampleRate) else {
             throw APIError.invalidField("time_offset", "is past the end of the track (\(source.durationSeconds) s)")
         }
-        let layout = MP3StreamLayout(profile: profile, samples: total - firstSample)
-        let encoder = MP3StreamEncoder(source: source, layout: layout, firstSample: firstSample)
-        headers[.xContentDuration] = OpenTrack.formatDuration(layout.durationSeconds)
-        return try GeneratedResponse.make(
-            length: layout.totalBytes, method: request.method, requestHeaders: request.headers,
-            contentType: profile.contentType, headers: headers
-        ) { range in
-            let job = LiveEncode(track: track, encoder: encoder, name: offset == 0 ? name : nil)
-            return try stream(job, range: range, listener: listener)
+        let cacheName = offset == 0 ? name : nil
+        let streamName = "\(name)@\(firstSample)"
+        switch profile.format {
+        case .mp3:
+            let layout = MP3StreamLayout(profile: profile, samples: source.samples(at: profile.sampleRate) - firstSample)
+            let encoder = MP3StreamEncoder(source: source, layout: layout, firstSample: firstSample)
+            let live = LiveEncode(track: track, name: cacheName, streamName: streamName, kbps: profile.kbps, length: layout.totalBytes,
+                                  frameBytes: Int64(layout.frameBytes)) { try encoder.run(fromFrame: $0, emit: $1) }
+            headers[.xContentDuration] = OpenTrack.formatDuration(layout.durationSeconds)
+            return try GeneratedResponse.make(
+                length: layout.totalBytes, method: request.method, requestHeaders: request.headers,
+                contentType: profile.contentType, headers: headers
+            ) { range in try stream(live, range: range, listener: listener) }
+        case .opus:
+            // Opus pages vary in size: no length before the end, so chunked and no Range until it is cached.
+            let encoder = OpusStreamEncoder(source: source, profile: profile, firstSample: firstSample)
+            let live = LiveEncode(track: track, name: cacheName, streamName: streamName, kbps: profile.kbps, length: nil,
+                                  frameBytes: nil) { _, emit in try encoder.run(emit: emit) }
+            headers[.xContentDuration] = OpenTrack.formatDuration(encoder.durationSeconds)
+            headers[.acceptRanges] = "none"
+            headers[.contentType] = profile.contentType
+            let body = request.method == .head ? LengthOnlyBody(length: nil)
+                : try stream(live, range: nil, listener: listener)
+            return Response(status: .ok, headers: headers, body: .stream(body))
         }
     }
 
-    /// What one live response encodes: the track (its open file keeps the source readable), the encoder, and the
-    /// cache name when the stream is the whole track (`time_offset` streams are not cached).
+    /// What one live response encodes: the track (its open file keeps the source readable), the cache name when
+    /// the stream is the whole track (`time_offset` streams are not cached), its exact length when known (MP3)
+    /// and frame size (MP3: encodes may start at any frame), and the encode itself, from a stream frame.
     private struct LiveEncode: Sendable {
         let track: OpenTrack
-        let encoder: MP3StreamEncoder
         let name: String?
+        /// What `maxPerUser` counts: the same stream at the same offset is one listening, however many ranges.
+        let streamName: String
+        let kbps: Int
+        let length: Int64?
+        let frameBytes: Int64?
+        let encode: @Sendable (_ fromFrame: Int64, _ emit: ([UInt8]) throws -> Bool) throws -> Void
+
+        /// Room to reserve in the cache: the exact length, or for Opus its bitrate's worth with 10 % for paging.
+        var reservation: Int64 {
+            length ?? Int64(Double(kbps * 125) * (track.track.audio?.durationSeconds ?? 0) * 1.1) + 65_536
+        }
     }
 
-    private func stream(_ live: LiveEncode, range: ClosedRange<Int64>, listener: String) throws -> any BodyStream {
-        let streamName = live.name ?? "\(live.track.track.id)@\(live.encoder.firstSample)"
+    private func stream(_ live: LiveEncode, range: ClosedRange<Int64>?, listener: String) throws -> any BodyStream {
+        let streamName = live.streamName
         guard admit(listener, streamName) else {
             throw APIError.unavailable("You are already listening to \(maxPerUser) transcoded streams.", retryAfter: 5)
         }
         let onClose: @Sendable () -> Void = { [self] in dismiss(listener, streamName) }
         do {
-            let lookahead = Int64(live.encoder.layout.profile.kbps * 125 * Self.lookaheadSeconds)
+            let lookahead = Int64(live.kbps * 125 * Self.lookaheadSeconds)
+            let start = range?.lowerBound ?? 0
             if let name = live.name {
                 let job = jobs.withLock { $0[name] }
-                if let job, range.lowerBound <= job.written + lookahead, job.attach() {
+                if let job, start <= job.written + lookahead, job.attach() {
                     return LiveTranscodeStream(source: .job(job), range: range, onClose: onClose)
                 }
-                if range.lowerBound <= lookahead, let job = try startJob(live, name: name) {
+                if start <= lookahead, let job = try startJob(live, name: name) {
                     return LiveTranscodeStream(source: .job(job), range: range, onClose: onClose)
                 }
             }
@@ -109,8 +135,8 @@ public final class TranscodeService: Sendable {
     /// encodes privately, through memory: the cache directory never outgrows its cap).
     private func startJob(_ live: LiveEncode, name: String) throws -> TranscodeJob? {
         guard encoders.tryAcquire() else { throw Self.busy }
-        let layout = live.encoder.layout
-        guard cache.reserve(layout.totalBytes) else {
+        let reservation = live.reservation
+        guard cache.reserve(reservation) else {
             encoders.release()
             return nil
         }
@@ -118,12 +144,12 @@ public final class TranscodeService: Sendable {
         defer {
             if job == nil {
                 encoders.release()
-                cache.release(layout.totalBytes)
+                cache.release(reservation)
             }
         }
         let temporaryPath = StagedAudioFile.temporaryPath(for: cache.path(for: name))
         try BinaryFile.create(temporaryPath).close()
-        let created = TranscodeJob(name: name, layout: layout, temporaryPath: temporaryPath,
+        let created = TranscodeJob(name: name, temporaryPath: temporaryPath,
                                    file: try OpenFile(path: temporaryPath))
         _ = created.attach()
         let isNew = jobs.withLock { jobs in
@@ -144,24 +170,27 @@ public final class TranscodeService: Sendable {
             do {
                 let file = try BinaryFile.create(temporaryPath)
                 output = file
-                try live.encoder.run(fromFrame: 0) { bytes in
+                var isStopped = false
+                try live.encode(0) { bytes in
                     try file.write(bytes)
-                    return created.advance(by: bytes.count)
+                    isStopped = !created.advance(by: bytes.count)
+                    return !isStopped
                 }
                 file.close()
-                // Complete means every byte: a listener may well have left after the last one.
-                let isComplete = created.written == layout.totalBytes
+                // Complete means every byte (a listener may well have left after the last one): the exact length,
+                // or for Opus an encode that ran to its end.
+                let isComplete = live.length.map { created.written == $0 } ?? !isStopped
                 if isComplete {
-                    try cache.commit(temporaryPath: temporaryPath, as: name, reserved: layout.totalBytes)
+                    try cache.commit(temporaryPath: temporaryPath, as: name, reserved: reservation)
                 } else {
                     StagedAudioFile.remove(temporaryPath)
-                    cache.release(layout.totalBytes)
+                    cache.release(reservation)
                 }
                 created.end(isComplete ? .finished : .failed)
             } catch {
                 output?.close()
                 StagedAudioFile.remove(temporaryPath)
-                cache.release(layout.totalBytes)
+                cache.release(reservation)
                 created.end(.failed)
                 logFailure(error, trackID: trackID)
             }
@@ -170,19 +199,21 @@ public final class TranscodeService: Sendable {
         return created
     }
 
-    /// An encode of one range only, for one listener, through a bounded pipe: a range far ahead of the shared
-    /// encode, or a `time_offset` stream. Its frames sit at the same offsets as the whole stream's.
-    private func startPrivateEncode(_ live: LiveEncode, range: ClosedRange<Int64>) throws -> ChunkPipe {
+    /// An encode for one listener only, through a bounded pipe: a range far ahead of the shared encode, a
+    /// `time_offset` stream, or one the cache has no room for. An MP3 range starts at its frame: its frames sit at
+    /// the same offsets as the whole stream's.
+    private func startPrivateEncode(_ live: LiveEncode, range: ClosedRange<Int64>?) throws -> ChunkPipe {
         guard encoders.tryAcquire() else { throw Self.busy }
         let pipe = ChunkPipe()
-        let frameBytes = Int64(live.encoder.layout.frameBytes)
+        let frameBytes = live.frameBytes ?? Int64.max
         let trackID = live.track.track.id
         spawn { [self] in
             defer { encoders.release() }
-            var skip = Int(range.lowerBound % frameBytes)
-            var remaining = range.upperBound - range.lowerBound + 1
+            let start = range?.lowerBound ?? 0
+            var skip = Int(start % frameBytes)
+            var remaining = range.map { $0.upperBound - $0.lowerBound + 1 } ?? Int64.max
             do {
-                try live.encoder.run(fromFrame: range.lowerBound / frameBytes) { bytes in
+                try live.encode(start / frameBytes) { bytes in
                     var bytes = bytes[...]
                     let skipped = min(skip, bytes.count)
                     skip -= skipped
@@ -191,7 +222,8 @@ public final class TranscodeService: Sendable {
                     guard bytes.isEmpty || pipe.push(Array(bytes)) else { return false }
                     return remaining > 0
                 }
-                pipe.finish(remaining > 0 ? AudioError.decode("the transcode ended early") : nil)
+                let isShort = range != nil && remaining > 0
+                pipe.finish(isShort ? AudioError.decode("the transcode ended early") : nil)
             } catch {
                 pipe.finish(error)
                 logFailure(error, trackID: trackID)

@@ -33,13 +33,14 @@ public enum GeneratedResponse {
     }
 }
 
-/// The body of a HEAD answer: a length for `Content-Length`, no bytes (the writer never pulls it).
-final class LengthOnlyBody: BodyStream {
-    let contentLength: Int64?
+/// The body of a HEAD answer: a length for `Content-Length` (nil: chunked, length unknown), no bytes (the writer
+/// never pulls it).
+public final class LengthOnlyBody: BodyStream {
+    public let contentLength: Int64?
 
-    init(length: Int64) {
+    public init(length: Int64?) {
         contentLength = length
     }
 
-    func next() throws -> BodyChunk? { nil }
+    public func next() throws -> BodyChunk? { nil }
 }
