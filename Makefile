@@ -54,13 +54,14 @@ smoke:
 
 # Benchmarks (not tests): our HTTP core beside nginx in the same run; see bench/run.py.
 bench: deps
-	@for p in wrk nginx util-linux procps sox lame; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@for p in wrk nginx util-linux procps sox lame ffmpeg; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; fi
 	swift build -c release --product duradora-bench-server
 	python3 bench/run.py
 	swift build -c release --product duradora
 	python3 bench/encode.py
 	python3 bench/stream.py
+	python3 bench/transcode.py
 
 # Fuzzes the request parser with libFuzzer + AddressSanitizer (FUZZ_SECONDS, default 60).
 fuzz:
