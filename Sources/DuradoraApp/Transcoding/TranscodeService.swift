@@ -17,6 +17,8 @@ public final class TranscodeService: Sendable {
     private let jobs = Mutex<[String: TranscodeJob]>([:])
     /// Listener → stream name → open responses.
     private let listeners = Mutex<[String: [String: Int]]>([:])
+    /// File ETag → its probed header (see `probe`).
+    private let probes = Mutex<[String: SourceAudio]>([:])
     /// A range this close ahead of the shared encode (seconds of audio) waits for it instead of starting an encode.
     static let lookaheadSeconds = 20
 
@@ -48,8 +50,7 @@ public final class TranscodeService: Sendable {
                 file: file, method: request.method, requestHeaders: request.headers,
                 etag: EntityTag("\(fileTag)-\(profile)"), contentType: profile.contentType, headers: headers))
         }
-        // The descriptor's path opens the very file this request opened, even if the track was replaced since.
-        let source = try SourceAudio.probe("/proc/self/fd/\(track.file.descriptor)")
+        let source = try probe(track, fileTag: fileTag)
         let firstSample = Int64(offset * Double(profile.sampleRate))
         guard firstSample < source.samples(at: profile.sampleRate) else {
             throw APIError.invalidField("time_offset", "is past the end of the track (\(source.durationSeconds) s)")
@@ -79,6 +80,22 @@ public final class TranscodeService: Sendable {
                 : try stream(live, range: nil, listener: listener)
             return Response(status: .ok, headers: headers, body: .stream(body))
         }
+    }
+
+    /// The stored file's header, probed once per file version: a seeking player sends many range requests, and
+    /// an MP3 without a Xing tag makes the decoder scan the whole file to count its frames.
+    private func probe(_ track: OpenTrack, fileTag: String) throws -> SourceAudio {
+        // The descriptor's path opens the very file this request opened, even if the track was replaced since.
+        let path = "/proc/self/fd/\(track.file.descriptor)"
+        if let known = probes.withLock({ $0[fileTag] }) {
+            return SourceAudio(path: path, frames: known.frames, sampleRate: known.sampleRate, channels: known.channels)
+        }
+        let source = try SourceAudio.probe(path)
+        probes.withLock { probes in
+            if probes.count >= 1024 { probes.removeAll() }   // a bound, not an LRU: a re-probe is cheap enough
+            probes[fileTag] = source
+        }
+        return source
     }
 
     /// What one live response encodes: the track (its open file keeps the source readable), the cache name when
