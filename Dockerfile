@@ -11,7 +11,8 @@ ARG DEBIAN_RELEASE=bookworm
 FROM swift:${SWIFT_VERSION}-${DEBIAN_RELEASE} AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libsqlite3-dev libmp3lame-dev libsndfile1-dev libsodium-dev zlib1g-dev pkg-config \
+      libsqlite3-dev libmp3lame-dev libsndfile1-dev libsodium-dev zlib1g-dev pkg-config libsoxr-dev libopusenc-dev \
+      libopus-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Dependencies first, so editing the sources does not refetch them. (Package.resolved is not in git: resolve anew.)
@@ -29,11 +30,11 @@ RUN swift build -c release --static-swift-stdlib --product duradora \
 FROM debian:${DEBIAN_RELEASE}-slim AS runtime
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libsqlite3-0 libmp3lame0 libsndfile1 libsodium23 curl ca-certificates \
+      libsqlite3-0 libmp3lame0 libsndfile1 libsodium23 libsoxr0 libopusenc0 libopus0 curl ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 duradora \
  && useradd --system --uid 10001 --gid duradora --home-dir /var/lib/duradora --shell /usr/sbin/nologin duradora \
- && mkdir -p /etc/duradora /var/lib/duradora/data /var/lib/duradora/uploads \
+ && mkdir -p /etc/duradora /var/lib/duradora/data /var/lib/duradora/uploads /var/lib/duradora/cache/transcodes \
  && chown -R duradora:duradora /var/lib/duradora
 COPY --from=build /out/ /usr/local/bin/
 COPY config.toml /etc/duradora/config.toml
@@ -43,7 +44,8 @@ ENV DURADORA_SERVER_HOST=0.0.0.0 \
     DURADORA_SERVER_PORT=8080 \
     DURADORA_STORAGE_DATABASE=/var/lib/duradora/data/duradora.sqlite3 \
     DURADORA_STORAGE_UPLOADS=/var/lib/duradora/uploads \
-    DURADORA_AUTH_SECRET_KEY_FILE=/var/lib/duradora/data/secret.key
+    DURADORA_AUTH_SECRET_KEY_FILE=/var/lib/duradora/data/secret.key \
+    DURADORA_AUDIO_TRANSCODING_CACHE_DIR=/var/lib/duradora/cache/transcodes
 
 VOLUME ["/etc/duradora", "/var/lib/duradora/data", "/var/lib/duradora/uploads"]
 EXPOSE 8080

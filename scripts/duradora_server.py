@@ -52,6 +52,8 @@ database = "{work}/data/duradora.sqlite3"
 uploads = "{work}/uploads"
 [audio]
 bitrate = {bitrate}
+[audio.transcoding]
+cache_dir = "{work}/cache"
 [auth]
 password_hash_cost = "min"
 [auth.bootstrap_admin]

@@ -24,6 +24,8 @@ public final class Application: @unchecked Sendable {
     /// Imports of music folders in place (`duradora import`, `POST /api/v1/library/scans`, `library.music_folders`).
     public let scanner: LibraryScanner
     private var scanSchedule: LibraryScanSchedule?
+    /// On-demand transcodes for `/stream` and their disk cache (`[audio.transcoding]`).
+    public let transcodes: TranscodeService
     /// The public URL, completed with the bound port by `start()`.
     private let publicURL: SharedText
     /// Counters behind `GET /metrics`; other parts of the server report uploads, transcodes and database errors here.
@@ -60,6 +62,10 @@ public final class Application: @unchecked Sendable {
                 syncEncodeSeconds: configuration.audio.syncEncodeSeconds),
             clock: clock, log: log)
         playlists = PlaylistController(database: database, clock: clock)
+        let transcoding = configuration.audio.transcoding
+        transcodes = TranscodeService(
+            cache: try TranscodeCache(directory: transcoding.cacheDir, capacity: transcoding.cacheBytes),
+            maxLive: transcoding.effectiveMaxLive, maxPerUser: transcoding.maxPerUser, log: log)
         library = LibraryController(
             database: database, settings: LibraryController.Settings(configuration.library), clock: clock)
         scanner = LibraryScanner(database: database, clock: clock, log: log)
@@ -89,7 +95,8 @@ public final class Application: @unchecked Sendable {
         AuthRoutes(users: users, cookie: cookie).register(on: router)
         UserRoutes(users: users, cookie: cookie).register(on: router)
         let trackRoutes = TrackRoutes(
-            tracks: tracks, tokens: users.tokens, baseURL: { [publicURL] in publicURL.value }, library: library)
+            tracks: tracks, tokens: users.tokens, baseURL: { [publicURL] in publicURL.value }, transcodes: transcodes,
+            library: library)
         trackRoutes.register(on: router)
         PlaylistRoutes(playlists: playlists, baseURL: { [publicURL] in publicURL.value }).register(on: router)
         SeedRoutes(users: users, tracks: trackRoutes).register(on: router)

@@ -61,12 +61,12 @@ import DuradoraTestSupport
     }
 
     /// The built `duradora` binary next to the test bundle, when there is one.
-    private static var binary: URL? {
+    static var binary: URL? {
         let url = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("duradora")
         return FileManager.default.isExecutableFile(atPath: url.path) ? url : nil
     }
 
-    private func run(_ arguments: [String], stdin: String? = nil) throws -> (status: Int32, output: String, error: String) {
+    func run(_ arguments: [String], stdin: String? = nil) throws -> (status: Int32, output: String, error: String) {
         let process = Process()
         guard let binary = Self.binary else { throw MaintenanceError(message: "no duradora binary") }
         process.executableURL = binary

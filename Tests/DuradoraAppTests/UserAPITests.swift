@@ -49,7 +49,7 @@ import DuradoraTestSupport
             "/api/v1/auth/register", #"{"username":"Grace","password":"hopper1906"}"#)
         #expect(response.status == 201)
         let json = try response.json()
-        #expect(Set(json.keys) == ["id", "username", "role", "created_at"])
+        #expect(Set(json.keys) == ["id", "username", "role", "created_at", "max_bitrate"])
         #expect(json["username"] as? String == "Grace")
         #expect(json["role"] as? String == "user")
         #expect((json["created_at"] as? String).flatMap(RFC3339.date(from:)) != nil)

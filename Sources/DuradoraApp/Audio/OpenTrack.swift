@@ -63,9 +63,15 @@ public final class OpenTrack: Sendable {
         var headers = HTTPHeaders()
         headers[.cacheControl] = cacheControl(anonymousStreaming: anonymousStreaming)
         if isDownload { headers[.contentDisposition] = ContentDisposition.attachment(filename: downloadFilename) }
-        var response = FileResponse.make(
+        headers[.xContentDuration] = Self.formatDuration(track.audio?.durationSeconds ?? 0)
+        return Self.streamed(FileResponse.make(
             file: file, method: request.method, requestHeaders: request.headers, etag: etag,
-            contentType: track.format.contentType, headers: headers)
+            contentType: track.format.contentType, headers: headers))
+    }
+
+    /// A file response whose body goes out through a `TrackStream` (bounded slices, `sendfile`).
+    static func streamed(_ response: Response) -> Response {
+        var response = response
         switch response.body {
         case .file(let region): response.body = .stream(TrackStream(region: region))
         case .stream(let parts): response.body = .stream(TrackStream(parts: parts))
@@ -73,4 +79,14 @@ public final class OpenTrack: Sendable {
         }
         return response
     }
+
+    /// `X-Content-Duration`: seconds, to the millisecond (players show it before they have the whole file).
+    static func formatDuration(_ seconds: Double) -> String {
+        String(format: "%.3f", seconds)
+    }
+}
+
+extension HTTPHeader {
+    /// The audio's duration in seconds, on every audio response (Firefox and several players read it).
+    static let xContentDuration: HTTPHeader = "X-Content-Duration"
 }

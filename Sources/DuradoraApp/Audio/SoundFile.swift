@@ -145,6 +145,14 @@ public final class SoundFile {
         return Int(count)
     }
 
+    /// Moves the read position to `frame` (0 = the start); a transcode starting mid-track begins there.
+    public func seek(toFrame frame: Int64) throws {
+        guard let handle else { throw AudioError.decode("\(path) is closed") }
+        guard sf_seek(handle, sf_count_t(frame), SEEK_SET) >= 0 else {
+            throw AudioError.decode("cannot seek to frame \(frame): \(String(cString: sf_strerror(handle)))")
+        }
+    }
+
     /// Writes interleaved samples; `samples.count` must be a multiple of `channels`.
     public func writeFrames(_ samples: UnsafeBufferPointer<Float>) throws {
         guard let handle else { throw AudioError.encode("\(path) is closed") }

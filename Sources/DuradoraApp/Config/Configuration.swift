@@ -40,6 +40,7 @@ public struct Configuration: Sendable, Equatable {
     public static func defaults(baseDirectory: String) -> Configuration {
         var configuration = Configuration(storage: Storage(baseDirectory: baseDirectory))
         configuration.auth.secretKeyFile = absolutePath(Auth.defaultSecretKeyFile, relativeTo: baseDirectory)
+        configuration.audio.transcoding.cacheDir = absolutePath(Transcoding.defaultCacheDir, relativeTo: baseDirectory)
         return configuration
     }
 
@@ -109,6 +110,8 @@ public struct Configuration: Sendable, Equatable {
         public var maxConcurrentTranscodes = 0
         /// Uploads whose expected encode takes longer answer 202 and finish in the background; 0 = always 202.
         public var syncEncodeSeconds = 15
+        /// `[audio.transcoding]`: on-demand transcodes for streaming.
+        public var transcoding = Transcoding()
 
         public init() {}
 
@@ -119,6 +122,25 @@ public struct Configuration: Sendable, Equatable {
             maxConcurrentTranscodes > 0
                 ? maxConcurrentTranscodes
                 : max(1, ProcessInfo.processInfo.activeProcessorCount)
+        }
+    }
+
+    /// `[audio.transcoding]`. `max_live` bounds the encoder threads (CPU), `max_per_user` what one listener can
+    /// take of them, `cache_bytes` the disk the finished transcodes may use.
+    public struct Transcoding: Sendable, Equatable {
+        public static let defaultCacheDir = "cache/transcodes"
+
+        /// 0 = 2 × the number of cores; read `effectiveMaxLive`.
+        public var maxLive = 0
+        public var maxPerUser = 2
+        public var cacheBytes: Int64 = 1_073_741_824
+        /// Absolute (resolved like the storage paths).
+        public var cacheDir = Configuration.absolutePath(defaultCacheDir, relativeTo: FileManager.default.currentDirectoryPath)
+
+        public init() {}
+
+        public var effectiveMaxLive: Int {
+            maxLive > 0 ? maxLive : 2 * max(1, ProcessInfo.processInfo.activeProcessorCount)
         }
     }
 

@@ -128,8 +128,11 @@ public final class UserController: Sendable {
 
     /// `PATCH /api/v1/users/{id}`: admins change roles (never leaving no admin), users change their own password.
     /// A user cannot raise their own role. A new password ends every other login of the user (a password change
-    /// often follows a leak); the login of `callerToken` and API tokens stay.
-    public func update(id: UUID, role: Role?, password: String?, caller: User, callerToken: UUID? = nil) throws -> User {
+    /// often follows a leak); the login of `callerToken` and API tokens stay. `maxBitrate` (admins and the user):
+    /// `.some(nil)` clears the preference, nil leaves it.
+    public func update(
+        id: UUID, role: Role?, password: String?, maxBitrate: Int?? = nil, caller: User, callerToken: UUID? = nil
+    ) throws -> User {
         let target = try show(id: id, caller: caller)
         if let role, role != target.role {
             guard caller.isAdmin else { throw APIError.forbidden("You cannot raise your own role.") }
@@ -138,6 +141,9 @@ public final class UserController: Sendable {
             throw APIError.forbidden("Only the user may change their own password.")
         }
         if let password { try AccountRules.validate(password: password) }
+        if case let kbps?? = maxBitrate, kbps < StreamProfile.mp3Bitrates[0] || kbps > 100_000 {
+            throw APIError.invalidField("max_bitrate", "must be null or a whole number of kbps, at least \(StreamProfile.mp3Bitrates[0])")
+        }
         let hash = try password.map { try hasher.hash($0) }
         return try database.write { transaction in
             guard var user = try transaction.users.find(id: id) else { throw APIError.notFound("User") }
@@ -149,6 +155,7 @@ public final class UserController: Sendable {
                 try transaction.users.updatePasswordHash(id: id, to: hash)
                 try transaction.tokens.revokeOtherLogins(userID: id, keepingLoginOf: callerToken, at: clock.now())
             }
+            if let maxBitrate { user = try transaction.users.updateMaxBitrate(id: id, to: maxBitrate) }
             return user
         }
     }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A user account as the API shows it: `{"id","username","role","created_at"}`.
+/// A user account as the API shows it: `{"id","username","role","created_at","max_bitrate"}`.
 /// The password hash is not part of it (see `UserCredentials`), so encoding a `User` can never leak one.
 public struct User: Sendable, Hashable, Identifiable {
     public var id: UUID
@@ -8,12 +8,15 @@ public struct User: Sendable, Hashable, Identifiable {
     public var role: Role
     /// Millisecond precision: what the database keeps and what the API sends.
     public var createdAt: Date
+    /// kbps the user's streams are transcoded down to when a request names no limit; nil = the stored file.
+    public var maxBitrate: Int?
 
-    public init(id: UUID, username: String, role: Role, createdAt: Date) {
+    public init(id: UUID, username: String, role: Role, createdAt: Date, maxBitrate: Int? = nil) {
         self.id = id
         self.username = username
         self.role = role
         self.createdAt = createdAt
+        self.maxBitrate = maxBitrate
     }
 
     public var isAdmin: Bool { role == .admin }
@@ -25,6 +28,7 @@ extension User: Codable {
         case username
         case role
         case createdAt = "created_at"
+        case maxBitrate = "max_bitrate"
     }
 
     // Written out so the wire format does not depend on the encoder's date or key strategies.
@@ -43,7 +47,8 @@ extension User: Codable {
             id: id,
             username: try container.decode(String.self, forKey: .username),
             role: try container.decode(Role.self, forKey: .role),
-            createdAt: createdAt
+            createdAt: createdAt,
+            maxBitrate: try container.decodeIfPresent(Int.self, forKey: .maxBitrate)
         )
     }
 
@@ -53,6 +58,7 @@ extension User: Codable {
         try container.encode(username, forKey: .username)
         try container.encode(role, forKey: .role)
         try container.encode(RFC3339.string(from: createdAt), forKey: .createdAt)
+        try container.encode(maxBitrate, forKey: .maxBitrate)   // null: the stored file
     }
 }
 

@@ -5,7 +5,9 @@ extension OpenAPIArea {
         description: "Accounts with passwords and the access/refresh token pair.",
         schemas: [
             ("User", Schemas.object([("id", Schemas.uuid), ("username", Schemas.string), ("role", Schemas.role),
-                                     ("created_at", Schemas.dateTime)],
+                                     ("created_at", Schemas.dateTime),
+                                     ("max_bitrate", ["type": ["integer", "null"], "minimum": 48,
+                                                      "description": "Streams are transcoded down to this many kbps when the request names no max_bitrate; null = the stored file."])],
                                     required: ["id", "username", "role", "created_at"])),
             ("Credentials", Schemas.object([("username", Schemas.username), ("password", Schemas.password)],
                                            required: ["username", "password"])),

@@ -49,7 +49,7 @@ extension OpenAPIArea {
             APIOperation(method: .delete, path: "/api/v1/tracks/{id}", tag: "tracks", summary: "Delete a track",
                          description: "The file goes, and the track leaves every playlist.", access: .user,
                          status: 204, responseDescription: "Deleted.", errors: [401, 403, 404]),
-            streaming("/api/v1/tracks/{id}/stream", "Stream the MP3"),
+            streaming("/api/v1/tracks/{id}/stream", "Stream the MP3, or a transcode of it", query: transcodeQuery),
             streaming("/api/v1/tracks/{id}/download", "Download the MP3 as an attachment"),
         ])
 
@@ -89,14 +89,26 @@ extension OpenAPIArea {
 
     private static func nullable(_ type: String) -> JSONValue { ["type": [.string(type), "null"]] }
 
-    private static func streaming(_ path: String, _ summary: String) -> APIOperation {
+    /// `/stream` only: what a transcode is asked with (see `StreamOptions`).
+    private static let transcodeQuery: [APIOperation.Parameter] = [
+        APIOperation.Parameter(name: "format", description: "raw (the stored file), mp3, or opus (Ogg Opus: chunked with "
+                               + "Accept-Ranges: none until it is cached).",
+                               schema: ["type": "string", "enum": ["raw", "mp3", "opus"]]),
+        .integer("max_bitrate", "kbps limit (0 = none; default: the user's max_bitrate). Below the stored bitrate "
+                 + "the track is transcoded to CBR MP3 at the nearest of 48…320 kbps at or under it.", minimum: 0),
+        APIOperation.Parameter(name: "time_offset", description: "Start the transcode this many seconds in.",
+                               schema: ["type": "number", "minimum": 0]),
+    ]
+
+    private static func streaming(_ path: String, _ summary: String, query: [APIOperation.Parameter] = []) -> APIOperation {
         APIOperation(method: .get, path: path, tag: "tracks", summary: summary,
                      description: "HEAD works too. Honours Range (one range), If-Range, If-None-Match and "
-                         + "If-Modified-Since; 409 while the track is still processing.",
-                     access: .optionalUser,
+                         + "If-Modified-Since; 409 while the track is still processing. A transcode has an exact "
+                         + "Content-Length and takes Range on its first play; X-Content-Duration on every answer.",
+                     access: .optionalUser, query: query,
                      status: 200, responseDescription: "The whole MP3.",
                      responseBody: .media("audio/mpeg", ["type": "string", "contentMediaType": "audio/mpeg"]),
                      alternatives: [(206, "The requested range."), (304, "Not modified.")],
-                     errors: [401, 404, 409, 416])
+                     errors: query.isEmpty ? [401, 404, 409, 416] : [401, 404, 409, 416, 422, 503])
     }
 }

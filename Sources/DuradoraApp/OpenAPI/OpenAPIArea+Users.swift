@@ -14,6 +14,8 @@ extension OpenAPIArea {
             ("UserUpdate", Schemas.object([
                 ("role", ["type": "string", "enum": ["admin", "user"], "description": "Admins only."]),
                 ("password", Schemas.password),
+                ("max_bitrate", ["type": ["integer", "null"], "minimum": 48,
+                                 "description": "The user's streaming limit in kbps; null = the stored file."]),
             ], required: [])),
         ],
         operations: [

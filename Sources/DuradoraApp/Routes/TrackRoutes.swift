@@ -9,6 +9,8 @@ struct TrackRoutes: Sendable {
     let tokens: TokenService
     /// The server's public URL (known once the port is bound), for `stream_url` and `download_url`.
     let baseURL: @Sendable () -> String
+    /// On-demand transcodes of `/stream` (`format`, `max_bitrate`, `time_offset`).
+    let transcodes: TranscodeService
     /// Adds a signed-in caller's star, rating and play count to the tracks shown (contract, "Library").
     var library: LibraryController? = nil
 
@@ -153,7 +155,17 @@ struct TrackRoutes: Sendable {
     func stream(
         id: UUID, ownerID: UUID? = nil, _ request: Request, _ context: RequestContext, isDownload: Bool
     ) throws -> Response {
+        let options = isDownload ? nil : try StreamOptions(request)
         let stream = try tracks.openStream(id: id, caller: context.user, ownerID: ownerID)
+        if let options, let profile = try options.profile(for: stream.track, preference: context.user?.maxBitrate) {
+            var headers = HTTPHeaders()
+            headers[.cacheControl] = stream.cacheControl(anonymousStreaming: tracks.settings.anonymousStreaming)
+            // Anonymous listeners are told apart by address (without the port: one browser opens many connections).
+            let address = request.remoteAddress.split(separator: ":").dropLast().joined(separator: ":")
+            let listener = context.user.map { $0.id.uuidString } ?? "anonymous \(address)"
+            return try transcodes.response(track: stream, profile: profile, offset: options.timeOffset,
+                                           request: request, listener: listener, headers: headers)
+        }
         return stream.response(to: request, anonymousStreaming: tracks.settings.anonymousStreaming, isDownload: isDownload)
     }
 
@@ -167,7 +179,9 @@ struct TrackRoutes: Sendable {
             guard let authentication = tokens.cachedAuthentication(credentials.token) else { return nil }
             caller = authentication.user
         }
-        guard let id = try? Self.trackID(context), let stream = tracks.cachedStream(id: id, caller: caller)
+        // Transcodes are answered on a worker (`stream`), never here: asked for, or the listener's preference.
+        guard isDownload || (!StreamOptions.isPresent(in: request) && caller?.maxBitrate == nil),
+              let id = try? Self.trackID(context), let stream = tracks.cachedStream(id: id, caller: caller)
         else { return nil }
         return stream.response(to: request, anonymousStreaming: tracks.settings.anonymousStreaming, isDownload: isDownload)
     }

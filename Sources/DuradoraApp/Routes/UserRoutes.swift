@@ -47,8 +47,9 @@ struct UserRoutes: Sendable {
             guard let role = Role(rawValue: text) else { throw .invalidField("role", "must be \"admin\" or \"user\"") }
             return role
         }
+        let maxBitrate: Int?? = body?.contains("max_bitrate") == true ? .some(try body?.integer("max_bitrate")) : nil
         let user = try users.update(
-            id: id, role: role, password: try body?.string("password"), caller: caller,
+            id: id, role: role, password: try body?.string("password"), maxBitrate: maxBitrate, caller: caller,
             callerToken: context.authentication?.tokenID)
         return try .json(user)
     }

@@ -156,5 +156,9 @@ public enum Migrations {
             """),
         Migration(version: 6, name: "library: artists, albums, favourites, ratings, plays", sql: LibrarySchema.sql,
                   backfill: LibrarySchema.fileExistingTracks),
+        Migration(version: 7, name: "user max_bitrate", sql: """
+            -- kbps a user's streams are transcoded down to when the request names no limit; NULL = the original.
+            ALTER TABLE users ADD COLUMN max_bitrate INTEGER CHECK (max_bitrate IS NULL OR max_bitrate > 0);
+            """),
     ]
 }

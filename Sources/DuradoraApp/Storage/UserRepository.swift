@@ -22,6 +22,11 @@ public protocol UserRepository {
     @discardableResult
     func updateRole(id: UUID, to role: Role) throws -> User
 
+    /// Sets (or with nil, clears) the streaming bitrate preference; returns the updated user.
+    /// Throws `StorageError.notFound` for an unknown id.
+    @discardableResult
+    func updateMaxBitrate(id: UUID, to kbps: Int?) throws -> User
+
     /// Sets (or with nil, clears) the password hash. Throws `StorageError.notFound` for an unknown id.
     func updatePasswordHash(id: UUID, to passwordHash: String?) throws
 

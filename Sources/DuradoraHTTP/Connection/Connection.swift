@@ -265,6 +265,10 @@ final class Connection: @unchecked Sendable, EventLoopClient {
             keepAlive: exchange.keepAlive && !isShuttingDown, requestId: exchange.request.id,
             serverName: server.configuration.serverName)
         exchange.keepAlive = exchange.writer?.keepAlive ?? false
+        exchange.writer?.wake = { [weak self] in
+            guard let self else { return }
+            queue.async { self.flush() }
+        }
         // Answered on the loop amid a batch of events: written with the batch's other responses (see EventLoop).
         if loop.isHandlingBatch { return loop.writeAfterBatch(self) }
         flush()
@@ -296,6 +300,8 @@ final class Connection: @unchecked Sendable, EventLoopClient {
                 process()
             case .wouldBlock:
                 waitForWritable()
+            case .waitingForBody:
+                break  // the body's wake-up flushes again
             }
         } catch {
             server.report(exchange: exchange, completed: false)

@@ -10,6 +10,8 @@ final class ResponseWriter {
     enum Progress {
         case finished
         case wouldBlock
+        /// A `PacedBodyStream` has nothing yet; its wake-up calls `pump` again.
+        case waitingForBody
     }
 
     private enum Segment {
@@ -31,6 +33,9 @@ final class ResponseWriter {
     let keepAlive: Bool
     /// Body bytes handed to the socket (framing excluded).
     private(set) var bodyBytesSent: Int64 = 0
+    /// Resumes `pump` once a paced body has more (set by the connection).
+    var wake: (@Sendable () -> Void)?
+    private var isWaitingForBody = false
     private var headLength = 0
 
     init(response: Response, requestMethod: HTTPMethod, version: HTTPVersion, keepAlive: Bool, requestId: String, serverName: String) {
@@ -108,9 +113,10 @@ final class ResponseWriter {
 
     /// Sends as much as the socket takes. Throws when the peer is gone or the body source fails.
     func pump(_ socket: Socket) throws -> Progress {
+        isWaitingForBody = false
         while true {
             if segmentIndex == segments.count {
-                guard try pullNextChunk() else { return .finished }
+                guard try pullNextChunk() else { return isWaitingForBody ? .waitingForBody : .finished }
                 continue
             }
             switch segments[segmentIndex] {
@@ -197,6 +203,10 @@ final class ResponseWriter {
     /// Asks the body stream for more; false at the end of the body.
     private func pullNextChunk() throws -> Bool {
         guard let stream else { return false }
+        if let paced = stream as? any PacedBodyStream, let wake, !paced.isReady(orCall: wake) {
+            isWaitingForBody = true
+            return false
+        }
         guard let chunk = try stream.next() else {
             self.stream = nil
             if isChunked {

@@ -46,10 +46,7 @@ public enum FileResponse {
         var headers = headers
         switch range {
         case .unsatisfiable:
-            headers[.contentRange] = "bytes */\(file.size)"
-            return Response.error(
-                .rangeNotSatisfiable, code: "range_not_satisfiable",
-                message: "The requested range is not satisfiable for a file of \(file.size) bytes.", headers: headers)
+            return unsatisfiable(length: file.size, headers: headers)
         case .satisfiable(let ranges) where ranges.count == 1:
             let range = ranges[0]
             headers[.contentType] = contentType
@@ -68,6 +65,15 @@ public enum FileResponse {
         case .ignored:
             return full(file: file, contentType: contentType, headers: headers)
         }
+    }
+
+    /// 416 with `Content-Range: bytes */LEN`.
+    static func unsatisfiable(length: Int64, headers: HTTPHeaders) -> Response {
+        var headers = headers
+        headers[.contentRange] = "bytes */\(length)"
+        return Response.error(
+            .rangeNotSatisfiable, code: "range_not_satisfiable",
+            message: "The requested range is not satisfiable for a representation of \(length) bytes.", headers: headers)
     }
 
     private static func full(file: OpenFile, contentType: String, headers: HTTPHeaders) -> Response {

@@ -73,6 +73,13 @@ public protocol BodyStream: AnyObject, Sendable {
     func next() throws -> BodyChunk?
 }
 
+/// A body stream whose next chunk may not exist yet (bytes an encoder is still making). Before each `next()` the
+/// writer asks `isReady(orCall:)`; on false it stops writing, and the stream calls `wake` once (from any thread)
+/// when a chunk or the end is there. The connection's queue never waits for the producer.
+public protocol PacedBodyStream: BodyStream {
+    func isReady(orCall wake: @escaping @Sendable () -> Void) -> Bool
+}
+
 /// What a response carries after its head.
 public enum ResponseBody: Sendable {
     case empty

@@ -5,7 +5,7 @@ import Foundation
 struct SQLiteUserRepository: UserRepository {
     let connection: SQLiteConnection
 
-    private static let columns = "id, username, role, created_at"
+    private static let columns = "id, username, role, created_at, max_bitrate"
 
     func create(username: String, role: Role, passwordHash: String?, createdAt: Date) throws -> User {
         let user = User(id: UUID(), username: username, role: role, createdAt: createdAt.sqliteRounded)
@@ -71,13 +71,21 @@ struct SQLiteUserRepository: UserRepository {
         try connection.scalarInt("SELECT COUNT(*) FROM users WHERE role = 'admin'")
     }
 
-    /// Reads the four user columns, by name.
+    func updateMaxBitrate(id: UUID, to kbps: Int?) throws -> User {
+        guard let user = try connection.queryFirst(
+            "UPDATE users SET max_bitrate = ? WHERE id = ? RETURNING \(Self.columns)", [kbps, id], row: Self.user)
+        else { throw StorageError.notFound }
+        return user
+    }
+
+    /// Reads the user columns, by name.
     static func user(_ row: SQLiteStatement) throws -> User {
         User(
             id: try row.uuid(named: "id"),
             username: try row.string(named: "username") ?? "",
             role: try row.role(named: "role"),
-            createdAt: try row.date(named: "created_at")
+            createdAt: try row.date(named: "created_at"),
+            maxBitrate: try row.isNull(named: "max_bitrate") ? nil : try row.int(named: "max_bitrate")
         )
     }
 }
