@@ -1,6 +1,6 @@
 # Duradora — the two commands a newcomer needs are `make run` and `make test`.
 SHELL := /bin/bash
-SYSTEM_PACKAGES := libsqlite3-dev libmp3lame-dev libsndfile1-dev libsodium-dev pkg-config
+SYSTEM_PACKAGES := libsqlite3-dev libmp3lame-dev libsndfile1-dev libsodium-dev pkg-config libvips-dev
 # sox/lame: audio fixtures; curl, docker-compose (a Compose parser, no engine needed), python3-venv: scripts/ops-check.sh;
 # chromium, firefox-esr: scripts/browser-check.py (headless, no WebDriver, nothing downloaded).
 TEST_PACKAGES := sox lame curl docker-compose python3-venv chromium firefox-esr

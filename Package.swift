@@ -20,6 +20,7 @@ let package = Package(
         .systemLibrary(name: "CLame", providers: [.apt(["libmp3lame-dev"])]),
         .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        .systemLibrary(name: "CVips", providers: [.apt(["libvips-dev"])]),
 
         // The HTTP/1.1 server: POSIX sockets + Dispatch. Knows nothing about music.
         .target(name: "DuradoraHTTP", dependencies: ["CEpoll"]),
@@ -28,7 +29,7 @@ let package = Package(
         .target(
             name: "DuradoraApp",
             dependencies: [
-                "DuradoraHTTP", "CSQLite", "CLame", "CSndFile", "CSodium",
+                "DuradoraHTTP", "CSQLite", "CLame", "CSndFile", "CSodium", "CVips",
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),

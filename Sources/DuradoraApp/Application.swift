@@ -58,9 +58,10 @@ public final class Application: @unchecked Sendable {
                 syncEncodeSeconds: configuration.audio.syncEncodeSeconds),
             clock: clock, log: log)
         playlists = PlaylistController(database: database, clock: clock)
+        let covers = CoverStore(root: configuration.storage.uploads + "/covers")
         library = LibraryController(
-            database: database, settings: LibraryController.Settings(configuration.library), clock: clock)
-        scanner = LibraryScanner(database: database, clock: clock, log: log)
+            database: database, settings: LibraryController.Settings(configuration.library), covers: covers, clock: clock)
+        scanner = LibraryScanner(database: database, covers: covers, clock: clock, log: log)
         publicURL = SharedText(configuration.effectivePublicURL)
         try tracks.recoverAfterStart()
         registerRoutes()
@@ -83,6 +84,7 @@ public final class Application: @unchecked Sendable {
         LibraryRoutes(library: library, baseURL: { [publicURL] in publicURL.value }).register(on: router)
         ListeningRoutes(library: library, baseURL: { [publicURL] in publicURL.value }).register(on: router)
         LibraryScanRoutes(scanner: scanner, musicFolders: configuration.library.musicFolders).register(on: router)
+        CoverRoutes(library: library, baseURL: { [publicURL] in publicURL.value }).register(on: router)
     }
 
     /// Creates `[auth.bootstrap_admin]` when it is configured and the database has no admin.
