@@ -1,5 +1,6 @@
-/// The cover picture stored inside an audio file: an ID3v2 APIC frame (the front cover if there are several) or a
-/// FLAC PICTURE metadata block. Only read, in memory, within `ID3Tag.maximumReadableSize`.
+/// The cover picture stored inside an audio file: an ID3v2 APIC frame (the front cover if there are several), a
+/// FLAC PICTURE metadata block, or Ogg's METADATA_BLOCK_PICTURE comment. Only read, in memory, within
+/// `ID3Tag.maximumReadableSize`.
 enum EmbeddedPicture {
     /// The picture's bytes, or nil when the file has none (or is not a format that carries one here).
     static func read(fromFileAt path: String, format: AudioFormat) throws -> [UInt8]? {
@@ -7,7 +8,8 @@ enum EmbeddedPicture {
         defer { file.close() }
         switch format {
         case .mp3: return try id3Picture(file)
-        case .flac: return try flacPicture(file)
+        case .flac: return try VorbisComments.flacBlock(6, in: file).flatMap(pictureBlock)
+        case .ogg, .opus: return try VorbisComments.read(fromFileAt: path, format: format)?.picture
         default: return nil
         }
     }
@@ -43,23 +45,6 @@ enum EmbeddedPicture {
             }
         }
         return index <= payload.count ? (type, Array(payload[index...])) : nil
-    }
-
-    /// "fLaC", then metadata blocks (1 byte last-flag and type, 3 bytes length); type 6 is PICTURE.
-    private static func flacPicture(_ file: BinaryFile) throws -> [UInt8]? {
-        guard try file.read(at: 0, count: 4) == Array("fLaC".utf8) else { return nil }
-        var offset: Int64 = 4
-        while true {
-            let header = try file.read(at: offset, count: 4)
-            guard header.count == 4 else { return nil }
-            let length = Int(header[1]) << 16 | Int(header[2]) << 8 | Int(header[3])
-            if header[0] & 0x7F == 6 {
-                guard length <= ID3Tag.maximumReadableSize else { return nil }
-                return pictureBlock(try file.read(at: offset + 4, count: length))
-            }
-            if header[0] & 0x80 != 0 { return nil }
-            offset += 4 + Int64(length)
-        }
     }
 
     /// A FLAC PICTURE block (also what Ogg's METADATA_BLOCK_PICTURE carries): type, MIME, description, four
