@@ -1,12 +1,12 @@
 # Duradora — the two commands a newcomer needs are `make run` and `make test`.
 SHELL := /bin/bash
 SYSTEM_PACKAGES := libsqlite3-dev libmp3lame-dev libsndfile1-dev libsodium-dev zlib1g-dev pkg-config libsoxr-dev \
-	libopusenc-dev libopus-dev
-# sox/lame: audio fixtures; curl, docker-compose (a Compose parser, no engine needed), python3-venv: scripts/ops-check.sh;
+	libopusenc-dev libopus-dev libvips-dev
+# sox/lame: audio fixtures; libvips-tools: the README's cover picture; curl, docker-compose (a Compose parser, no engine needed), python3-venv: scripts/ops-check.sh;
 # chromium, firefox-esr: scripts/browser-check.py (headless, no WebDriver, nothing downloaded);
 # haproxy, nginx: the request-smuggling matrix (Tests/DuradoraHTTPTests/SmugglingTests.swift) runs them in front of us;
 # ffmpeg: the transcoding tests decode what we encode.
-TEST_PACKAGES := sox lame curl docker-compose python3-venv chromium firefox-esr haproxy nginx ffmpeg
+TEST_PACKAGES := sox lame curl docker-compose python3-venv chromium firefox-esr haproxy nginx ffmpeg libvips-tools
 # WebKitGTK (its MiniBrowser), Xvfb and GStreamer's MP3 decoding for scripts/browser-check.py; installed without
 # Recommends, which would add some 170 packages (ImageMagick, Ghostscript, …) that the check does not need.
 WEBKIT_PACKAGES := libwebkit2gtk-4.1-0 xvfb gstreamer1.0-plugins-base gstreamer1.0-plugins-good

@@ -23,6 +23,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
         .systemLibrary(name: "COpusEnc", pkgConfig: "libopusenc", providers: [.apt(["libopusenc-dev", "libopus-dev"])]),
+        .systemLibrary(name: "CVips", providers: [.apt(["libvips-dev"])]),
 
         // The HTTP/1.1 server: POSIX sockets + Dispatch. Knows nothing about music.
         .target(name: "DuradoraHTTP", dependencies: ["CEpoll"]),
@@ -31,7 +32,7 @@ let package = Package(
         .target(
             name: "DuradoraApp",
             dependencies: [
-                "DuradoraHTTP", "CSQLite", "CLame", "CSndFile", "CSodium", "CZlib", "CSoxr", "COpusEnc",
+                "DuradoraHTTP", "CSQLite", "CLame", "CSndFile", "CSodium", "CZlib", "CSoxr", "COpusEnc", "CVips",
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             // The web player (HTML, CSS, JS modules; no build step), shipped as the resource bundle beside the binary.

@@ -66,9 +66,10 @@ public final class Application: @unchecked Sendable {
         transcodes = TranscodeService(
             cache: try TranscodeCache(directory: transcoding.cacheDir, capacity: transcoding.cacheBytes),
             maxLive: transcoding.effectiveMaxLive, maxPerUser: transcoding.maxPerUser, log: log)
+        let covers = CoverStore(root: configuration.storage.uploads + "/covers")
         library = LibraryController(
-            database: database, settings: LibraryController.Settings(configuration.library), clock: clock)
-        scanner = LibraryScanner(database: database, clock: clock, log: log)
+            database: database, settings: LibraryController.Settings(configuration.library), covers: covers, clock: clock)
+        scanner = LibraryScanner(database: database, covers: covers, clock: clock, log: log)
         appPasswords = try AppPasswordService(
             database: database, keyFile: configuration.auth.effectiveSecretKeyFile(storage: configuration.storage),
             clock: clock)
@@ -106,6 +107,7 @@ public final class Application: @unchecked Sendable {
         LibraryRoutes(library: library, baseURL: { [publicURL] in publicURL.value }).register(on: router)
         ListeningRoutes(library: library, baseURL: { [publicURL] in publicURL.value }).register(on: router)
         LibraryScanRoutes(scanner: scanner, musicFolders: configuration.library.musicFolders).register(on: router)
+        CoverRoutes(library: library, baseURL: { [publicURL] in publicURL.value }).register(on: router)
         registerWebPlayer()
     }
 

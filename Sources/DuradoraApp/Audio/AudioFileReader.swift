@@ -33,7 +33,12 @@ public enum AudioFileReader {
         let sound = try SoundFile(readingFrom: path)
         defer { try? sound.close() }
         let duration = Double(sound.frames) / Double(sound.sampleRate)
-        return Result(format: format, tag: sound.embeddedTag, durationSeconds: duration, sampleRate: sound.sampleRate,
+        var tag = sound.embeddedTag
+        if let comments = try VorbisComments.read(fromFileAt: path, format: format) {
+            tag.albumArtist = comments["ALBUMARTIST"] ?? comments["ALBUM ARTIST"]
+            tag.discNumber = comments["DISCNUMBER"].flatMap(ID3Tag.parseTrackNumber)
+        }
+        return Result(format: format, tag: tag, durationSeconds: duration, sampleRate: sound.sampleRate,
                       channels: sound.channels, bitrate: duration > 0 ? Int(Double(size) * 8 / duration / 1000) : 0,
                       sizeBytes: size)
     }

@@ -12,6 +12,20 @@ extension ID3Tag {
     /// Parses a complete ID3v2.2/2.3/2.4 tag (as delimited by `leadingTagSize`). Unknown frames are skipped;
     /// a tag whose structure is broken throws `.invalidTag`.
     public static func parse(_ tag: [UInt8]) throws -> ID3Tag {
+        var result = ID3Tag()
+        for frame in try frames(of: tag).frames {
+            guard let key = FrameKey(id: frame.id), let text = decodeText(frame.payload) else { continue }
+            result.apply(key, text)
+        }
+        return result
+    }
+
+    /// Whether `id` is a frame this type reads (and so replaces on a rewrite), in any ID3v2 version.
+    static func isKnownFrame(_ id: String) -> Bool { FrameKey(id: id) != nil }
+
+    /// The tag's version and its frames, in order, with per-frame flags undone; compressed or encrypted frames are
+    /// left out.
+    static func frames(of tag: [UInt8]) throws -> (version: UInt8, frames: [(id: String, payload: [UInt8])]) {
         guard let size = leadingTagSize(tag), tag.count >= size else {
             throw AudioError.invalidTag("missing or incomplete ID3v2 header")
         }
@@ -28,7 +42,7 @@ extension ID3Tag {
             position = version == 4 ? syncsafeValue(body[0..<4]) : bigEndian(body[0..<4]) + 4
         }
 
-        var result = ID3Tag()
+        var frames: [(id: String, payload: [UInt8])] = []
         let headerLength = version == 2 ? 6 : 10
         while position + headerLength <= body.count {
             let idLength = version == 2 ? 3 : 4
@@ -48,11 +62,9 @@ extension ID3Tag {
             position = start + frameSize
             guard let payload = framePayload(body[start..<position], version: version, flags: formatFlags,
                                              tagUnsynchronised: tagUnsynchronised) else { continue }
-            guard let key = FrameKey(id: id) else { continue }
-            guard let text = decodeText(payload) else { continue }
-            result.apply(key, text)
+            frames.append((id, payload))
         }
-        return result
+        return (version, frames)
     }
 
     private enum FrameKey {

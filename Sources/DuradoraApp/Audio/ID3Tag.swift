@@ -50,15 +50,16 @@ public struct ID3Tag: Sendable, Hashable {
         return frames
     }
 
-    /// The complete ID3v2.4 tag: 10-byte header, frames, then `padding` zero bytes.
-    public func encoded(padding: Int = 0) -> [UInt8] {
+    /// The complete ID3v2.4 tag: 10-byte header, frames (ours, then `otherFrames` as they are: pictures,
+    /// comments, … a rewrite keeps), then `padding` zero bytes.
+    public func encoded(padding: Int = 0, otherFrames: [(id: String, payload: [UInt8])] = []) -> [UInt8] {
         var body: [UInt8] = []
-        for frame in textFrames {
-            let payload = [3] + Array(frame.text.utf8)   // encoding 3 = UTF-8
+        let ours = textFrames.map { (id: $0.id, payload: [3] + Array($0.text.utf8)) }   // encoding 3 = UTF-8
+        for frame in ours + otherFrames {
             body += Array(frame.id.utf8)
-            body += Self.syncsafeBytes(payload.count)
+            body += Self.syncsafeBytes(frame.payload.count)
             body += [0, 0]                                // no frame flags
-            body += payload
+            body += frame.payload
         }
         body += [UInt8](repeating: 0, count: max(0, padding))
         return Array("ID3".utf8) + [4, 0, 0] + Self.syncsafeBytes(body.count) + body

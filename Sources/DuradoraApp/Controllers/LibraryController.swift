@@ -20,13 +20,17 @@ public final class LibraryController: Sendable {
 
     public let database: any Database
     public let settings: Settings
+    /// Cover pictures and their thumbnails (`LibraryController+Covers.swift`).
+    public let covers: CoverStore?
     let clock: TimeSource
     /// Who is listening to what right now (`POST …/plays` with `submission: false`).
     public let nowPlayingBoard = NowPlayingBoard()
 
-    public init(database: any Database, settings: Settings = Settings(), clock: TimeSource = .system) {
+    public init(database: any Database, settings: Settings = Settings(), covers: CoverStore? = nil,
+                clock: TimeSource = .system) {
         self.database = database
         self.settings = settings
+        self.covers = covers
         self.clock = clock
     }
 

@@ -27,6 +27,8 @@ public final class LibraryScanner: Sendable {
     let database: any Database
     let clock: TimeSource
     let log: AccessLog?
+    /// Where pictures found in files or beside them go; nil: covers are not collected.
+    let covers: CoverStore?
     private let registry = Mutex(Registry())
     /// Background scans; `stop()` makes them give up at the next file and waits for them.
     private let jobs = DispatchGroup()
@@ -37,8 +39,9 @@ public final class LibraryScanner: Sendable {
     /// Finished scans kept for `GET …/scans/{id}`.
     static let keptScans = 20
 
-    public init(database: any Database, clock: TimeSource = .system, log: AccessLog? = nil) {
+    public init(database: any Database, covers: CoverStore? = nil, clock: TimeSource = .system, log: AccessLog? = nil) {
         self.database = database
+        self.covers = covers
         self.clock = clock
         self.log = log
     }
@@ -136,6 +139,7 @@ public final class LibraryScanner: Sendable {
         let known = try database.read { try $0.library.importedFiles(under: root.path) }
         var seen = Set<String>()
         var batch: [ReadFile] = []
+        var folderCovers: [String: String?] = [:]  // directory → its cover.*/folder.*/front.* picture, looked up once
         while let url = walker.nextObject() as? URL {
             if isStopping.load(ordering: .relaxed) { throw CancellationError() }
             guard AudioFormat(fileExtension: url.pathExtension) != nil,
@@ -151,8 +155,11 @@ public final class LibraryScanner: Sendable {
             if let previous, previous.size == size, previous.modifiedAt == modifiedAt { continue }
             do {
                 let audio = try AudioFileReader.read(path)
+                let directory = url.deletingLastPathComponent().path
+                if folderCovers[directory] == nil { folderCovers[directory] = .some(folderCover(in: directory)) }
+                let cover = embeddedCover(path, audio.format) ?? folderCovers[directory] ?? nil
                 batch.append(ReadFile(path: path, size: size, modifiedAt: modifiedAt, audio: audio,
-                                      existingID: previous?.trackID))
+                                      existingID: previous?.trackID, coverHash: cover))
             } catch {
                 scan.report(path, "\(error)")
             }
@@ -172,6 +179,25 @@ public final class LibraryScanner: Sendable {
         }
         scan.removed += vanished.count
         publish(scan)
+    }
+
+    /// The file's own picture, stored; nil when it has none (or covers are off).
+    private func embeddedCover(_ path: String, _ format: AudioFormat) -> String? {
+        guard let covers, let bytes = (try? EmbeddedPicture.read(fromFileAt: path, format: format)) ?? nil else { return nil }
+        return try? covers.store(bytes)
+    }
+
+    /// `cover.*`, `folder.*` or `front.*` (any letter case, in that order of preference) in `directory`, stored.
+    private func folderCover(in directory: String) -> String? {
+        guard let covers, let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return nil }
+        let pictures = names.filter { ["jpg", "jpeg", "png", "webp"].contains(($0 as NSString).pathExtension.lowercased()) }
+        for stem in ["cover", "folder", "front"] {
+            if let name = pictures.first(where: { ($0 as NSString).deletingPathExtension.lowercased() == stem }),
+               let hash = covers.store(fileAt: directory + "/" + name) {
+                return hash
+            }
+        }
+        return nil
     }
 
     /// Adds or updates the tracks of `batch` in one transaction, then empties it.
@@ -211,6 +237,7 @@ private struct ReadFile {
     let modifiedAt: Date
     let audio: AudioFileReader.Result
     let existingID: UUID?
+    let coverHash: String?
 
     /// The file is the truth for an imported track: its tags, format and measurements replace the row's.
     func apply(to track: inout Track, at date: Date) {
@@ -218,6 +245,7 @@ private struct ReadFile {
         if tag.title == nil { tag.title = ((path as NSString).lastPathComponent as NSString).deletingPathExtension }
         track.metadata = tag
         track.format = audio.format
+        track.coverHash = coverHash
         track.audio = StoredAudio(durationSeconds: audio.durationSeconds, sampleRate: audio.sampleRate,
                                   channels: audio.channels, bitrate: audio.bitrate, sizeBytes: audio.sizeBytes,
                                   fileTag: StoredAudio.makeFileTag())

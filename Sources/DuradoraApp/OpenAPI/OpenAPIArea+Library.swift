@@ -111,7 +111,27 @@ extension OpenAPIArea {
             APIOperation(method: .get, path: "/api/v1/library/scans/{id}", tag: "library", summary: "Scan progress",
                          access: .admin, status: 200, responseDescription: "The scan's counts so far, or its summary.",
                          responseBody: .json(Schemas.ref("LibraryScan")), errors: [401, 403, 404]),
-        ])
+            APIOperation(method: .put, path: "/api/v1/albums/{id}/cover", tag: "library", summary: "Upload an album cover",
+                         description: "Admins and owners of the album's tracks. Any image libvips reads.", access: .user,
+                         requestBody: APIOperation.Body(description: "The picture.", content: [
+                             ("image/*", ["type": "string", "contentMediaType": "image/*"])]),
+                         status: 200, responseDescription: "The album with its cover.",
+                         responseBody: .json(Schemas.ref("Album")), errors: [401, 403, 404, 413, 415]),
+        ] + ["albums", "artists", "tracks"].map(cover))
+
+    /// `GET /api/v1/{kind}/{id}/cover`.
+    private static func cover(_ kind: String) -> APIOperation {
+        APIOperation(method: .get, path: "/api/v1/\(kind)/{id}/cover", tag: "library", summary: "Cover art (\(kind))",
+                     description: "A square thumbnail, JPEG unless `Accept` names image/webp; cached by picture and "
+                         + "size, strong ETag. 404 when there is none the caller may see.",
+                     access: .optionalUser,
+                     query: [.integer("size", "Pixels (16 to 2048; default 512).", minimum: 1)],
+                     status: 200, responseDescription: "The thumbnail.",
+                     responseBody: APIOperation.Body(description: "", content: [
+                         ("image/jpeg", ["type": "string", "contentMediaType": "image/jpeg"]),
+                         ("image/webp", ["type": "string", "contentMediaType": "image/webp"])]),
+                     alternatives: [(304, "Not modified.")], errors: [401, 404, 422])
+    }
 
     private static let count: JSONValue = ["type": "integer", "minimum": 0]
     private static let personal: Set = ["starred_at", "play_count"]

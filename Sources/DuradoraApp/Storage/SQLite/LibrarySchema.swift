@@ -34,28 +34,7 @@ enum LibrarySchema {
         CREATE INDEX tracks_genre ON tracks (genre COLLATE NOCASE);
         CREATE UNIQUE INDEX tracks_source_path ON tracks (source_path) WHERE source_path IS NOT NULL;
 
-        CREATE TABLE track_stars (
-            user_id    TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-            item_id    TEXT NOT NULL REFERENCES tracks (id) ON DELETE CASCADE,
-            starred_at INTEGER NOT NULL,
-            PRIMARY KEY (user_id, item_id)
-        ) WITHOUT ROWID;
-        CREATE TABLE album_stars (
-            user_id    TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-            item_id    TEXT NOT NULL REFERENCES albums (id) ON DELETE CASCADE,
-            starred_at INTEGER NOT NULL,
-            PRIMARY KEY (user_id, item_id)
-        ) WITHOUT ROWID;
-        CREATE TABLE artist_stars (
-            user_id    TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-            item_id    TEXT NOT NULL REFERENCES artists (id) ON DELETE CASCADE,
-            starred_at INTEGER NOT NULL,
-            PRIMARY KEY (user_id, item_id)
-        ) WITHOUT ROWID;
-        CREATE INDEX track_stars_item ON track_stars (item_id);
-        CREATE INDEX album_stars_item ON album_stars (item_id);
-        CREATE INDEX artist_stars_item ON artist_stars (item_id);
-
+        \(starTables)
         CREATE TABLE ratings (
             user_id  TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
             track_id TEXT NOT NULL REFERENCES tracks (id) ON DELETE CASCADE,
@@ -82,6 +61,20 @@ enum LibrarySchema {
         ) WITHOUT ROWID;
         CREATE INDEX play_counts_track ON play_counts (track_id);
         """
+
+    /// One star table per kind of item (`SQLiteListeningRepository` picks the table), each cascading with its item.
+    private static let starTables = [("track_stars", "tracks"), ("album_stars", "albums"), ("artist_stars", "artists")]
+        .map { table, items in
+            """
+            CREATE TABLE \(table) (
+                user_id    TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                item_id    TEXT NOT NULL REFERENCES \(items) (id) ON DELETE CASCADE,
+                starred_at INTEGER NOT NULL,
+                PRIMARY KEY (user_id, item_id)
+            ) WITHOUT ROWID;
+            CREATE INDEX \(table)_item ON \(table) (item_id);
+            """
+        }.joined(separator: "\n")
 
     /// Files every track that has tags into its artist and album (tracks from before this step).
     @Sendable static func fileExistingTracks(_ connection: SQLiteConnection) throws {

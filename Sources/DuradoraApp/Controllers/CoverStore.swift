@@ -1,0 +1,58 @@
+import Foundation
+
+/// Cover pictures on disk, by content: `covers/ab/<sha256>` holds a picture as it was found or uploaded, and
+/// `covers/thumbs/<sha256>-<size>.jpg|webp` the square thumbnails made of it on first request. Content addressing
+/// makes the same picture of 12 tracks one file, a thumbnail's name its strong ETag, and the cache never stale.
+public struct CoverStore: Sendable {
+    public let root: String
+    /// The largest picture accepted (bytes): covers are hundreds of kilobytes; anything far larger is not one.
+    public static let maxPictureBytes = 16 << 20
+    /// Thumbnail sizes are clamped to this range (px); without `size`, `defaultSize`.
+    public static let sizes = 16...2048
+    public static let defaultSize = 512
+
+    public init(root: String) {
+        self.root = root
+    }
+
+    /// Stores `bytes` unless stored already; returns its hash. `ImageError.notAnImage` (and nothing left behind)
+    /// when libvips cannot read them.
+    public func store(_ bytes: [UInt8]) throws -> String {
+        let hash = Sodium.sha256(bytes).map { String(format: "%02x", $0) }.joined()
+        let path = picturePath(hash)
+        if FileManager.default.fileExists(atPath: path) { return hash }
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
+                                                withIntermediateDirectories: true)
+        let temporary = StagedAudioFile.temporaryPath(for: path)
+        defer { StagedAudioFile.remove(temporary) }
+        try Data(bytes).write(to: URL(fileURLWithPath: temporary))
+        guard VipsImage.isImage(at: temporary) else { throw ImageError.notAnImage("no image loader accepts it") }
+        try StagedAudioFile.commit(temporary, to: path)
+        return hash
+    }
+
+    /// Stores the picture file at `path` (a `cover.jpg` beside imported music); nil when it is too large or not
+    /// an image.
+    func store(fileAt path: String) -> String? {
+        guard let size = try? TrackFiles.size(of: path), size <= Self.maxPictureBytes,
+              let data = FileManager.default.contents(atPath: path) else { return nil }
+        return try? store(Array(data))
+    }
+
+    /// The path of the `size`-pixel square thumbnail of picture `hash`, made now if it is not cached yet.
+    public func thumbnail(_ hash: String, size: Int, webP: Bool) throws -> String {
+        let path = "\(root)/thumbs/\(hash)-\(size).\(webP ? "webp" : "jpg")"
+        if FileManager.default.fileExists(atPath: path) { return path }
+        let bytes = try VipsImage(thumbnailOf: picturePath(hash), size: size).encoded(webP: webP)
+        try FileManager.default.createDirectory(atPath: "\(root)/thumbs", withIntermediateDirectories: true)
+        let temporary = StagedAudioFile.temporaryPath(for: path)
+        defer { StagedAudioFile.remove(temporary) }
+        try Data(bytes).write(to: URL(fileURLWithPath: temporary))
+        try StagedAudioFile.commit(temporary, to: path)
+        return path
+    }
+
+    private func picturePath(_ hash: String) -> String {
+        "\(root)/\(hash.prefix(2))/\(hash)"
+    }
+}
