@@ -68,6 +68,7 @@ public final class Application: @unchecked Sendable {
         let uploads = ClientRateLimiter(perMinute: configuration.server.uploadRatePerMinute)
         router.use(RateLimitMiddleware(limiter: uploads, routes: [
             "POST /api/v1/tracks", "PUT /api/v1/tracks/{id}/audio", "POST /record", "POST /add-audio/",
+            "POST /track", "POST /api/v1/record", "POST /api_v1/record",
         ]))
         let cookie = SessionCookie(isSecure: configuration.effectivePublicURL.lowercased().hasPrefix("https://"))
         AuthRoutes(users: users, cookie: cookie).register(on: router)
@@ -75,7 +76,10 @@ public final class Application: @unchecked Sendable {
         let trackRoutes = TrackRoutes(tracks: tracks, tokens: users.tokens, baseURL: { [publicURL] in publicURL.value })
         trackRoutes.register(on: router)
         PlaylistRoutes(playlists: playlists, baseURL: { [publicURL] in publicURL.value }).register(on: router)
-        SeedRoutes(users: users, tracks: trackRoutes).register(on: router)
+        let seedRoutes = SeedRoutes(users: users, tracks: trackRoutes)
+        seedRoutes.register(on: router)
+        MusicAPIRoutes(users: users, tracks: trackRoutes, playlists: playlists).register(on: router)
+        RecordsServiceRoutes(seed: seedRoutes, users: UserRoutes(users: users, cookie: cookie)).register(on: router)
         OperationsRoutes(metrics: metrics).register(on: router)
         registerWebPlayer()
     }
