@@ -68,7 +68,7 @@ public final class Application: @unchecked Sendable {
         let uploads = ClientRateLimiter(perMinute: configuration.server.uploadRatePerMinute)
         router.use(RateLimitMiddleware(limiter: uploads, routes: [
             "POST /api/v1/tracks", "PUT /api/v1/tracks/{id}/audio", "POST /record", "POST /add-audio/",
-            "POST /track", "POST /api/v1/record", "POST /api_v1/record",
+            "POST /track", "POST /api/v1/record", "POST /api_v1/record", "POST /v1/audio/file",
         ]))
         let cookie = SessionCookie(isSecure: configuration.effectivePublicURL.lowercased().hasPrefix("https://"))
         AuthRoutes(users: users, cookie: cookie).register(on: router)
@@ -80,6 +80,7 @@ public final class Application: @unchecked Sendable {
         seedRoutes.register(on: router)
         MusicAPIRoutes(users: users, tracks: trackRoutes, playlists: playlists).register(on: router)
         RecordsServiceRoutes(seed: seedRoutes, users: UserRoutes(users: users, cookie: cookie)).register(on: router)
+        HostingServiceRoutes(users: users, tracks: trackRoutes, cookie: cookie).register(on: router)
         OperationsRoutes(metrics: metrics).register(on: router)
         registerWebPlayer()
     }
