@@ -8,7 +8,7 @@ struct Duradora: ParsableCommand {
         commandName: "duradora",
         abstract: "A self-hosted music server.",
         version: DuradoraVersion.current,
-        subcommands: [ServeCommand.self, MigrateCommand.self, UserCommand.self],
+        subcommands: [ServeCommand.self, MigrateCommand.self, UserCommand.self, ClientCommand.self],
         defaultSubcommand: nil
     )
 }
