@@ -91,6 +91,7 @@ public final class Application: @unchecked Sendable {
         let uploads = ClientRateLimiter(perMinute: configuration.server.uploadRatePerMinute)
         router.use(RateLimitMiddleware(limiter: uploads, routes: [
             "POST /api/v1/tracks", "PUT /api/v1/tracks/{id}/audio", "POST /record", "POST /add-audio/",
+            "POST /track", "POST /api/v1/record", "POST /api_v1/record", "POST /v1/audio/file",
         ]))
         let cookie = SessionCookie(isSecure: configuration.effectivePublicURL.lowercased().hasPrefix("https://"))
         AuthRoutes(users: users, cookie: cookie).register(on: router)
@@ -100,7 +101,11 @@ public final class Application: @unchecked Sendable {
             library: library)
         trackRoutes.register(on: router)
         PlaylistRoutes(playlists: playlists, baseURL: { [publicURL] in publicURL.value }).register(on: router)
-        SeedRoutes(users: users, tracks: trackRoutes).register(on: router)
+        let seedRoutes = SeedRoutes(users: users, tracks: trackRoutes)
+        seedRoutes.register(on: router)
+        MusicAPIRoutes(users: users, tracks: trackRoutes, playlists: playlists).register(on: router)
+        RecordsServiceRoutes(seed: seedRoutes, users: UserRoutes(users: users, cookie: cookie)).register(on: router)
+        HostingServiceRoutes(users: users, tracks: trackRoutes, cookie: cookie).register(on: router)
         OperationsRoutes(metrics: metrics).register(on: router)
         AppPasswordRoutes(appPasswords: appPasswords).register(on: router)
         subsonic.register(on: router)

@@ -50,6 +50,8 @@ extension Configuration {
         overrides: ConfigurationOverrides,
         currentDirectory: String
     ) throws -> Configuration {
+        // A `.env` beside the process counts as environment (the real environment wins), as docker-compose reads it.
+        let environment = DotEnvFile.merged(environment, directory: currentDirectory)
         let filePath = absolutePath(path ?? defaultPath, relativeTo: currentDirectory)
         var configuration: Configuration
         if let text = try readFile(at: filePath, isRequired: path != nil) {
@@ -59,6 +61,7 @@ extension Configuration {
         } else {
             configuration = .defaults(baseDirectory: currentDirectory)
         }
+        try configuration.apply(legacyEnvironment: environment, baseDirectory: currentDirectory)
         try configuration.apply(environment: environment, baseDirectory: currentDirectory)
         try configuration.apply(overrides)
         try configuration.applyPublicAddress(environment: environment)

@@ -72,6 +72,8 @@ struct APIOperation: Sendable {
     var alternatives: [(status: Int, description: String)] = []
     /// Error statuses this operation can answer, each rendered as a reference to the shared error response.
     var errors: [Int] = []
+    /// Set when the derived id would repeat another's (`/api_v1/record` and `/api/v1/record` derive the same one).
+    var explicitID: String?
 
     /// The OpenAPI operation object.
     func rendered() -> JSONValue {
@@ -122,6 +124,7 @@ struct APIOperation: Sendable {
 
     /// `post_api_v1_users_id`: unique per method + path, stable, readable.
     var operationID: String {
+        if let explicitID { return explicitID }
         let words = path.split(separator: "/").map { $0.filter { $0.isLetter || $0.isNumber || $0 == "_" } }
         return ([method.rawValue.lowercased()] + words.filter { !$0.isEmpty }).joined(separator: "_")
     }

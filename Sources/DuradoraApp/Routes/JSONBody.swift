@@ -44,6 +44,20 @@ struct JSONBody {
         return JSONBody(object: object)
     }
 
+    /// Every string, number and Boolean field as text (`{"year": 2001}` → `"2001"`), for the earlier services'
+    /// routes, which take the same parameter from JSON, a form or the query. Arrays, objects and null are left out.
+    var textFields: [String: String] {
+        var fields: [String: String] = [:]
+        for (name, value) in object {
+            if let number = value as? NSNumber {
+                fields[name] = Self.isBoolean(value) ? (number.boolValue ? "true" : "false") : number.stringValue
+            } else if let text = value as? String {
+                fields[name] = text
+            }
+        }
+        return fields
+    }
+
     private static func isForm(_ request: Request) -> Bool {
         request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") ?? false
     }

@@ -40,15 +40,20 @@ struct SeedRoutes: Sendable {
     /// and a bad pair is refused at once. Otherwise the body is received (audio into a temporary file), the missing
     /// ones are taken from the form fields, wherever they were in the form, and a failure removes the file.
     func record(_ request: Request, _ context: RequestContext) throws -> Response {
-        let earlyOwner = try SeedCredentials.fromQuery(request).map { try owner($0, context) }
-        if let earlyOwner { try tracks.checkUploadsAllowed(for: earlyOwner) }
-        let (track, isProcessing) = try tracks.createFromUpload(request, isFileRequired: true) { fields in
-            try earlyOwner ?? owner(SeedCredentials(fields: fields, request: request), context)
-        }
+        let (track, isProcessing) = try upload(request, context)
         let id = track.id.uuidString.lowercased()
         let user = track.ownerID?.uuidString.lowercased() ?? ""
         return try .json(SeedRecord(url: "\(tracks.baseURL())/record?id=\(id)&user=\(user)"),
                          status: isProcessing ? .accepted : .created)
+    }
+
+    /// The upload of `record`, shared with the records service's `POST /api/v1/record/` (another answer shape).
+    func upload(_ request: Request, _ context: RequestContext) throws -> (track: Track, isProcessing: Bool) {
+        let earlyOwner = try SeedCredentials.fromQuery(request).map { try owner($0, context) }
+        if let earlyOwner { try tracks.checkUploadsAllowed(for: earlyOwner) }
+        return try tracks.createFromUpload(request, isFileRequired: true) { fields in
+            try earlyOwner ?? owner(SeedCredentials(fields: fields, request: request), context)
+        }
     }
 
     /// The user a seed upload is for: the token (a seed field, else the request's own credentials — bearer, cookie,

@@ -13,8 +13,17 @@ struct SessionCookie: Sendable {
         attributes("\(Credentials.cookieName)=", extra: "Max-Age=0")
     }
 
-    private func attributes(_ pair: String, extra: String) -> String {
-        var parts = [pair, "HttpOnly", "SameSite=Lax", "Path=/", extra]
+    /// The same attributes for another cookie (the hosting service's refresh cookie, scoped to `path`).
+    func setting(_ name: String, _ value: String, maxAge: Int, path: String) -> String {
+        attributes("\(name)=\(value)", extra: "Max-Age=\(maxAge)", path: path)
+    }
+
+    func clearing(_ name: String, path: String) -> String {
+        attributes("\(name)=", extra: "Max-Age=0", path: path)
+    }
+
+    private func attributes(_ pair: String, extra: String, path: String = "/") -> String {
+        var parts = [pair, "HttpOnly", "SameSite=Lax", "Path=\(path)", extra]
         if isSecure { parts.append("Secure") }
         return parts.joined(separator: "; ")
     }

@@ -58,11 +58,14 @@ struct TrackRoutes: Sendable {
     /// The body is read first (audio into a temporary file), then `owner` names the track's owner from the received
     /// text fields, so credentials sent after the file part count too; then the metadata is parsed. Whatever fails,
     /// the temporary file is removed: no row and no file are left behind.
+    /// `mergesQuery`: query parameters count as metadata beside the form's (the earlier music API's `POST /track`).
     func createFromUpload(
-        _ request: Request, isFileRequired: Bool, owner resolveOwner: ([String: String]) throws -> User
+        _ request: Request, isFileRequired: Bool, mergesQuery: Bool = false,
+        owner resolveOwner: ([String: String]) throws -> User
     ) throws -> (track: Track, isProcessing: Bool) {
         try checkTranscodeSlots(request)
-        let form = try TrackUploadReceiver(files: tracks.files).receive(request)
+        var form = try TrackUploadReceiver(files: tracks.files).receive(request)
+        if mergesQuery { form.fields = CompatParameters(request, over: form.fields).fields }
         let owner: User
         let metadata: TrackMetadata
         let visibility: Visibility?
@@ -92,7 +95,7 @@ struct TrackRoutes: Sendable {
 
     /// Refuses an upload before its body is read when every transcode slot is busy: no point receiving a large
     /// file only to answer 503. (The slot is really taken later; this is only the early, cheap answer.)
-    private func checkTranscodeSlots(_ request: Request) throws {
+    func checkTranscodeSlots(_ request: Request) throws {
         let hasBody = (request.body.expectedLength ?? 1) > 0
         if hasBody && tracks.slots.busyCount >= tracks.slots.capacity && !Self.isJSON(request) {
             throw APIError.unavailable("Every transcode slot is busy; try again shortly.", retryAfter: 5)

@@ -1,0 +1,147 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A tiny HTTP/1.1 client over a POSIX socket for `duradora client`: one request per connection
+/// (`Connection: close`), the body sent from memory and files in 64 KiB pieces, the response body handed on in
+/// pieces as it arrives — so an upload or download of any size never sits whole in memory. Plain http only: no
+/// TLS library is linked (behind https, use curl). URLSession is not used: on Linux it needs libcurl at run time,
+/// which the server image does not otherwise carry.
+struct PlainHTTPClient {
+    enum Part {
+        case bytes([UInt8])
+        case file(String)
+    }
+
+    struct Head {
+        var status: Int
+        var headers: [(name: String, value: String)]
+
+        func header(_ name: String) -> String? {
+            headers.first { $0.name.lowercased() == name.lowercased() }?.value
+        }
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    static let pieceSize = 64 * 1024
+
+    /// Sends the request and returns the response head; `body` receives the response body piece by piece.
+    static func send(
+        _ method: String, _ url: String, headers: [(String, String)] = [], body: [Part] = [],
+        into sink: ([UInt8]) throws -> Void
+    ) throws -> Head {
+        guard let components = URLComponents(string: url), let host = components.host, !host.isEmpty else {
+            throw Failure(description: "not an http URL: \(url)")
+        }
+        guard components.scheme?.lowercased() == "http" else {
+            throw Failure(description: "only http:// addresses are supported (\(url)); for https use curl")
+        }
+        let port = components.port ?? 80
+        let target = (components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath)
+            + (components.percentEncodedQuery.map { "?" + $0 } ?? "")
+        let length = try body.reduce(Int64(0)) { total, part in
+            switch part {
+            case .bytes(let bytes): return total + Int64(bytes.count)
+            case .file(let path):
+                let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber
+                return total + (size?.int64Value ?? 0)
+            }
+        }
+        let socket = try connect(host: host, port: port)
+        defer { close(socket) }
+        var head = "\(method) \(target) HTTP/1.1\r\nHost: \(host):\(port)\r\nConnection: close\r\n"
+        head += "User-Agent: duradora-client\r\nContent-Length: \(length)\r\n"
+        for (name, value) in headers { head += "\(name): \(value)\r\n" }
+        try write(socket, Array((head + "\r\n").utf8))
+        for part in body {
+            switch part {
+            case .bytes(let bytes): try write(socket, bytes)
+            case .file(let path):
+                guard let file = FileHandle(forReadingAtPath: path) else { throw Failure(description: "cannot read \(path)") }
+                defer { try? file.close() }
+                while let piece = try file.read(upToCount: pieceSize), !piece.isEmpty { try write(socket, Array(piece)) }
+            }
+        }
+        return try readResponse(socket, into: sink)
+    }
+
+    private static func connect(host: String, port: Int) throws -> Int32 {
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var list: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, String(port), &hints, &list) == 0, let first = list else {
+            throw Failure(description: "cannot resolve \(host)")
+        }
+        defer { freeaddrinfo(list) }
+        var candidate: UnsafeMutablePointer<addrinfo>? = first
+        while let info = candidate {
+            let fd = socket(info.pointee.ai_family, info.pointee.ai_socktype, info.pointee.ai_protocol)
+            if fd >= 0 {
+                if Glibc.connect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 { return fd }
+                close(fd)
+            }
+            candidate = info.pointee.ai_next
+        }
+        throw Failure(description: "cannot connect to \(host):\(port): \(String(cString: strerror(errno)))")
+    }
+
+    private static func write(_ socket: Int32, _ bytes: [UInt8]) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let sent = bytes[offset...].withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            guard sent > 0 else { throw Failure(description: "the connection closed while sending") }
+            offset += sent
+        }
+    }
+
+    /// Head first (bounded), then the body: `Content-Length` bytes, or (without one) until the server closes.
+    private static func readResponse(_ socket: Int32, into sink: ([UInt8]) throws -> Void) throws -> Head {
+        var buffer: [UInt8] = []
+        var piece = [UInt8](repeating: 0, count: pieceSize)
+        func receive() throws -> Int {
+            let count = piece.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
+            guard count >= 0 else { throw Failure(description: "reading the response failed") }
+            buffer += piece[0..<count]
+            return count
+        }
+        let separator = Array("\r\n\r\n".utf8)
+        var headEnd: Int?
+        while headEnd == nil {
+            guard buffer.count < 64 * 1024, try receive() > 0 else { throw Failure(description: "no complete response") }
+            headEnd = buffer.firstRange(of: separator)?.lowerBound
+        }
+        let lines = String(decoding: buffer[..<headEnd!], as: UTF8.self).components(separatedBy: "\r\n")
+        let statusParts = lines[0].split(separator: " ")
+        guard statusParts.count >= 2, let status = Int(statusParts[1]) else { throw Failure(description: "not an HTTP response") }
+        let headers = lines.dropFirst().compactMap { line -> (name: String, value: String)? in
+            guard let colon = line.firstIndex(of: ":") else { return nil }
+            return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+        }
+        let head = Head(status: status, headers: headers)
+        if head.header("Transfer-Encoding")?.lowercased().contains("chunked") == true {
+            throw Failure(description: "chunked responses are not supported")
+        }
+        let declared = head.header("Content-Length").flatMap { Int64($0) }
+        var remaining = declared ?? Int64.max
+        var body = Array(buffer[(headEnd! + separator.count)...])
+        buffer = []
+        while remaining > 0 {
+            if body.count as Int > 0 {
+                let take = Int(min(Int64(body.count), remaining))
+                try sink(Array(body[..<take]))
+                remaining -= Int64(take)
+            }
+            body = []
+            guard remaining > 0, try receive() > 0 else { break }
+            body = buffer
+            buffer = []
+        }
+        if declared != nil, remaining > 0 { throw Failure(description: "the response ended early") }
+        return head
+    }
+}
