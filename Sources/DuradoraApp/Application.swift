@@ -75,7 +75,7 @@ public final class Application: @unchecked Sendable {
             clock: clock)
         subsonic = SubsonicRoutes(services: SubsonicServices(
             database: database, tracks: tracks, playlists: playlists, appPasswords: appPasswords, clock: clock,
-            library: library, scanner: scanner, musicFolders: configuration.library.musicFolders))
+            library: library, scanner: scanner, transcodes: transcodes, musicFolders: configuration.library.musicFolders))
         publicURL = SharedText(configuration.effectivePublicURL)
         try tracks.recoverAfterStart()
         registerRoutes()

@@ -29,15 +29,22 @@ struct CoverRoutes: Sendable {
         }
     }
 
-    /// The thumbnail as a file response: strong ETag from (picture, size, format), so 304 and Range come free.
     private func cover(_ kind: LibraryItemKind, id: UUID, _ request: Request, _ context: RequestContext) throws -> Response {
         var size = CoverStore.defaultSize
         if let text = request.query("size"), !text.isEmpty {
             guard let value = Int(text), value > 0 else { throw APIError.invalidField("size", "must be a whole number of pixels") }
             size = value
         }
+        return try Self.thumbnail(library: library, kind, id: id, caller: context.user, size: size, request: request)
+    }
+
+    /// The thumbnail as a file response: strong ETag from (picture, size, format), so 304 and Range come free.
+    /// WebP when the client accepts it. The REST cover routes and Subsonic's `getCoverArt` both answer with it.
+    static func thumbnail(
+        library: LibraryController, _ kind: LibraryItemKind, id: UUID, caller: User?, size: Int, request: Request
+    ) throws -> Response {
         let webP = request.headers[.accept]?.lowercased().contains("image/webp") ?? false
-        let (path, hash) = try library.coverThumbnail(of: kind, id: id, caller: context.user, size: size, webP: webP)
+        let (path, hash) = try library.coverThumbnail(of: kind, id: id, caller: caller, size: size, webP: webP)
         let file: OpenFile
         do {
             file = try OpenFile(path: path)

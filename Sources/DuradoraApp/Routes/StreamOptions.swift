@@ -16,6 +16,12 @@ struct StreamOptions: Sendable, Equatable {
     var maxBitrate: Int?
     var timeOffset: Double = 0
 
+    init(format: Format? = nil, maxBitrate: Int? = nil, timeOffset: Double = 0) {
+        self.format = format
+        self.maxBitrate = maxBitrate
+        self.timeOffset = timeOffset
+    }
+
     init(_ request: Request) throws(APIError) {
         if let text = request.query("format"), !text.isEmpty {
             guard let format = Format(rawValue: text.lowercased()) else {

@@ -160,14 +160,10 @@ struct TrackRoutes: Sendable {
     ) throws -> Response {
         let options = isDownload ? nil : try StreamOptions(request)
         let stream = try tracks.openStream(id: id, caller: context.user, ownerID: ownerID)
-        if let options, let profile = try options.profile(for: stream.track, preference: context.user?.maxBitrate) {
-            var headers = HTTPHeaders()
-            headers[.cacheControl] = stream.cacheControl(anonymousStreaming: tracks.settings.anonymousStreaming)
-            // Anonymous listeners are told apart by address (without the port: one browser opens many connections).
-            let address = request.remoteAddress.split(separator: ":").dropLast().joined(separator: ":")
-            let listener = context.user.map { $0.id.uuidString } ?? "anonymous \(address)"
-            return try transcodes.response(track: stream, profile: profile, offset: options.timeOffset,
-                                           request: request, listener: listener, headers: headers)
+        if let options, let transcode = try transcodes.response(
+            to: request, stream: stream, options: options, caller: context.user,
+            anonymousStreaming: tracks.settings.anonymousStreaming) {
+            return transcode
         }
         return stream.response(to: request, anonymousStreaming: tracks.settings.anonymousStreaming, isDownload: isDownload)
     }

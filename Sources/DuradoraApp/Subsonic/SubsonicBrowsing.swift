@@ -43,6 +43,7 @@ struct SubsonicBrowsing: Sendable {
         element.set("id", SubsonicItems.id(artist.id))
         element.set("name", artist.name)
         if id3 { element.set("albumCount", artist.albumCount) }
+        element.set("coverArt", artist.coverHash.map { _ in SubsonicItems.id(artist.id) })
         element.set("starred", artist.starredAt)
         return element
     }
@@ -59,6 +60,7 @@ struct SubsonicBrowsing: Sendable {
         element.set("created", album.createdAt)
         element.set("year", album.year)
         element.set("genre", album.genre)
+        element.set("coverArt", album.coverHash.map { _ in SubsonicItems.id(album.id) })
         element.set("starred", album.starredAt)
         element.set("playCount", album.playCount)
         return element
@@ -82,6 +84,7 @@ struct SubsonicBrowsing: Sendable {
         element.set("songCount", album.trackCount)
         element.set("albumId", SubsonicItems.id(album.id))
         element.set("artistId", album.artistID.map(SubsonicItems.id))
+        element.set("coverArt", album.coverHash.map { _ in SubsonicItems.id(album.id) })
         element.set("starred", album.starredAt)
         element.set("playCount", album.playCount)
         return element

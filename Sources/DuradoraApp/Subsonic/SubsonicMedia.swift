@@ -43,22 +43,56 @@ struct SubsonicMedia: Sendable {
                 return .raw(stream.response(
                     to: Self.asRead(call.request), anonymousStreaming: services.tracks.settings.anonymousStreaming, isDownload: true))
             },
-            // The library stores which picture each item has, but nothing serves the images yet (no image type or
-            // cover route): until one does, no item names a `coverArt`, and a client
-            // asking anyway (DSub asks for `pl-<id>`) gets "not found" in its format.
-            "getCoverArt": SubsonicEndpoint { _ in throw SubsonicError.notFound("Cover art") },
+            "getCoverArt": SubsonicEndpoint { call in .raw(try coverArt(call)) },
         ]
     }
 
-    /// The one place where stream options become audio. Today: the stored MP3 as is, whatever was asked (a
-    /// client asking `maxBitRate=128` of a 192 kbps file still plays it). The transcoding work (issue 12) maps
-    /// `options` onto `stream?format=&max_bitrate=&time_offset=` here, and then advertises `transcodeOffset`.
+    /// The one place where Subsonic's stream options become audio: they map onto the REST `/stream` options
+    /// (`format=raw` the stored file; `opus`/`ogg` Opus; any other format MP3, which every client plays), and the
+    /// same decision as REST's picks the stored file or a transcode (the listener's `max_bitrate` included).
     func streamResponse(id: UUID, options: StreamOptions, _ call: SubsonicCall) throws -> Response {
-        _ = options
         let stream = try open(id, call)
-        return stream.response(
-            to: Self.asRead(call.request), anonymousStreaming: services.tracks.settings.anonymousStreaming,
-            isDownload: false)
+        let request = Self.asRead(call.request)
+        let anonymousStreaming = services.tracks.settings.anonymousStreaming
+        let format: DuradoraApp.StreamOptions.Format? = switch options.format {
+        case nil: nil
+        case "raw": .raw
+        case "opus", "ogg", "oga": .opus
+        default: .mp3
+        }
+        let transcoding = DuradoraApp.StreamOptions(format: format, maxBitrate: options.maxBitRate,
+                                                    timeOffset: options.timeOffset ?? 0)
+        if let transcode = try services.transcodes.response(
+            to: request, stream: stream, options: transcoding, caller: call.user, anonymousStreaming: anonymousStreaming) {
+            return transcode
+        }
+        return stream.response(to: request, anonymousStreaming: anonymousStreaming, isDownload: false)
+    }
+
+    /// `getCoverArt`: the `coverArt` id items carry is the item's own id (album, artist or song; the library's
+    /// UUIDs do not collide), answered with the REST cover routes' thumbnail. A playlist's (`pl-<id>`, which DSub
+    /// asks for) is its first entry's that has one. No cover, or nothing the caller may see: 70.
+    private func coverArt(_ call: SubsonicCall) throws -> Response {
+        let text = try call.parameters.required("id")
+        var size = CoverStore.defaultSize
+        if let value = try call.parameters.int("size"), value > 0 { size = value }
+        let request = Self.asRead(call.request)
+        var candidates: [(LibraryItemKind, UUID)] = []
+        if text.hasPrefix("pl-"), let id = UUID.parse(String(text.dropFirst(3))) {
+            let view = try services.playlists.show(id: id, caller: call.user)
+            if let entry = (view.entries ?? []).first(where: { $0.track.coverHash != nil }) { candidates = [(.tracks, entry.track.id)] }
+        } else if let id = UUID.parse(text) {
+            candidates = [(.albums, id), (.artists, id), (.tracks, id)]
+        }
+        for (kind, id) in candidates {
+            do {
+                return try CoverRoutes.thumbnail(library: services.library, kind, id: id, caller: call.user, size: size,
+                                                 request: request)
+            } catch let error as APIError where error.status.code == 404 {
+                continue
+            }
+        }
+        throw SubsonicError.notFound("Cover art")
     }
 
     /// The track's open file: from the recent-streams cache when a player seeks (the same rules are checked

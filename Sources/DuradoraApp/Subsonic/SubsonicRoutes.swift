@@ -11,6 +11,8 @@ struct SubsonicServices: Sendable {
     let clock: TimeSource
     let library: LibraryController
     let scanner: LibraryScanner
+    /// `stream` with `maxBitRate`/`format`/`timeOffset` transcodes as the REST `/stream` does.
+    let transcodes: TranscodeService
     /// `library.music_folders`: what `startScan` imports.
     let musicFolders: [String]
 }

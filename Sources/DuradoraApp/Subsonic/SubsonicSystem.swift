@@ -5,7 +5,9 @@ import Foundation
 struct SubsonicSystem: Sendable {
     /// What is implemented, and nothing more: clients switch behaviour on these (Feishin POSTs everything once
     /// `formPost` is listed). The transcoding work adds `transcodeOffset` here when `timeOffset` really seeks.
-    static let extensions: [(name: String, versions: [Int])] = [("formPost", [1]), ("apiKeyAuthentication", [1])]
+    static let extensions: [(name: String, versions: [Int])] = [
+        ("formPost", [1]), ("apiKeyAuthentication", [1]), ("transcodeOffset", [1]),
+    ]
     /// One folder: Duradora has no per-folder permissions. An integer id, as clients require.
     static let musicFolderID = 1
 

@@ -33,7 +33,7 @@ struct SQLiteAppPasswordRepository: AppPasswordRepository {
     func find(lookupHash: [UInt8]) throws -> (password: AppPassword, user: User)? {
         try connection.queryFirst(
             """
-            SELECT \(Self.columns), u.id AS id, u.username AS username, u.role AS role, u.created_at AS created_at
+            SELECT \(Self.columns), \(SQLiteUserRepository.columns(of: "u"))
             FROM app_passwords AS a JOIN users AS u ON u.id = a.user_id WHERE a.lookup_hash = ?
             """,
             [lookupHash]

@@ -29,8 +29,7 @@ struct SQLiteTokenRepository: TokenRepository {
             SELECT t.id AS t_id, t.user_id AS t_user_id, t.kind AS t_kind, t.token_hash AS t_hash,
                    t.family_id AS t_family_id, t.expires_at AS t_expires_at, t.revoked_at AS t_revoked_at,
                    t.created_at AS t_created_at, t.last_used_at AS t_last_used_at,
-                   u.id AS id, u.username AS username, u.role AS role, u.created_at AS created_at,
-                   u.max_bitrate AS max_bitrate
+                   \(SQLiteUserRepository.columns(of: "u"))
             FROM tokens AS t JOIN users AS u ON u.id = t.user_id
             WHERE t.token_hash = ?
             """,

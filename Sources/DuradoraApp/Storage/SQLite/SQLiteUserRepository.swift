@@ -5,7 +5,13 @@ import Foundation
 struct SQLiteUserRepository: UserRepository {
     let connection: SQLiteConnection
 
-    private static let columns = "id, username, role, created_at, max_bitrate"
+    private static let columnNames = ["id", "username", "role", "created_at", "max_bitrate"]
+    private static let columns = columnNames.joined(separator: ", ")
+    /// The columns `user(_:)` reads, from a joined `users` table named `alias`: other repositories' queries that
+    /// return a row with its user (tokens, app passwords) select them this way, so a new user column is added once.
+    static func columns(of alias: String) -> String {
+        columnNames.map { "\(alias).\($0) AS \($0)" }.joined(separator: ", ")
+    }
 
     func create(username: String, role: Role, passwordHash: String?, createdAt: Date) throws -> User {
         let user = User(id: UUID(), username: username, role: role, createdAt: createdAt.sqliteRounded)
