@@ -39,7 +39,7 @@ import Testing
     }
 
     @Test(arguments: ["format=flac", "format=opus&max_bitrate=8", "max_bitrate=abc", "max_bitrate=-5", "max_bitrate=32", "time_offset=-1",
-                      "time_offset=soon", "time_offset=99", "format=raw&time_offset=1"])
+                      "time_offset=soon", "time_offset=99", "time_offset=1.7e308", "time_offset=1e19", "format=raw&time_offset=1"])
     func badParametersAre422(query: String) throws {
         let fixture = try TranscodeFixture(seconds: 1)
         defer { fixture.stop() }

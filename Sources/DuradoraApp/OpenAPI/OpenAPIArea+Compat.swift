@@ -58,7 +58,7 @@ extension OpenAPIArea {
                          description: "Public playlists (and the caller's own) by name.", access: .optionalUser,
                          query: [.string("search_string", "Words of the name.")] + APIOperation.Parameter.pagination,
                          status: 200, responseDescription: "A page of playlists.",
-                         responseBody: .json(Schemas.ref("PlaylistPage")), errors: [400]),
+                         responseBody: .json(Schemas.ref("PlaylistPage")), errors: [400, 422]),
         ])
 
     /// A `{"status": "success"}` route taking its parameters as query, form or JSON.

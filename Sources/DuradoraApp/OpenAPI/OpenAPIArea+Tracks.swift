@@ -100,14 +100,20 @@ extension OpenAPIArea {
                                schema: ["type": "number", "minimum": 0]),
     ]
 
+    /// Every audio type a stream or download can carry: the stored formats', and the transcodes' (MP3, Ogg).
+    private static let audio = APIOperation.Body(description: "", content: Set(AudioFormat.allCases.map {
+        String($0.contentType.prefix { $0 != ";" })
+    }).sorted().map { type in (type, ["type": "string", "contentMediaType": .string(type)]) })
+
     private static func streaming(_ path: String, _ summary: String, query: [APIOperation.Parameter] = []) -> APIOperation {
         APIOperation(method: .get, path: path, tag: "tracks", summary: summary,
                      description: "HEAD works too. Honours Range (one range), If-Range, If-None-Match and "
                          + "If-Modified-Since; 409 while the track is still processing. A transcode has an exact "
                          + "Content-Length and takes Range on its first play; X-Content-Duration on every answer.",
                      access: .optionalUser, query: query,
-                     status: 200, responseDescription: "The whole MP3.",
-                     responseBody: .media("audio/mpeg", ["type": "string", "contentMediaType": "audio/mpeg"]),
+                     status: 200, responseDescription: "The whole file: the stored one in its own format (MP3 for "
+                         + "uploads; imported files keep theirs), or the transcode (MP3, or Ogg Opus).",
+                     responseBody: audio,
                      alternatives: [(206, "The requested range."), (304, "Not modified.")],
                      errors: query.isEmpty ? [401, 404, 409, 416] : [401, 404, 409, 416, 422, 503])
     }

@@ -51,8 +51,10 @@ public final class TranscodeService: Sendable {
                 etag: EntityTag("\(fileTag)-\(profile)"), contentType: profile.contentType, headers: headers))
         }
         let source = try probe(track, fileTag: fileTag)
-        let firstSample = Int64(offset * Double(profile.sampleRate))
-        guard firstSample < source.samples(at: profile.sampleRate) else {
+        // Compared as seconds first: a huge offset (1e308 is a valid number) would trap converting to samples.
+        guard offset < source.durationSeconds,
+              case let firstSample = Int64(offset * Double(profile.sampleRate)),
+              firstSample < source.samples(at: profile.sampleRate) else {
             throw APIError.invalidField("time_offset", "is past the end of the track (\(source.durationSeconds) s)")
         }
         let cacheName = offset == 0 ? name : nil
