@@ -279,7 +279,7 @@ def walk_py_opensonic(server, ids, user_password, admin_password):
             if not await connection.ping():
                 fail(f"py-opensonic {label} ping")
             names = {e.name for e in await connection.get_open_subsonic_extensions()}
-            if names != {"formPost", "apiKeyAuthentication"}:
+            if names != {"formPost", "apiKeyAuthentication", "transcodeOffset"}:
                 fail(f"py-opensonic extensions: {names}")
             result = await connection.search3('""', song_count=500)
             titles = {s.title for s in result.song or []}

@@ -6,7 +6,8 @@ no browser is downloaded: `executable_path` points at /usr/bin/chromium), clicki
 register, upload two tagged MP3s through the file input and watch both reach "ready", find one by search and play
 it (the position advances), seek to 70 % by clicking the seek bar (playback goes on from there), make a playlist,
 add both tracks and reorder them by dragging, make it shareable and open its share link in a fresh anonymous
-context and play, star the album and find it under favourites, create an app password, log out.
+context and play, see the album's cover in the grid, star the album and find it under favourites, create an app
+password, log out, and (as the admin) open the admin page.
 
 On every page: no console errors and no uncaught exceptions, and an axe-core scan (PyPI axe-playwright-python,
 which carries axe.min.js) with no serious or critical violations. Screenshots of each view at 390 and 1280 px wide
@@ -59,7 +60,14 @@ def make_tracks(work):
         subprocess.run(["lame", "--quiet", "-b", "128", "--tt", title, "--ta", "Web Check Artist", "--tl", ALBUM,
                         "--ty", "2024", "--tn", str(number), wav, mp3], check=True)
         paths.append(mp3)
-    return paths
+    # An album cover, as a person would find one: a JPEG (a gradient written as PPM, converted by libvips' CLI).
+    ppm = os.path.join(work, "cover.ppm")
+    with open(ppm, "wb") as handle:
+        handle.write(b"P6\n64 64\n255\n" + bytes(v for y in range(64) for x in range(64)
+                                                   for v in (x * 4, 90 + y, 200 - y * 2)))
+    cover = os.path.join(work, "cover.jpg")
+    subprocess.run(["vips", "copy", ppm, cover], check=True)
+    return paths, cover
 
 
 class Watch:
@@ -120,7 +128,7 @@ def wait_playing_past(page, seconds, what):
         raise CheckFailed(f"{what}: playback did not pass {seconds:.1f} s (at {position(page):.1f} s)")
 
 
-def run(browser, base, files, axe):
+def run(browser, base, files, cover, axe):
     from playwright.sync_api import expect
     expect.set_options(timeout=TIMEOUT_MS)
     watch = Watch()
@@ -144,6 +152,16 @@ def run(browser, base, files, axe):
     expect(page.locator("#uploads .status")).to_have_text(["ready", "ready"])
     scan(page, axe, "upload", scanned)
     log("web-check ok: two files uploaded through the file input reached ready")
+    # The player has no cover editor: the album's cover goes up through the API, from the page (same origin).
+    with open(cover, "rb") as handle:
+        picture = list(handle.read())
+    status = page.evaluate("""async ([picture]) => {
+        const track = (await (await fetch('/api/v1/tracks?q=Morning')).json()).items[0];
+        const response = await fetch(`/api/v1/albums/${track.album_id}/cover`, { method: 'PUT',
+            headers: { 'Content-Type': 'image/jpeg' }, body: new Uint8Array(picture) });
+        return response.status; }""", [picture])
+    if status != 200:
+        raise CheckFailed(f"PUT of the album cover answered {status}")
 
     page.click("#search")
     page.keyboard.type("Morning")
@@ -212,6 +230,10 @@ def run(browser, base, files, axe):
 
     page.goto("/#/albums")
     expect(page.locator("#album-grid .card").first).to_be_visible()
+    cover_image = page.locator("#album-grid .card", has_text=ALBUM).locator("img.cover")
+    expect(cover_image).to_be_visible()
+    if not wait_until(page, lambda: cover_image.evaluate("(image) => image.complete && image.naturalWidth > 0")):
+        raise CheckFailed("the album's cover did not load in the album grid")
     scan(page, axe, "albums", scanned)
     page.locator("#album-grid .card", has_text=ALBUM).click()
     expect(page.get_by_role("heading", name=ALBUM)).to_be_visible()
@@ -221,7 +243,7 @@ def run(browser, base, files, axe):
     page.goto("/#/favorites")
     expect(page.locator(".card", has_text=ALBUM)).to_be_visible()
     scan(page, axe, "favorites", scanned)
-    log("web-check ok: starred the album and found it under favourites")
+    log("web-check ok: the album's cover shows in the grid; starred the album and found it under favourites")
 
     for view in ("", "artists", "genres", "history"):
         page.goto(f"/#/{view}")
@@ -282,12 +304,12 @@ def main():
     started = time.monotonic()
     try:
         server = Server(binary, work, ADMIN_USER, ADMIN_PASSWORD, bitrate=128)
-        files = make_tracks(work)
+        files, cover = make_tracks(work)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox",
                                                  "--autoplay-policy=no-user-gesture-required", "--mute-audio"])
             try:
-                run(browser, f"http://127.0.0.1:{server.port}", files, Axe())
+                run(browser, f"http://127.0.0.1:{server.port}", files, cover, Axe())
             finally:
                 browser.close()
     except Exception as error:  # CheckFailed, and Playwright's failed expectations and timeouts

@@ -177,9 +177,9 @@ function knownDuration() {
 
 function updateMediaSession(track) {
   if (!("mediaSession" in navigator)) return;
-  const artwork = track.cover_url ? [96, 256, 512].map((size) => ({
-    src: `${track.cover_url}${track.cover_url.includes("?") ? "&" : "?"}size=${size}`, sizes: `${size}x${size}`,
-    type: "image/jpeg" })) : [];
+  const url = coverURL(track);
+  const artwork = url ? [96, 256, 512].map((size) => ({
+    src: `${url}${url.includes("?") ? "&" : "?"}size=${size}`, sizes: `${size}x${size}`, type: "image/jpeg" })) : [];
   navigator.mediaSession.metadata = new MediaMetadata({
     title: track.title || "Untitled", artist: track.artist || "", album: track.album || "", artwork });
 }
@@ -200,9 +200,14 @@ function setupMediaSession() {
 
 // MARK: - Rendering
 
+/** The track's picture as the server names it (null: none, so no request that would only answer 404). */
+function coverURL(track) {
+  return track.cover_url;
+}
+
 function renderNow() {
   const track = player.current;
-  fill(ui.now, track ? [cover(track.cover_url, track.album ? `Cover of ${track.album}` : "No cover", 96),
+  fill(ui.now, track ? [cover(coverURL(track), track.album ? `Cover of ${track.album}` : "No cover", 96),
     h("div", { class: "text" },
       h("div", { class: "title" }, track.title || "Untitled"),
       h("div", { class: "sub" }, [track.artist, track.album].filter(Boolean).join(" — ")))]
