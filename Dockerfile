@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # Duradora in a container: build with the official Swift image, run on slim Debian with only the runtime libraries.
 #   docker build -t duradora .
 #   docker run -p 8080:8080 -v duradora-data:/var/lib/duradora/data -v duradora-uploads:/var/lib/duradora/uploads duradora
@@ -47,7 +46,9 @@ ENV DURADORA_SERVER_HOST=0.0.0.0 \
     DURADORA_AUTH_SECRET_KEY_FILE=/var/lib/duradora/data/secret.key \
     DURADORA_AUDIO_TRANSCODING_CACHE_DIR=/var/lib/duradora/cache/transcodes
 
-VOLUME ["/etc/duradora", "/var/lib/duradora/data", "/var/lib/duradora/uploads"]
+# The config is a file in the image (compose bind-mounts its own over it): not a volume, which would leave an
+# anonymous volume behind per container.
+VOLUME ["/var/lib/duradora/data", "/var/lib/duradora/uploads"]
 EXPOSE 8080
 USER duradora:duradora
 WORKDIR /var/lib/duradora

@@ -54,12 +54,31 @@ check_dockerfile '^USER [a-z]' "runs as a named non-root user"
 grep -qE '^USER (root|0)' Dockerfile && fail "Dockerfile: must not run as root"
 check_dockerfile '^HEALTHCHECK .*' "has a HEALTHCHECK"
 grep -A1 '^HEALTHCHECK' Dockerfile | grep -q '/health' || fail "Dockerfile: HEALTHCHECK must call /health"
-check_dockerfile '^VOLUME .*/etc/duradora.*/var/lib/duradora/data.*/var/lib/duradora/uploads' "declares config and data volumes"
+check_dockerfile '^VOLUME .*/var/lib/duradora/data.*/var/lib/duradora/uploads' "declares the data volumes"
+grep -qE '^VOLUME .*/etc/duradora' Dockerfile && fail "Dockerfile: /etc/duradora must not be a VOLUME (an anonymous volume per container under compose's bind mount)"
+grep -qE '^# syntax=' Dockerfile && fail "Dockerfile: no '# syntax=' line (it makes the build fetch a frontend image from a registry)"
+grep -qE '^COPY .*Package\.resolved' Dockerfile && fail "Dockerfile: Package.resolved is not in git; a fresh clone has none to COPY"
 check_dockerfile '^EXPOSE 8080' "exposes 8080"
 last_from_line="$(grep -nE '^FROM ' Dockerfile | tail -1 | cut -d: -f1)"
 tail -n +"$last_from_line" Dockerfile | grep -qE '^RUN .*apt-get install .*-dev' \
     && fail "Dockerfile: the runtime stage must not install -dev packages"
+# Every shared library the binary links must come with the runtime stage: from a package it installs, one of
+# those packages' dependencies (apt pulls them in), or a package slim Debian always has (Priority: required).
+# The Swift runtime is not checked: the image links it statically. (Read off this host's binary and apt cache.)
+runtime_packages="$(tail -n +"$last_from_line" Dockerfile | tr ' \\' '\n\n' | grep -E '^lib[a-z0-9.+-]+$' | sort -u)"
+closure="$(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks --no-replaces \
+    --no-enhances $runtime_packages 2>/dev/null | grep -E '^[a-z0-9]' | sed 's/:.*//' | sort -u)"
+for lib in $(ldd "$BINARY" | awk '$2 == "=>" && $3 ~ /^\// { print $3 }'); do
+    case "$(readlink -f "$lib")" in /opt/swift/*|*/libswift*|*/libFoundation*|*/libdispatch*|*/libBlocksRuntime*) continue ;; esac
+    # dpkg knows a library by the path its package installed (/lib or /usr/lib, link or file): try both.
+    package="$( (dpkg -S "$(readlink -f "$lib")" || dpkg -S "$lib") 2>/dev/null | head -1 | cut -d: -f1 || true)"
+    [ -n "$package" ] || fail "Dockerfile: $lib (linked by the binary) belongs to no Debian package here"
+    grep -qx "$package" <<<"$closure" && continue
+    [ "$(dpkg-query -W -f '${Priority}' "$package" 2>/dev/null || true)" = required ] && continue
+    fail "Dockerfile: the runtime stage lacks $package (the binary links $lib); add it to its apt-get install"
+done
 pass "Dockerfile structure (multi-stage, static stdlib, slim runtime libraries, non-root, healthcheck, volumes)"
+pass "Dockerfile runtime stage carries every shared library the binary links ($(ldd "$BINARY" | grep -c '=> /') checked with ldd)"
 
 # ---- a real server process ----
 [ -x "$BINARY" ] || fail "$BINARY not built; run swift build first"
