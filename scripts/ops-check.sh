@@ -66,8 +66,18 @@ tail -n +"$last_from_line" Dockerfile | grep -qE '^RUN .*apt-get install .*-dev'
 # those packages' dependencies (apt pulls them in), or a package slim Debian always has (Priority: required).
 # The Swift runtime is not checked: the image links it statically. (Read off this host's binary and apt cache.)
 runtime_packages="$(tail -n +"$last_from_line" Dockerfile | tr ' \\' '\n\n' | grep -E '^lib[a-z0-9.+-]+$' | sort -u)"
-closure="$(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks --no-replaces \
-    --no-enhances $runtime_packages 2>/dev/null | grep -E '^[a-z0-9]' | sed 's/:.*//' | sort -u)"
+# The closure comes from dpkg's own database (the packages are installed here: the binary links them), so it
+# needs no apt package lists, which a prepared machine may not have.
+closure=" "
+queue=($runtime_packages)
+while [ ${#queue[@]} -gt 0 ]; do
+    package="${queue[0]}"; queue=("${queue[@]:1}")
+    case "$closure" in *" $package "*) continue ;; esac
+    closure="$closure$package "
+    queue+=($(dpkg-query -W -f '${Depends}, ${Pre-Depends}' "$package" 2>/dev/null | tr ',|' '\n\n' \
+        | sed 's/(.*//; s/:any//' | awk 'NF { print $1 }' || true))
+done
+closure="$(tr ' ' '\n' <<<"$closure")"
 for lib in $(ldd "$BINARY" | awk '$2 == "=>" && $3 ~ /^\// { print $3 }'); do
     case "$(readlink -f "$lib")" in /opt/swift/*|*/libswift*|*/libFoundation*|*/libdispatch*|*/libBlocksRuntime*) continue ;; esac
     # dpkg knows a library by the path its package installed (/lib or /usr/lib, link or file): try both.
