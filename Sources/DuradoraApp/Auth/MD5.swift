@@ -55,9 +55,6 @@ enum MD5 {
 
     /// The digest as 32 lowercase hex digits, as Subsonic's `t` carries it.
     static func hex(_ message: [UInt8]) -> String {
-        digest(message).map { byte in
-            let text = String(byte, radix: 16)
-            return byte < 16 ? "0" + text : text
-        }.joined()
+        digest(message).lowercaseHex
     }
 }

@@ -18,7 +18,7 @@ public struct CoverStore: Sendable {
     /// Stores `bytes` unless stored already; returns its hash. `ImageError.notAnImage` (and nothing left behind)
     /// when libvips cannot read them.
     public func store(_ bytes: [UInt8]) throws -> String {
-        let hash = Sodium.sha256(bytes).map { String(format: "%02x", $0) }.joined()
+        let hash = Sodium.sha256(bytes).lowercaseHex
         let path = picturePath(hash)
         if FileManager.default.fileExists(atPath: path) { return hash }
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,

@@ -39,7 +39,7 @@ public final class WebAssets: Sendable {
             files.append((name, bytes))
             fingerprintInput += Array(name.utf8) + [0] + Sodium.sha256(bytes)
         }
-        let version = Self.hex(Sodium.sha256(fingerprintInput).prefix(8))
+        let version = Sodium.sha256(fingerprintInput).prefix(8).lowercaseHex
         self.version = version
         var assets: [String: Asset] = [:]
         var index: Asset?
@@ -72,7 +72,7 @@ public final class WebAssets: Sendable {
 
     private static func asset(name: String, bytes: [UInt8]) throws -> Asset {
         let compressed = try Gzip.compress(bytes)
-        let tag = hex(Sodium.sha256(bytes).prefix(12))
+        let tag = Sodium.sha256(bytes).prefix(12).lowercaseHex
         return Asset(bytes: bytes, gzipped: compressed.count < bytes.count ? compressed : nil,
                      contentType: contentType(of: name), etag: EntityTag(tag), gzippedETag: EntityTag(tag + "-gz"))
     }
@@ -87,9 +87,5 @@ public final class WebAssets: Sendable {
         case "json": "application/json; charset=utf-8"
         default: "application/octet-stream"
         }
-    }
-
-    private static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        bytes.map { String(format: "%02x", $0) }.joined()
     }
 }
