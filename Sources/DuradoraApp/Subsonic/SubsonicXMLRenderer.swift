@@ -1,7 +1,8 @@
 /// Renders a `SubsonicResponse` as Subsonic XML: scalars as attributes, children as elements (repeated for lists),
 /// lowercase booleans, the `http://subsonic.org/restapi` namespace. DSub, Amperfy and Supersonic parse only this.
 enum SubsonicXMLRenderer {
-    static let contentType = "application/xml; charset=utf-8"
+    /// The type the Subsonic specification gives XML answers, and error documents of binary endpoints.
+    static let contentType = "text/xml; charset=utf-8"
 
     static func render(_ response: SubsonicResponse) -> [UInt8] {
         var output = #"<?xml version="1.0" encoding="UTF-8"?>"#
