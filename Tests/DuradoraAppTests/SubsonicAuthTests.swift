@@ -111,7 +111,7 @@ import Testing
         let response = try fixture.client.subsonicJSON("getOpenSubsonicExtensions", [])
         #expect(response["status"] as? String == "ok")
         let names = (response["openSubsonicExtensions"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
-        #expect(Set(names) == ["formPost", "apiKeyAuthentication", "transcodeOffset"])
+        #expect(Set(names) == ["formPost", "apiKeyAuthentication", "transcodeOffset", "songLyrics"])
         // Everything else does need them.
         #expect(Subsonic.error(try fixture.client.subsonicJSON("getLicense", [])) == 10)
     }

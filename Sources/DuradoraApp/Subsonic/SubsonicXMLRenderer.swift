@@ -21,6 +21,7 @@ enum SubsonicXMLRenderer {
             case .one: true
             case .many(let elements, _): !elements.isEmpty
             case .values(let values): !values.isEmpty
+            case .value: true
             }
         }
         guard hasContent else {
@@ -35,6 +36,7 @@ enum SubsonicXMLRenderer {
             case .many(let elements, _): for element in elements { write(childName, element, into: &output) }
             case .values(let values):
                 for value in values { output += "<" + childName + ">" + escape(text(value)) + "</" + childName + ">" }
+            case .value(let value): output += "<" + childName + ">" + escape(text(value)) + "</" + childName + ">"
             }
         }
         output += "</" + name + ">"
