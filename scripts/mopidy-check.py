@@ -21,7 +21,7 @@ import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from duradora_server import ROOT, CheckFailed, Server, duradora_binary, log, tail  # noqa: E402
+from duradora_server import ROOT, CheckFailed, Server, duradora_binary, log, stop_process, tail  # noqa: E402
 
 VENV = os.path.join(ROOT, ".build", "mopidy-venv")
 SYSTEM_PYTHON = "/usr/bin/python3"   # Debian's, whose site-packages hold mopidy and gi
@@ -150,13 +150,7 @@ enabled = false
         raise CheckFailed(f"{what}: last status {state}\n{self.mpc('status')}\n{tail(self.log_path)}")
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
         self.log_file.close()
 
 
@@ -204,7 +198,7 @@ def check(server, mopidy, ids):
     lines = stream_lines(server, since)
     if not lines or "status=200" not in lines[0] or not any("status=206" in line for line in lines[1:]):
         raise CheckFailed("stream requests (the whole song, then a Range for the seek):\n" + "\n".join(lines))
-    log(f"mopidy-check ok: mpc seek: a Range request, answered 206, and the song plays to its end")
+    log("mopidy-check ok: mpc seek: a Range request, answered 206, and the song plays to its end")
 
 
 def main():
