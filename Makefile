@@ -10,6 +10,9 @@ TEST_PACKAGES := sox lame curl docker-compose python3-venv chromium firefox-esr 
 # WebKitGTK (its MiniBrowser), Xvfb and GStreamer's MP3 decoding for scripts/browser-check.py; installed without
 # Recommends, which would add some 170 packages (ImageMagick, Ghostscript, …) that the check does not need.
 WEBKIT_PACKAGES := libwebkit2gtk-4.1-0 xvfb gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+# A real Subsonic player for scripts/mopidy-check.py (Mopidy-Subidy itself comes from PyPI into a venv); installed
+# with WEBKIT_PACKAGES, without Recommends (the ALSA and PulseAudio sinks: the check plays into a fakesink).
+MOPIDY_PACKAGES := mopidy mopidy-mpd mpc gstreamer1.0-plugins-good
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CONFIG ?= ./config.toml
 
@@ -25,7 +28,7 @@ test-deps: deps
 	@missing=""; for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; fi
-	@missing=""; for p in $(WEBKIT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@missing=""; for p in $(WEBKIT_PACKAGES) $(MOPIDY_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; fi
 
@@ -41,6 +44,7 @@ test: test-deps
 	scripts/browser-check.py
 	scripts/web-check.py
 	scripts/subsonic-check.py
+	scripts/mopidy-check.py
 	swift test --skip-build
 	scripts/fuzz.sh 60
 
@@ -66,6 +70,12 @@ subsonic-check: test-deps
 	swift build --product duradora
 	scripts/subsonic-check.py
 
+# Mopidy with Mopidy-Subidy browses, searches, plays and seeks a track through mpc (audio to fakesink).
+.PHONY: mopidy-check
+mopidy-check: test-deps
+	swift build --product duradora
+	scripts/mopidy-check.py
+
 # The README's curl flow against any running instance: `make smoke BASE_URL=http://host:8080`.
 smoke:
 	scripts/smoke.sh $(or $(BASE_URL),http://localhost:8080)
@@ -80,6 +90,7 @@ bench: deps
 	python3 bench/encode.py
 	python3 bench/stream.py
 	python3 bench/transcode.py
+	python3 bench/subsonic.py
 
 # Fuzzes the request parser with libFuzzer + AddressSanitizer (FUZZ_SECONDS, default 60).
 fuzz:

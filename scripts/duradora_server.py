@@ -38,6 +38,17 @@ def tail(path, lines=40):
         return f"(cannot read {path}: {error})"
 
 
+def stop_process(process, timeout=15):
+    """SIGTERM, then SIGKILL if it has not exited after `timeout` seconds."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 class Server:
     def __init__(self, binary, work, admin_user, admin_password, bitrate=320):
         self.work = work
@@ -138,11 +149,5 @@ level = "info"
                 return
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
         self.log_file.close()

@@ -73,10 +73,12 @@ public final class Application: @unchecked Sendable {
         appPasswords = try AppPasswordService(
             database: database, keyFile: configuration.auth.effectiveSecretKeyFile(storage: configuration.storage),
             clock: clock)
+        let publicURL = SharedText(configuration.effectivePublicURL)
+        self.publicURL = publicURL
         subsonic = SubsonicRoutes(services: SubsonicServices(
             database: database, tracks: tracks, playlists: playlists, appPasswords: appPasswords, clock: clock,
-            library: library, scanner: scanner, transcodes: transcodes, musicFolders: configuration.library.musicFolders))
-        publicURL = SharedText(configuration.effectivePublicURL)
+            library: library, scanner: scanner, transcodes: transcodes, musicFolders: configuration.library.musicFolders,
+            baseURL: { [publicURL] in publicURL.value }))
         try tracks.recoverAfterStart()
         registerRoutes()
     }
@@ -85,8 +87,8 @@ public final class Application: @unchecked Sendable {
         let health = HealthStatus(status: "ok", version: DuradoraVersion.current)
         // Inline: answered on the event loop, no worker hop (load balancers poll this hard).
         router.getInline("/health") { _, _ in try .json(health) }
-        router.use(AuthMiddleware(tokens: users.tokens))
-        router.use(CrossOriginGuard())
+        router.use(AuthMiddleware(tokens: users.tokens, skipping: [SubsonicRoutes.pattern]))
+        router.use(CrossOriginGuard(skipping: [SubsonicRoutes.pattern]))
         // Expensive routes, metered per client address (`server.upload_rate_per_minute`).
         let uploads = ClientRateLimiter(perMinute: configuration.server.uploadRatePerMinute)
         router.use(RateLimitMiddleware(limiter: uploads, routes: [

@@ -54,6 +54,29 @@ import Testing
         #expect(Subsonic.error(query) == 42)
     }
 
+    @Test func sessionTokensAndCookiesOnRestGetSubsonicsOwnRefusalWithoutALookup() throws {
+        let fixture = try SubsonicFixture()
+        defer { fixture.stop() }
+        let client = fixture.client
+        let database = fixture.app.application.database
+        let before = database.statementCount
+        // Nothing is looked up for a token /rest never accepts (a valid one, or garbage).
+        for token in [fixture.alice.token, "not-a-token"] {
+            let answer = try client.subsonic("ping", [("f", "json")], headers: bearer(token))
+            #expect(answer.status == 200)
+            #expect(Subsonic.error(try answer.json()["subsonic-response"] as? [String: Any] ?? [:]) == 42)
+        }
+        #expect(database.statementCount == before)
+        // A cross-site form post with the session cookie is no CSRF risk here (the cookie is not read): it gets a
+        // Subsonic document in XML, not the REST API's 403 JSON.
+        let cookie = ["Cookie": "duradora_session=\(fixture.alice.token)", "Origin": "https://elsewhere.example",
+                      "Sec-Fetch-Site": "cross-site"]
+        let posted = try client.subsonic("ping", [("v", "1.16.1")], post: true, headers: cookie)
+        #expect(posted.status == 200)
+        #expect(posted.header("Content-Type") == "text/xml; charset=utf-8")
+        #expect(posted.text.contains(#"<error code="42""#))
+    }
+
     @Test func eachBrokenRequestGetsItsOwnCode() throws {
         let fixture = try SubsonicFixture()
         defer { fixture.stop() }
@@ -88,7 +111,7 @@ import Testing
         let response = try fixture.client.subsonicJSON("getOpenSubsonicExtensions", [])
         #expect(response["status"] as? String == "ok")
         let names = (response["openSubsonicExtensions"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
-        #expect(Set(names) == ["formPost", "apiKeyAuthentication", "transcodeOffset"])
+        #expect(Set(names) == ["formPost", "apiKeyAuthentication", "transcodeOffset", "songLyrics"])
         // Everything else does need them.
         #expect(Subsonic.error(try fixture.client.subsonicJSON("getLicense", [])) == 10)
     }

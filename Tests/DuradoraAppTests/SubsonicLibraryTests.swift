@@ -139,7 +139,7 @@ import Testing
         #expect(missing.header("Content-Type") == "application/json; charset=utf-8")
         #expect(Subsonic.error(try missing.json()["subsonic-response"] as? [String: Any] ?? [:]) == 70)
         let unauthenticated = try client.subsonic("stream", [("id", id)])
-        #expect(unauthenticated.header("Content-Type") == "application/xml; charset=utf-8")
+        #expect(unauthenticated.header("Content-Type") == "text/xml; charset=utf-8")
         #expect(unauthenticated.text.contains(#"code="10""#))
         let cover = try client.subsonicJSON("getCoverArt", fixture.aliceAuth + [("id", "pl-1")])
         #expect(Subsonic.error(cover) == 70)

@@ -24,13 +24,18 @@ extension ID3Tag {
 
     /// Reads the leading ID3v2 tag of a file; nil when the file has none.
     public static func read(fromFileAt path: String) throws -> ID3Tag? {
+        try leadingTagBytes(ofFileAt: path).map(parse)
+    }
+
+    /// The bytes of the file's leading ID3v2 tag (header included); nil when it has none.
+    static func leadingTagBytes(ofFileAt path: String) throws -> [UInt8]? {
         let file = try BinaryFile.openForReading(path)
         defer { file.close() }
         guard let size = leadingTagSize(try file.read(at: 0, count: 10)) else { return nil }
         guard size <= maximumReadableSize else { throw AudioError.invalidTag("\(size)-byte tag is too large to read") }
         let bytes = try file.read(at: 0, count: size)
         guard bytes.count == size else { throw AudioError.invalidTag("tag runs past the end of \(path)") }
-        return try parse(bytes)
+        return bytes
     }
 
     /// Replaces the leading ID3v2 tag of the MP3 at `path` with `tag` (or strips it when `tag` is nil or empty)

@@ -3,19 +3,24 @@ import DuradoraHTTP
 /// Finds the request's token (see `Credentials`), checks it, and puts the result in the context under
 /// `AuthMiddleware.key`. It never refuses a request itself: anonymous access is the route's decision, made with
 /// `context.requireUser()` / `context.requireAdmin()`. A token that does not check out counts as no token.
+/// Routes in `skipping` authenticate their own way (Subsonic's app passwords): their tokens are not looked up, so
+/// a session token sent there costs no query, touches nothing, and gets that API's own refusal.
 public struct AuthMiddleware: Middleware {
     public static let key = ContextKey<TokenService.Authentication>("duradora.authentication")
 
     let tokens: TokenService
+    let skipping: Set<String>
 
-    public init(tokens: TokenService) {
+    public init(tokens: TokenService, skipping: Set<String> = []) {
         self.tokens = tokens
+        self.skipping = skipping
     }
 
     public func handle(
         _ request: Request, context: RequestContext, next: (Request, RequestContext) throws -> Response
     ) throws -> Response {
-        guard let credentials = Credentials.extract(from: request),
+        guard !skipping.contains(context.route),
+              let credentials = Credentials.extract(from: request),
               let authentication = try tokens.authenticate(credentials.token)
         else { return try next(request, context) }
         var context = context

@@ -9,13 +9,19 @@ import DuradoraHTTP
 /// Requests with a bearer token or `access_token` are not affected: a browser never attaches those by itself.
 /// A cookie request with neither header comes from a non-browser client (curl with a cookie jar), which no other
 /// site can drive, and is let through.
+///
+/// Routes in `skipping` never read the cookie (Subsonic's `/rest`), so there is no session to protect there.
 public struct CrossOriginGuard: Middleware {
-    public init() {}
+    let skipping: Set<String>
+
+    public init(skipping: Set<String> = []) {
+        self.skipping = skipping
+    }
 
     public func handle(
         _ request: Request, context: RequestContext, next: (Request, RequestContext) throws -> Response
     ) throws -> Response {
-        if Self.isStateChanging(request.method), Credentials.extract(from: request)?.source == .cookie,
+        if !skipping.contains(context.route), Self.isStateChanging(request.method), Credentials.extract(from: request)?.source == .cookie,
            !Self.isSameOrigin(request) {
             throw APIError(status: .forbidden, code: "cross_origin_request",
                            message: "A request from another site may not use this session; reload the page and try again.")

@@ -20,7 +20,7 @@ extension OpenAPIArea {
                              : nil,
                          status: 200, responseDescription: "A subsonic-response document, or audio for stream/download.",
                          responseBody: APIOperation.Body(description: "", content: [
-                             ("application/xml", ["type": "string"]), ("application/json", ["type": "object"]),
+                             ("text/xml", ["type": "string"]), ("application/json", ["type": "object"]),
                              ("audio/mpeg", ["type": "string", "format": "binary"]),
                          ]),
                          alternatives: [(206, "Part of the audio (Range)."), (304, "The audio did not change.")],

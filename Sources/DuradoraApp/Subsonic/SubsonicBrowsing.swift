@@ -1,7 +1,7 @@
 import Foundation
 
 /// Browsing by folder and by ID3 tags (getIndexes, getMusicDirectory, getArtists, getArtist, getAlbum,
-/// getAlbumList, getAlbumList2, getGenres, getSongsByGenre, getArtistInfo/getAlbumInfo), on the library's albums
+/// getAlbumList, getAlbumList2, getGenres, getSongsByGenre), on the library's albums
 /// and artists (`LibraryController`): the same rows, ids, visibility and counts as `/api/v1/albums`.
 ///
 /// Ids are the library's UUIDs. The folder view is artist → albums → songs, so a folder id is an artist's or an
@@ -26,10 +26,6 @@ struct SubsonicBrowsing: Sendable {
             "getAlbumList2": SubsonicEndpoint { call in try albumList(call, id3: true) },
             "getGenres": SubsonicEndpoint { call in try genres(call) },
             "getSongsByGenre": SubsonicEndpoint { call in try songsByGenre(call) },
-            "getArtistInfo": SubsonicEndpoint { call in try info(call, artist: true, name: "artistInfo") },
-            "getArtistInfo2": SubsonicEndpoint { call in try info(call, artist: true, name: "artistInfo2") },
-            "getAlbumInfo": SubsonicEndpoint { call in try info(call, artist: false, name: "albumInfo") },
-            "getAlbumInfo2": SubsonicEndpoint { call in try info(call, artist: false, name: "albumInfo") },
         ]
     }
 
@@ -146,15 +142,6 @@ struct SubsonicBrowsing: Sendable {
         var element = Self.albumElement(album)
         element.add("song", tracks.map(SubsonicItems.song), keepsEmpty: true)
         return .ok("album", element)
-    }
-
-    /// Artist and album info "with what we have": tags carry no biography, similar artists or images, so an
-    /// existing artist or album gets an empty info element (clients show nothing rather than an error).
-    private func info(_ call: SubsonicCall, artist: Bool, name: String) throws -> SubsonicResult {
-        let what = artist ? "Artist" : "Album"
-        let id = try Self.uuid(try call.parameters.required("id"), what)
-        if artist { _ = try library.artist(id: id, caller: call.caller) } else { _ = try library.album(id: id, caller: call.caller) }
-        return .ok(name, SubsonicElement())
     }
 
     /// An artist's folder holds their albums, an album's its songs (DSub and other folder-browsing clients).

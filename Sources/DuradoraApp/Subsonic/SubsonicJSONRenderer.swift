@@ -55,6 +55,9 @@ enum SubsonicJSONRenderer {
             case .values(let values):
                 key(name)
                 writeArray(values, into: &output) { write($0, into: &$1) }
+            case .value(let value):
+                key(name)
+                write(value, into: &output)
             }
         }
         output += "}"

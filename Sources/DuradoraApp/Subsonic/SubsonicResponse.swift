@@ -20,6 +20,9 @@ struct SubsonicElement: Sendable, Equatable {
         case many([SubsonicElement], keepsEmpty: Bool)
         /// Repeated elements holding only text, a JSON array of scalars (`versions`).
         case values([SubsonicScalar])
+        /// One element holding only text, a JSON member (`biography`, `smallImageUrl`: the XSD makes these
+        /// elements, the OpenAPI plain strings).
+        case value(SubsonicScalar)
     }
 
     private(set) var attributes: [(name: String, value: SubsonicScalar)] = []
@@ -66,6 +69,11 @@ struct SubsonicElement: Sendable, Equatable {
 
     mutating func add(_ name: String, values: [SubsonicScalar]) {
         children.append((name, .values(values)))
+    }
+
+    /// A text-only child; nil leaves it out.
+    mutating func add(_ name: String, value: String?) {
+        if let value { children.append((name, .value(.string(value)))) }
     }
 
     /// A copy without the attribute `name`.

@@ -15,6 +15,8 @@ struct SubsonicServices: Sendable {
     let transcodes: TranscodeService
     /// `library.music_folders`: what `startScan` imports.
     let musicFolders: [String]
+    /// The public URL (`server.public_url`): artist and album images are absolute links to the REST cover routes.
+    let baseURL: @Sendable () -> String
 }
 
 /// One call as an endpoint sees it: parameters, the authenticated user (nil only for endpoints that need none).
@@ -63,13 +65,18 @@ struct SubsonicRoutes: Sendable {
             SubsonicPlaylists(services: services).endpoints,
             SubsonicPlayQueue(services: services).endpoints,
             SubsonicLibrary(services: services).endpoints,
+            SubsonicInfo(services: services).endpoints,
+            SubsonicLyrics(services: services).endpoints,
         ]
         endpoints = areas.reduce(into: [:]) { table, area in table.merge(area) { _, later in later } }
     }
 
+    /// The one route of the API; session tokens and cookies mean nothing here (see `AuthMiddleware`).
+    static let pattern = "/rest/{method}"
+
     func register(on router: Router) {
-        router.get("/rest/{method}") { request, context in try respond(request, context) }
-        router.post("/rest/{method}") { request, context in try respond(request, context) }
+        router.get(Self.pattern) { request, context in try respond(request, context) }
+        router.post(Self.pattern) { request, context in try respond(request, context) }
     }
 
     private func respond(_ request: Request, _ context: RequestContext) throws -> Response {

@@ -6,7 +6,7 @@ struct SubsonicSystem: Sendable {
     /// What is implemented, and nothing more: clients switch behaviour on these (Feishin POSTs everything once
     /// `formPost` is listed). The transcoding work adds `transcodeOffset` here when `timeOffset` really seeks.
     static let extensions: [(name: String, versions: [Int])] = [
-        ("formPost", [1]), ("apiKeyAuthentication", [1]), ("transcodeOffset", [1]),
+        ("formPost", [1]), ("apiKeyAuthentication", [1]), ("transcodeOffset", [1]), ("songLyrics", [1]),
     ]
     /// One folder: Duradora has no per-folder permissions. An integer id, as clients require.
     static let musicFolderID = 1

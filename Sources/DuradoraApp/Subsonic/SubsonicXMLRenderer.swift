@@ -1,7 +1,8 @@
 /// Renders a `SubsonicResponse` as Subsonic XML: scalars as attributes, children as elements (repeated for lists),
 /// lowercase booleans, the `http://subsonic.org/restapi` namespace. DSub, Amperfy and Supersonic parse only this.
 enum SubsonicXMLRenderer {
-    static let contentType = "application/xml; charset=utf-8"
+    /// The type the Subsonic specification gives XML answers, and error documents of binary endpoints.
+    static let contentType = "text/xml; charset=utf-8"
 
     static func render(_ response: SubsonicResponse) -> [UInt8] {
         var output = #"<?xml version="1.0" encoding="UTF-8"?>"#
@@ -20,6 +21,7 @@ enum SubsonicXMLRenderer {
             case .one: true
             case .many(let elements, _): !elements.isEmpty
             case .values(let values): !values.isEmpty
+            case .value: true
             }
         }
         guard hasContent else {
@@ -34,6 +36,7 @@ enum SubsonicXMLRenderer {
             case .many(let elements, _): for element in elements { write(childName, element, into: &output) }
             case .values(let values):
                 for value in values { output += "<" + childName + ">" + escape(text(value)) + "</" + childName + ">" }
+            case .value(let value): output += "<" + childName + ">" + escape(text(value)) + "</" + childName + ">"
             }
         }
         output += "</" + name + ">"
