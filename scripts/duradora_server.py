@@ -39,7 +39,7 @@ def tail(path, lines=40):
 
 
 class Server:
-    def __init__(self, binary, work, admin_user, admin_password, bitrate=320):
+    def __init__(self, binary, work, admin_user, admin_password, bitrate=320, extra_config=""):
         self.work = work
         self.log_path = os.path.join(work, "server.log")
         config = os.path.join(work, "config.toml")
@@ -62,7 +62,7 @@ password = "{admin_password}"
 [log]
 format = "logfmt"
 level = "info"
-""")
+{extra_config}""")
         self.log_file = open(self.log_path, "w")
         self.process = subprocess.Popen([binary, "serve", "--config", config], cwd=work,
                                         stdin=subprocess.DEVNULL, stdout=self.log_file, stderr=self.log_file)
