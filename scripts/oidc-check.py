@@ -4,7 +4,8 @@
 Starts `oidc-provider-mock` (PyPI, an authlib-based OpenID Connect provider, in a venv under .build) and a real
 `duradora serve` configured with two providers: `mock` (OpenID Connect through discovery) and `yandex` (the hosting
 service's Yandex routes, as plain OAuth 2.0 with explicit URLs and a userinfo endpoint — Yandex ID's shape). Then walks
-the flow as a browser would, one request at a time: our login redirect → the provider's login form → its redirect
+the flow in headless Chromium as a person (our login link, the provider's form, back on the web player signed in),
+then one request at a time: our login redirect → the provider's login form → its redirect
 back to our callback → signed in (cookies, /v1/auth/me). And what must fail, with a clear JSON error and nothing
 left behind: a tampered state, a callback without the login's cookie, a replayed code, an unknown provider, the
 provider down between the login form and the callback (502, no user created).
@@ -25,8 +26,9 @@ import venv
 from duradora_server import ROOT, CheckFailed, Server, duradora_binary, log, tail
 
 VENV = os.path.join(ROOT, ".build", "oidc-check-venv")
-# 0.3.4: the last release that runs on Python 3.11 (0.4 needs 3.12).
-PACKAGES = ["oidc-provider-mock==0.3.4"]
+# 0.3.4: the last release that runs on Python 3.11 (0.4 needs 3.12). Playwright drives Debian's Chromium (no
+# browser is downloaded: `executable_path` points at /usr/bin/chromium).
+PACKAGES = ["oidc-provider-mock==0.3.4", "playwright>=1.49"]
 ADMIN_USER, ADMIN_PASSWORD = "oidcadmin", "oidc-check-admin-password"
 
 
@@ -37,7 +39,7 @@ def ensure_packages():
         return
     if not os.path.exists(python):
         venv.create(VENV, with_pip=True)
-    if subprocess.run([python, "-c", "import oidc_provider_mock"], capture_output=True).returncode != 0:
+    if subprocess.run([python, "-c", "import oidc_provider_mock, playwright"], capture_output=True).returncode != 0:
         subprocess.run([python, "-m", "pip", "install", "-q", *PACKAGES], check=True)
     os.execv(python, [python, *sys.argv])
 
@@ -142,6 +144,30 @@ class Browser:
         return self.server.request("GET", parts.path + "?" + parts.query, headers=headers)
 
 
+def in_chromium(server):
+    """A person in headless Chromium: opens our login link, types an account into the provider's form, clicks
+    Authorize, and is back on the web player, which shows them signed in."""
+    import shutil
+    from playwright.sync_api import sync_playwright
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    expect(chromium is not None, "chromium is not installed (make test-deps installs it)")
+    base = f"http://127.0.0.1:{server.port}"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            page.goto(base + "/api/v1/auth/oidc/mock/login")
+            page.fill('input[name="sub"]', "carol@example.test")
+            page.click('button[type="submit"]:has-text("Authorize")')
+            page.wait_for_url(base + "/**", timeout=30_000)
+            page.get_by_text("carol", exact=True).first.wait_for(timeout=30_000)
+            names = [cookie["name"] for cookie in page.context.cookies()]
+            expect("duradora_session" in names and "duradora_oidc" not in names, f"cookies after sign-in: {names}")
+        finally:
+            browser.close()
+    log("oidc-check ok: Chromium: login link → provider's form → back on the web player, signed in as 'carol'")
+
+
 def user_count(server, admin_token):
     return server.json("GET", "/api/v1/users?limit=1", [200], headers={"Authorization": f"Bearer {admin_token}"})["total"]
 
@@ -151,6 +177,7 @@ def run(server, provider):
     admin = server.json("POST", "/api/v1/auth/login", [200],
                         body=json.dumps({"username": ADMIN_USER, "password": ADMIN_PASSWORD}),
                         headers={"Content-Type": "application/json"})["access_token"]
+    in_chromium(server)
     users_before = user_count(server, admin)
 
     # OpenID Connect through discovery: the redirect carries PKCE, state, nonce and the openid scope.
