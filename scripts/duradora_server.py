@@ -22,6 +22,22 @@ def duradora_binary():
     return binary if os.access(binary, os.X_OK) else None
 
 
+def run_in_venv(venv_path, modules, packages):
+    """Re-runs the calling script inside the venv at `venv_path`, creating it and installing `packages` from PyPI
+    when one of `modules` does not import there (once; reused afterwards). Returns when already inside it."""
+    import sys
+    import venv
+    python = os.path.join(venv_path, "bin", "python")
+    if sys.prefix == venv_path:
+        return
+    if not os.path.exists(python):
+        venv.create(venv_path, with_pip=True)
+    check = subprocess.run([python, "-c", "import " + ", ".join(modules)], capture_output=True)
+    if check.returncode != 0:
+        subprocess.run([python, "-m", "pip", "install", "-q", *packages], check=True)
+    os.execv(python, [python, *sys.argv])
+
+
 class CheckFailed(Exception):
     pass
 

@@ -21,9 +21,8 @@ import sys
 import tempfile
 import time
 import urllib.parse
-import venv
 
-from duradora_server import ROOT, CheckFailed, Server, duradora_binary, log, tail
+from duradora_server import ROOT, CheckFailed, Server, duradora_binary, log, run_in_venv, tail
 
 VENV = os.path.join(ROOT, ".build", "oidc-check-venv")
 # 0.3.4: the last release that runs on Python 3.11 (0.4 needs 3.12). Playwright drives Debian's Chromium (no
@@ -33,15 +32,8 @@ ADMIN_USER, ADMIN_PASSWORD = "oidcadmin", "oidc-check-admin-password"
 
 
 def ensure_packages():
-    """Re-runs this script inside a venv that has the provider (installed once, reused afterwards)."""
-    python = os.path.join(VENV, "bin", "python")
-    if sys.prefix == VENV:
-        return
-    if not os.path.exists(python):
-        venv.create(VENV, with_pip=True)
-    if subprocess.run([python, "-c", "import oidc_provider_mock, playwright"], capture_output=True).returncode != 0:
-        subprocess.run([python, "-m", "pip", "install", "-q", *PACKAGES], check=True)
-    os.execv(python, [python, *sys.argv])
+    """Re-runs this script inside a venv that has the provider and Playwright (installed once, reused afterwards)."""
+    run_in_venv(VENV, ["oidc_provider_mock", "playwright"], PACKAGES)
 
 
 def free_port():
