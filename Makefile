@@ -45,6 +45,7 @@ test: test-deps
 	scripts/web-check.py
 	scripts/subsonic-check.py
 	scripts/mopidy-check.py
+	scripts/oidc-check.py
 	swift test --skip-build
 	scripts/fuzz.sh 60
 
@@ -75,6 +76,13 @@ subsonic-check: test-deps
 mopidy-check: test-deps
 	swift build --product duradora
 	scripts/mopidy-check.py
+
+# External login against a real OpenID provider on loopback (PyPI oidc-provider-mock in a venv): the redirect,
+# the provider's form, the callback; a tampered state, a replayed code, the provider down.
+.PHONY: oidc-check
+oidc-check: test-deps
+	swift build --product duradora
+	scripts/oidc-check.py
 
 # The README's curl flow against any running instance: `make smoke BASE_URL=http://host:8080`.
 smoke:

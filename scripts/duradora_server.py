@@ -22,6 +22,22 @@ def duradora_binary():
     return binary if os.access(binary, os.X_OK) else None
 
 
+def run_in_venv(venv_path, modules, packages):
+    """Re-runs the calling script inside the venv at `venv_path`, creating it and installing `packages` from PyPI
+    when one of `modules` does not import there (once; reused afterwards). Returns when already inside it."""
+    import sys
+    import venv
+    python = os.path.join(venv_path, "bin", "python")
+    if sys.prefix == venv_path:
+        return
+    if not os.path.exists(python):
+        venv.create(venv_path, with_pip=True)
+    check = subprocess.run([python, "-c", "import " + ", ".join(modules)], capture_output=True)
+    if check.returncode != 0:
+        subprocess.run([python, "-m", "pip", "install", "-q", *packages], check=True)
+    os.execv(python, [python, *sys.argv])
+
+
 class CheckFailed(Exception):
     pass
 
@@ -50,7 +66,7 @@ def stop_process(process, timeout=15):
 
 
 class Server:
-    def __init__(self, binary, work, admin_user, admin_password, bitrate=320):
+    def __init__(self, binary, work, admin_user, admin_password, bitrate=320, extra_config=""):
         self.work = work
         self.log_path = os.path.join(work, "server.log")
         config = os.path.join(work, "config.toml")
@@ -73,7 +89,7 @@ password = "{admin_password}"
 [log]
 format = "logfmt"
 level = "info"
-""")
+{extra_config}""")
         self.log_file = open(self.log_path, "w")
         self.process = subprocess.Popen([binary, "serve", "--config", config], cwd=work,
                                         stdin=subprocess.DEVNULL, stdout=self.log_file, stderr=self.log_file)

@@ -23,9 +23,8 @@ import subprocess
 import sys
 import tempfile
 import time
-import venv
 
-from duradora_server import ROOT, CheckFailed, Server, duradora_binary, log, tail
+from duradora_server import ROOT, CheckFailed, Server, duradora_binary, log, run_in_venv, tail
 
 SCREENSHOTS = os.path.join(ROOT, ".build", "web-check")
 VENV = os.path.join(ROOT, ".build", "web-check-venv")
@@ -39,15 +38,7 @@ TIMEOUT_MS = 30_000
 
 def ensure_packages():
     """Re-runs this script inside a venv that has Playwright and axe (installed once, reused afterwards)."""
-    python = os.path.join(VENV, "bin", "python")
-    if sys.prefix == VENV:
-        return
-    if not os.path.exists(python):
-        venv.create(VENV, with_pip=True)
-    check = subprocess.run([python, "-c", "import playwright, axe_playwright_python"], capture_output=True)
-    if check.returncode != 0:
-        subprocess.run([python, "-m", "pip", "install", "-q", *PACKAGES], check=True)
-    os.execv(python, [python, *sys.argv])
+    run_in_venv(VENV, ["playwright", "axe_playwright_python"], PACKAGES)
 
 
 def make_tracks(work):

@@ -32,6 +32,8 @@ public final class Application: @unchecked Sendable {
     public let metrics: Metrics
     private var server: HTTPServer?
     private var housekeeping: TokenHousekeeping?
+    /// `[auth.oidc.<name>]` logins; its state cookie is sealed with the app-password key.
+    private let oidc: OIDCLoginService
 
     /// - Parameters:
     ///   - clock: "now" for token expiry and login throttling; tests move it by hand.
@@ -79,6 +81,9 @@ public final class Application: @unchecked Sendable {
             database: database, tracks: tracks, playlists: playlists, appPasswords: appPasswords, clock: clock,
             library: library, scanner: scanner, transcodes: transcodes, musicFolders: configuration.library.musicFolders,
             baseURL: { [publicURL] in publicURL.value }))
+        oidc = OIDCLoginService(
+            configurations: configuration.auth.oidc, users: users,
+            key: try SecretKeyFile.loadOrCreate(at: configuration.auth.effectiveSecretKeyFile(storage: configuration.storage)))
         try tracks.recoverAfterStart()
         registerRoutes()
     }
@@ -107,7 +112,9 @@ public final class Application: @unchecked Sendable {
         seedRoutes.register(on: router)
         MusicAPIRoutes(users: users, tracks: trackRoutes, playlists: playlists).register(on: router)
         RecordsServiceRoutes(seed: seedRoutes, users: UserRoutes(users: users, cookie: cookie)).register(on: router)
-        HostingServiceRoutes(users: users, tracks: trackRoutes, cookie: cookie).register(on: router)
+        let hosting = HostingServiceRoutes(users: users, tracks: trackRoutes, cookie: cookie)
+        hosting.register(on: router)
+        OIDCRoutes(logins: oidc, hosting: hosting, cookie: cookie, baseURL: { [publicURL] in publicURL.value }).register(on: router)
         OperationsRoutes(metrics: metrics).register(on: router)
         AppPasswordRoutes(appPasswords: appPasswords).register(on: router)
         subsonic.register(on: router)

@@ -79,6 +79,47 @@ import Testing
         #expect(try client.request("POST", "/v1/auth/refresh", headers: ["Cookie": "duradora_refresh=\(newRefresh)"]).status == 401)
     }
 
+    /// The hosting service's upload form names the track `name`; it becomes the title (an explicit `title` wins).
+    @Test func uploadNameIsTheTitle() throws {
+        let app = try TestApplication()
+        defer { app.stop() }
+        let client = try app.makeClient()
+        let user = try client.createUser("namer", password: "namer-password")
+        let wav = try AudioScratch().tone("named.wav", seconds: 0.5)
+        for (fields, title) in [([("name", "Evening Take")], "Evening Take"),
+                                ([("name", "Ignored"), ("title", "Chosen")], "Chosen")] {
+            let (contentType, body) = Multipart.encode(fields: fields, file: ("named.wav", wav))
+            var headers = bearer(user.token)
+            headers["Content-Type"] = contentType
+            let uploaded = try client.request("POST", "/v1/audio/file", headers: headers, body: body)
+            #expect(uploaded.status == 201, "\(uploaded.text)")
+            #expect(try uploaded.json()["title"] as? String == title)
+            let id = try #require(try uploaded.json()["id"] as? String)
+            #expect(try client.get("/api/v1/tracks/\(id)", headers: bearer(user.token)).json()["title"] as? String == title)
+        }
+    }
+
+    /// A browser whose access cookie has expired still holds the login in the refresh cookie: logging out with
+    /// that one alone ends the login and clears both cookies.
+    @Test func logoutWithOnlyTheRefreshCookie() throws {
+        let app = try TestApplication()
+        defer { app.stop() }
+        let client = try app.makeClient()
+        #expect(try client.postJSON("/v1/auth/registration", #"{"username":"leaver","password":"leaver-password"}"#).status == 201)
+        let login = try Self.loginWithCookies(client, "leaver", "leaver-password")
+        let onlyRefresh = ["Cookie": "duradora_refresh=\(login.refresh)"]
+        let crossSite = try client.request("POST", "/v1/auth/logout", headers: onlyRefresh.merging(["Sec-Fetch-Site": "cross-site"]) { $1 })
+        #expect(crossSite.status == 403)
+        let out = try client.request("POST", "/v1/auth/logout", headers: onlyRefresh)
+        #expect(out.status == 204, "\(out.text)")
+        #expect(Self.cookie(out, "duradora_session")?.header.contains("Max-Age=0") == true)
+        #expect(Self.cookie(out, "duradora_refresh")?.header.contains("Max-Age=0") == true)
+        // The whole login is over: its access token and its refresh token.
+        #expect(try client.get("/v1/auth/me", headers: ["Cookie": "duradora_session=\(login.session)"]).status == 401)
+        #expect(try client.request("POST", "/v1/auth/refresh", headers: onlyRefresh).status == 401)
+        #expect(try client.request("POST", "/v1/auth/logout").status == 401)
+    }
+
     @Test func cookiesAreSecureWhenThePublicURLIsHTTPS() throws {
         let app = try TestApplication { $0.server.publicURL = "https://music.example" }
         defer { app.stop() }

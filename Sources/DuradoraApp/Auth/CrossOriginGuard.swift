@@ -23,10 +23,15 @@ public struct CrossOriginGuard: Middleware {
     ) throws -> Response {
         if !skipping.contains(context.route), Self.isStateChanging(request.method), Credentials.extract(from: request)?.source == .cookie,
            !Self.isSameOrigin(request) {
-            throw APIError(status: .forbidden, code: "cross_origin_request",
-                           message: "A request from another site may not use this session; reload the page and try again.")
+            throw Self.refusal
         }
         return try next(request, context)
+    }
+
+    /// The 403 for a cookie request from another site (also used for the hosting service's refresh cookie).
+    static var refusal: APIError {
+        APIError(status: .forbidden, code: "cross_origin_request",
+                 message: "A request from another site may not use this session; reload the page and try again.")
     }
 
     static func isStateChanging(_ method: HTTPMethod) -> Bool {

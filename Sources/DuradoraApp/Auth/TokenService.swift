@@ -53,10 +53,7 @@ public struct TokenService: Sendable {
 
     /// 256 random bits, base64url without padding (43 characters).
     public static func makeSecret() -> String {
-        Data(Sodium.randomBytes(count: 32)).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        Sodium.randomBytes(count: 32).base64URLEncoded
     }
 
     /// A UUID v4 string in lower case (122 random bits).

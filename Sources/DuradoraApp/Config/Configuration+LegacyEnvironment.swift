@@ -11,6 +11,9 @@ extension Configuration {
         ("DATABASE_URL", "storage.database"),
         ("AUDIO_STORAGE_PATH", "storage.uploads"),
         ("INTERNAL_TOKEN_EXPIRE_HOURS", "auth.access_ttl_seconds"),
+        ("YANDEX_CLIENT_ID", "auth.oidc.yandex.client_id"),
+        ("YANDEX_CLIENT_SECRET", "auth.oidc.yandex.client_secret"),
+        ("YANDEX_REDIRECT_URI", "auth.oidc.yandex.redirect_url"),
     ]
 
     mutating func apply(legacyEnvironment environment: [String: String], baseDirectory: String) throws {
@@ -34,6 +37,13 @@ extension Configuration {
             }
             try set("auth.access_ttl_seconds", .integer(hours * 3600), variable: "INTERNAL_TOKEN_EXPIRE_HOURS",
                     baseDirectory: baseDirectory)
+        }
+        let yandex = Self.legacyEnvironmentNames.filter { $0.key.hasPrefix("auth.oidc.yandex.") && given($0.variable) != nil }
+        if !yandex.isEmpty {
+            var provider = auth.oidc.first { $0.name == "yandex" } ?? OIDCProviderConfiguration(name: "yandex")
+            for (variable, key) in yandex { provider.set(String(key.dropFirst("auth.oidc.yandex.".count)), given(variable)!) }
+            auth.oidc.removeAll { $0.name == "yandex" }
+            auth.oidc.append(provider)
         }
     }
 

@@ -54,7 +54,8 @@ extension Configuration {
         let environment = DotEnvFile.merged(environment, directory: currentDirectory)
         let filePath = absolutePath(path ?? defaultPath, relativeTo: currentDirectory)
         var configuration: Configuration
-        if let text = try readFile(at: filePath, isRequired: path != nil) {
+        let fileText = try readFile(at: filePath, isRequired: path != nil)
+        if let text = fileText {
             let fileDirectory = (filePath as NSString).deletingLastPathComponent
             configuration = .defaults(baseDirectory: fileDirectory)
             try configuration.apply(toml: text, path: filePath, baseDirectory: fileDirectory)
@@ -62,6 +63,7 @@ extension Configuration {
             configuration = .defaults(baseDirectory: currentDirectory)
         }
         try configuration.apply(legacyEnvironment: environment, baseDirectory: currentDirectory)
+        try configuration.checkOIDCProviders(fileText: fileText, path: filePath)
         try configuration.apply(environment: environment, baseDirectory: currentDirectory)
         try configuration.apply(overrides)
         try configuration.applyPublicAddress(environment: environment)

@@ -27,6 +27,9 @@ extension Configuration {
         }
         if let first = problems.min(by: { ($0.line ?? .max) < ($1.line ?? .max) }) { throw first }
         for (setting, value) in assignments { setting.write(&self, value, baseDirectory) }
+        try applyOIDCProviders(table) { keyPath, key, message in
+            ConfigurationError(source: .file(path: path, line: locator.line(of: keyPath)), key: key, message: message)
+        }
     }
 
     private static func collect(
@@ -56,6 +59,8 @@ extension Configuration {
                     continue
                 }
                 collect(subtable, prefix: keyPath, into: &assignments, problems: &problems, makeError: makeError)
+            } else if key == OIDCProviderConfiguration.tableKey {
+                continue  // its section names are the operator's: read by `applyOIDCProviders`
             } else {
                 problems.append(makeError(keyPath, key, unknownKeyMessage(prefix: prefix, isTable: value.table != nil)))
             }

@@ -159,6 +159,8 @@ public struct Configuration: Sendable, Equatable {
         /// The key that seals app passwords (created at first start). Absolute after `load`; "" (a configuration
         /// built in code) means `secret.key` beside the database: read `effectiveSecretKeyFile(storage:)`.
         public var secretKeyFile = ""
+        /// `[auth.oidc.<name>]`: external login providers (see `OIDCProviderConfiguration`).
+        public var oidc: [OIDCProviderConfiguration] = []
 
         public init() {}
 

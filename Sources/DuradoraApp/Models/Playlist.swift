@@ -35,10 +35,7 @@ public struct Playlist: Sendable, Equatable, Identifiable {
     public static func makeShareToken() -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<16).map { _ in UInt8.random(in: 0...UInt8.max, using: &generator) }
-        return Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        return bytes.base64URLEncoded
     }
 }
 

@@ -26,7 +26,8 @@ extension OpenAPIArea {
                description: "From the `duradora_refresh` cookie (same-origin only) or `refresh_token`; the old "
                    + "refresh token is dead, re-using it revokes the whole login.",
                access: .anyone, answer: "The new pair, as cookies too.", schema: "TokenPair", errors: [400, 401, 403, 413]),
-            op(.post, "/v1/auth/logout", "Log out", description: "Revokes the login and clears both cookies.",
+            op(.post, "/v1/auth/logout", "Log out", description: "Revokes the login (named by the access token, or by the refresh "
+                   + "cookie alone once the access cookie has expired) and clears both cookies.",
                access: .user, status: 204, answer: "Logged out.", errors: [401, 403]),
             op(.get, "/v1/auth/me", "The caller", access: .user, answer: "The user.", schema: "User", errors: [401]),
             op(.post, "/v1/user/get_user", "A user (admins)", access: .admin, body: "HostingUserSelector",

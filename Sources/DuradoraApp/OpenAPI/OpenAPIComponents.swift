@@ -16,6 +16,7 @@ enum ErrorResponses {
         (422, "UnprocessableContent", "Valid JSON, but a field is invalid; the message names the field.", []),
         (429, "TooManyRequests", "Too many attempts; try again after Retry-After seconds.", ["Retry-After"]),
         (503, "ServiceUnavailable", "Shutting down or overloaded.", ["Retry-After"]),
+        (502, "BadGateway", "An upstream service (an external login provider) could not be reached or answered nonsense.", []),
     ]
 
     static func name(_ status: Int) -> String {

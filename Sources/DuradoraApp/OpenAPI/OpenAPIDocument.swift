@@ -17,7 +17,8 @@ struct OpenAPIArea: Sendable {
 enum OpenAPIDocument {
     /// Every area of the API, in the order the document lists them.
     static let areas: [OpenAPIArea] = [.operations, .auth, .users, .seed, .tracks, .playlists, .library, .appPasswords,
-                                       .subsonic, .musicAPI, .recordsService, .hostingService, .webPlayer]
+                                       .subsonic, .musicAPI, .recordsService, .hostingService, .webPlayer,
+                                       .externalLogin]
 
     static var operations: [APIOperation] { areas.flatMap(\.operations) }
 

@@ -33,14 +33,7 @@ struct HostingServiceRoutes: Sendable {
             return try session(pair)
         }
         router.post("/v1/auth/refresh") { request, _ in try refresh(request) }
-        router.post("/v1/auth/logout") { request, context in
-            _ = try context.requireUser()
-            if let credentials = Credentials.extract(from: request) { try users.logout(token: credentials.token) }
-            var headers: HTTPHeaders = [.cacheControl: "no-store"]
-            headers.add(.setCookie, cookie.clearing)
-            headers.add(.setCookie, cookie.clearing(Self.refreshCookie, path: Self.refreshPath))
-            return Response(status: .noContent, headers: headers)
-        }
+        router.post("/v1/auth/logout") { request, context in try logout(request, context) }
         router.get("/v1/auth/me") { _, context in try .json(context.requireUser()) }
         router.post("/v1/user/get_user") { request, context in
             let admin = try context.requireAdmin()
@@ -63,7 +56,8 @@ struct HostingServiceRoutes: Sendable {
         router.post("/v1/audio/file") { request, context in
             let owner = try context.requireUser()
             try tracks.checkUploadsAllowed(for: owner)
-            let (track, isProcessing) = try tracks.createFromUpload(request, isFileRequired: true, mergesQuery: true) { _ in
+            let (track, isProcessing) = try tracks.createFromUpload(
+                request, isFileRequired: true, mergesQuery: true, aliases: ["name": "title"]) { _ in
                 owner
             }
             return try .json(TrackResource(track: track, baseURL: tracks.baseURL()), status: isProcessing ? .accepted : .created)
@@ -78,18 +72,37 @@ struct HostingServiceRoutes: Sendable {
     /// refresh changes state on the strength of a cookie alone, so it must come from our own origin (see
     /// `CrossOriginGuard`, which only knows the session cookie).
     func refresh(_ request: Request) throws -> Response {
-        let fromCookie = request.headers.values(.cookie).lazy
-            .compactMap { Credentials.cookieValue(named: Self.refreshCookie, in: $0) }.first { !$0.isEmpty }
-        if fromCookie != nil, !CrossOriginGuard.isSameOrigin(request) {
-            throw APIError(status: .forbidden, code: "cross_origin_request",
-                           message: "A request from another site may not use this session; reload the page and try again.")
-        }
-        guard let token = try fromCookie ?? CompatParameters(request).string("refresh_token") else {
+        guard let token = try refreshCookie(request) ?? CompatParameters(request).string("refresh_token") else {
             throw APIError(status: .unauthorized, code: "unauthenticated",
                            message: "Send the refresh token (its cookie, or refresh_token).",
                            headers: [.wwwAuthenticate: "Bearer"])
         }
         return try session(try users.refresh(token))
+    }
+
+    /// Ends the login and clears both cookies. The access cookie lives an hour, the refresh cookie a month: a
+    /// browser that comes back after the first expired still holds the login in the second, so that one alone
+    /// is enough to end it (same-origin only, as for a refresh by cookie).
+    func logout(_ request: Request, _ context: RequestContext) throws -> Response {
+        let refreshToken = try refreshCookie(request)
+        if context.user == nil && refreshToken == nil { _ = try context.requireUser() }
+        if context.user != nil, let credentials = Credentials.extract(from: request) {
+            try users.logout(token: credentials.token)
+        }
+        if let refreshToken { try users.logout(token: refreshToken) }
+        var headers: HTTPHeaders = [.cacheControl: "no-store"]
+        headers.add(.setCookie, cookie.clearing)
+        headers.add(.setCookie, cookie.clearing(Self.refreshCookie, path: Self.refreshPath))
+        return Response(status: .noContent, headers: headers)
+    }
+
+    /// The refresh cookie's token; 403 when the request comes from another site (see `CrossOriginGuard`, which
+    /// only knows the session cookie).
+    private func refreshCookie(_ request: Request) throws -> String? {
+        let token = request.headers.values(.cookie).lazy
+            .compactMap { Credentials.cookieValue(named: Self.refreshCookie, in: $0) }.first { !$0.isEmpty }
+        if token != nil, !CrossOriginGuard.isSameOrigin(request) { throw CrossOriginGuard.refusal }
+        return token
     }
 
     /// `PUT /v1/user/update_user`: `user_id` or `username`, then `role` (admins) and/or `password` (the user).
@@ -120,10 +133,15 @@ struct HostingServiceRoutes: Sendable {
 
     /// The pair as JSON (FastAPI style: `token_type` too) and as the two cookies; never cached.
     private func session(_ pair: TokenPair) throws -> Response {
+        try .json(pair, headers: sessionHeaders(pair))
+    }
+
+    /// The two cookies of a login (also set by an external login's callback), and no caching.
+    func sessionHeaders(_ pair: TokenPair) -> HTTPHeaders {
         var headers: HTTPHeaders = [.cacheControl: "no-store"]
         headers.add(.setCookie, cookie.setting(pair.accessToken, maxAge: pair.expiresIn))
         let refreshAge = Int(users.tokens.configuration.refreshTTL)
         headers.add(.setCookie, cookie.setting(Self.refreshCookie, pair.refreshToken, maxAge: refreshAge, path: Self.refreshPath))
-        return try .json(pair, headers: headers)
+        return headers
     }
 }

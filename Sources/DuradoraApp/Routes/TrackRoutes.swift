@@ -59,13 +59,17 @@ struct TrackRoutes: Sendable {
     /// text fields, so credentials sent after the file part count too; then the metadata is parsed. Whatever fails,
     /// the temporary file is removed: no row and no file are left behind.
     /// `mergesQuery`: query parameters count as metadata beside the form's (the earlier music API's `POST /track`).
+    /// `aliases`: an earlier API's field name → ours (the hosting service's `name` is our `title`); ours wins.
     func createFromUpload(
-        _ request: Request, isFileRequired: Bool, mergesQuery: Bool = false,
+        _ request: Request, isFileRequired: Bool, mergesQuery: Bool = false, aliases: [String: String] = [:],
         owner resolveOwner: ([String: String]) throws -> User
     ) throws -> (track: Track, isProcessing: Bool) {
         try checkTranscodeSlots(request)
         var form = try TrackUploadReceiver(files: tracks.files).receive(request)
         if mergesQuery { form.fields = CompatParameters(request, over: form.fields).fields }
+        for (alias, field) in aliases where (form.fields[field] ?? "").isEmpty {
+            if let value = form.fields[alias] { form.fields[field] = value }
+        }
         let owner: User
         let metadata: TrackMetadata
         let visibility: Visibility?

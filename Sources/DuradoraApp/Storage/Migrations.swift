@@ -160,5 +160,17 @@ public enum Migrations {
             -- kbps a user's streams are transcoded down to when the request names no limit; NULL = the original.
             ALTER TABLE users ADD COLUMN max_bitrate INTEGER CHECK (max_bitrate IS NULL OR max_bitrate > 0);
             """),
+        Migration(version: 8, name: "external identities", sql: """
+            -- An account at an external login provider ([auth.oidc.<name>]) linked to one local user, found by the
+            -- provider's stable subject id (never by email, which a provider may let anyone claim).
+            CREATE TABLE external_identities (
+                provider   TEXT NOT NULL,                               -- the [auth.oidc.<name>] name
+                subject    TEXT NOT NULL,                               -- `sub` (OIDC) or the userinfo id (OAuth 2.0)
+                user_id    TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                created_at INTEGER NOT NULL,
+                PRIMARY KEY (provider, subject)
+            );
+            CREATE INDEX external_identities_user ON external_identities (user_id);
+            """),
     ]
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import DuradoraHTTP
 
 /// `duradora client`: the WAV service's test client, with its flags and output (`-m reg_user -u NAME` → `User ID:`
 /// and `Token:`; `-m wav_upload -d USER_ID -t TOKEN -i FILE` → `Download link:`; `-m mp3_download -o FILE -a URL`),

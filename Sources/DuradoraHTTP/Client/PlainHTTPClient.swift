@@ -3,36 +3,40 @@ import Foundation
 import Glibc
 #endif
 
-/// A tiny HTTP/1.1 client over a POSIX socket for `duradora client`: one request per connection
-/// (`Connection: close`), the body sent from memory and files in 64 KiB pieces, the response body handed on in
-/// pieces as it arrives — so an upload or download of any size never sits whole in memory. Plain http only: no
-/// TLS library is linked (behind https, use curl). URLSession is not used: on Linux it needs libcurl at run time,
-/// which the server image does not otherwise carry.
-struct PlainHTTPClient {
-    enum Part {
+/// A tiny HTTP/1.1 client over a POSIX socket for `duradora client` and the server's OAuth back channel: one
+/// request per connection (`Connection: close`), the body sent from memory and files in 64 KiB pieces, the response
+/// body handed on in pieces as it arrives — so an upload or download of any size never sits whole in memory. Plain
+/// http only: no TLS library is linked (behind https, use curl). URLSession is not used: on Linux it needs libcurl
+/// at run time, which the server image does not otherwise carry. It blocks: call it on a worker, never a loop.
+public struct PlainHTTPClient {
+    public enum Part {
         case bytes([UInt8])
         case file(String)
     }
 
-    struct Head {
-        var status: Int
-        var headers: [(name: String, value: String)]
+    public struct Head: Sendable {
+        public var status: Int
+        public var headers: [(name: String, value: String)]
 
-        func header(_ name: String) -> String? {
+        public func header(_ name: String) -> String? {
             headers.first { $0.name.lowercased() == name.lowercased() }?.value
         }
     }
 
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+
+        public init(description: String) { self.description = description }
     }
 
     static let pieceSize = 64 * 1024
 
     /// Sends the request and returns the response head; `body` receives the response body piece by piece.
-    static func send(
+    /// `timeout` (seconds, nil = none) bounds the connect, each wait for the peer, and the whole exchange: a peer
+    /// that trickles a byte at a time cannot hold the caller longer.
+    public static func send(
         _ method: String, _ url: String, headers: [(String, String)] = [], body: [Part] = [],
-        into sink: ([UInt8]) throws -> Void
+        timeout: Double? = nil, into sink: ([UInt8]) throws -> Void
     ) throws -> Head {
         guard let components = URLComponents(string: url), let host = components.host, !host.isEmpty else {
             throw Failure(description: "not an http URL: \(url)")
@@ -51,7 +55,8 @@ struct PlainHTTPClient {
                 return total + (size?.int64Value ?? 0)
             }
         }
-        let socket = try connect(host: host, port: port)
+        let deadline = timeout.map { DispatchTime.now().uptimeNanoseconds + UInt64($0 * 1e9) }
+        let socket = try connect(host: host, port: port, timeout: timeout)
         defer { close(socket) }
         var head = "\(method) \(target) HTTP/1.1\r\nHost: \(host):\(port)\r\nConnection: close\r\n"
         head += "User-Agent: duradora-client\r\nContent-Length: \(length)\r\n"
@@ -66,10 +71,10 @@ struct PlainHTTPClient {
                 while let piece = try file.read(upToCount: pieceSize), !piece.isEmpty { try write(socket, Array(piece)) }
             }
         }
-        return try readResponse(socket, into: sink)
+        return try readResponse(socket, deadline: deadline, into: sink)
     }
 
-    private static func connect(host: String, port: Int) throws -> Int32 {
+    private static func connect(host: String, port: Int, timeout: Double?) throws -> Int32 {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
@@ -82,6 +87,13 @@ struct PlainHTTPClient {
         while let info = candidate {
             let fd = socket(info.pointee.ai_family, info.pointee.ai_socktype, info.pointee.ai_protocol)
             if fd >= 0 {
+                if let timeout {
+                    // Linux bounds connect() by the send timeout too.
+                    var limit = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - Double(Int(timeout))) * 1e6))
+                    for option in [SO_RCVTIMEO, SO_SNDTIMEO] {
+                        setsockopt(fd, SOL_SOCKET, option, &limit, socklen_t(MemoryLayout<timeval>.size))
+                    }
+                }
                 if Glibc.connect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 { return fd }
                 close(fd)
             }
@@ -100,12 +112,17 @@ struct PlainHTTPClient {
     }
 
     /// Head first (bounded), then the body: `Content-Length` bytes, or (without one) until the server closes.
-    private static func readResponse(_ socket: Int32, into sink: ([UInt8]) throws -> Void) throws -> Head {
+    private static func readResponse(_ socket: Int32, deadline: UInt64?, into sink: ([UInt8]) throws -> Void) throws -> Head {
         var buffer: [UInt8] = []
         var piece = [UInt8](repeating: 0, count: pieceSize)
         func receive() throws -> Int {
+            if let deadline, DispatchTime.now().uptimeNanoseconds > deadline {
+                throw Failure(description: "no complete response in time")
+            }
             let count = piece.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
-            guard count >= 0 else { throw Failure(description: "reading the response failed") }
+            guard count >= 0 else {
+                throw Failure(description: errno == EAGAIN ? "no answer in time" : "reading the response failed")
+            }
             buffer += piece[0..<count]
             return count
         }
