@@ -7,7 +7,11 @@ import Foundation
 struct SQLiteLibraryRepository: LibraryRepository {
     let connection: SQLiteConnection
 
-    /// The rule of `TrackQuery` listings: public tracks, and the viewer's own.
+    /// What every listing shows — tracks, albums, artists, genres, favourites, history, random — to every role:
+    /// public tracks, and the viewer's own (`?1`; NULL for anonymous matches no owner). Admins too: the contract
+    /// lists "public tracks, plus the caller's own", and an admin is also a listener whose browsing should not
+    /// fill with other people's private uploads and unlisted `link` tracks. An admin reaches any track by its id
+    /// (`TrackController.canSee`) and all of one user's with the `owner` filter of `GET /api/v1/tracks`.
     static let visible = "(t.visibility = 'public' OR t.owner_id = ?1)"
 
     private static let albumSelect = """
