@@ -98,6 +98,7 @@ bench: deps
 	python3 bench/encode.py
 	python3 bench/stream.py
 	python3 bench/transcode.py
+	python3 bench/library.py
 	python3 bench/subsonic.py
 
 # Fuzzes the request parser with libFuzzer + AddressSanitizer (FUZZ_SECONDS, default 60).

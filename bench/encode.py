@@ -11,6 +11,8 @@ import http.client, json, os, shutil, signal, subprocess, tempfile, threading, t
 from run import ROOT, free_port, wait_listening
 
 BITRATE = 192
+# The release build `make bench` makes; BENCH_BINARY points elsewhere (a debug build while writing a benchmark).
+BINARY = os.environ.get("BENCH_BINARY", os.path.join(ROOT, ".build/release/duradora"))
 
 
 def sox_tone(path, seconds):
@@ -72,7 +74,7 @@ def wait_ready(port, token, track_id, timeout=900):
 def start_app(workdir, cpu=None, log_level="info"):
     """`duradora serve` with a fresh config in `workdir` and an admin; returns (process, port, token).
     `log_level = "warning"` turns the per-request access log off (what nginx's `access_log off` is)."""
-    binary = os.path.join(ROOT, ".build/release/duradora")
+    binary = BINARY
     if not os.path.exists(binary):
         raise SystemExit("build first: swift build -c release --product duradora")
     port = free_port()

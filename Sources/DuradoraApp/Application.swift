@@ -53,6 +53,7 @@ public final class Application: @unchecked Sendable {
         }
         database = try SQLiteDatabase.openAndMigrate(path: configuration.storage.database)
         users = try UserController.make(configuration: configuration, database: database, clock: clock)
+        let covers = CoverStore(uploads: configuration.storage.uploads)
         tracks = TrackController(
             database: database, files: TrackFiles(root: configuration.storage.uploads),
             transcoder: Transcoder(settings: MP3EncoderSettings(configuration.audio)),
@@ -62,13 +63,12 @@ public final class Application: @unchecked Sendable {
                 anonymousStreaming: configuration.library.anonymousStreaming,
                 keepOriginals: configuration.audio.keepOriginals,
                 syncEncodeSeconds: configuration.audio.syncEncodeSeconds),
-            clock: clock, log: log)
+            clock: clock, log: log, covers: covers)
         playlists = PlaylistController(database: database, clock: clock)
         let transcoding = configuration.audio.transcoding
         transcodes = TranscodeService(
             cache: try TranscodeCache(directory: transcoding.cacheDir, capacity: transcoding.cacheBytes),
             maxLive: transcoding.effectiveMaxLive, maxPerUser: transcoding.maxPerUser, log: log)
-        let covers = CoverStore(root: configuration.storage.uploads + "/covers")
         library = LibraryController(
             database: database, settings: LibraryController.Settings(configuration.library), covers: covers, clock: clock)
         scanner = LibraryScanner(database: database, covers: covers, clock: clock, log: log)

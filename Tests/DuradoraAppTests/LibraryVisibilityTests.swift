@@ -21,7 +21,8 @@ import Testing
                                              "visibility": "link"])
 
         for (token, sharedCount, albumNames, genres) in [
-            (nil as String?, 1, ["Shared"], ["Folk"]), (bob, 1, ["Shared"], ["Folk"]),
+            // An admin's lists are public tracks plus their own, like anyone's (contract, "Tracks").
+            (nil as String?, 1, ["Shared"], ["Folk"]), (bob, 1, ["Shared"], ["Folk"]), (fixture.admin, 1, ["Shared"], ["Folk"]),
             (ana, 2, ["Diary", "Link only", "Shared"], ["Folk", "Noise"]),
         ] {
             let albums = try client.items("/api/v1/albums?sort=name", token: token)
@@ -39,6 +40,15 @@ import Testing
             #expect(try client.items("/api/v1/albums?q=diary", token: token).count == (token == ana ? 1 : 0))
             #expect(try client.getJSON("/api/v1/albums?genre=noise", token: token)["total"] as? Int == (token == ana ? 1 : 0))
         }
+        #expect(try client.items("/api/v1/tracks", token: fixture.admin).strings("title") == ["Open"])
+        #expect(try client.items("/api/v1/tracks?q=secret", token: fixture.admin).isEmpty)
+        // What an admin may do with every track: open it by id, and list one user's all with `owner`.
+        let secret = try #require(try client.items("/api/v1/tracks?q=secret", token: ana).first)
+        #expect(try client.track(secret["id"] as? String ?? "", token: fixture.admin).status == 200)
+        #expect(try client.track(secret["id"] as? String ?? "", token: bob).status == 404)
+        #expect(Set(try client.items("/api/v1/tracks?owner=ana", token: fixture.admin).strings("title"))
+            == ["Open", "Secret", "Hidden", "Unlisted"])
+        #expect(try client.items("/api/v1/tracks?owner=ana", token: bob).strings("title") == ["Open"])
         // An album or artist made only of someone else's private tracks is 404, like an unknown one.
         let diary = try #require(try client.items("/api/v1/albums?q=diary", token: ana).first)
         #expect(try client.get("/api/v1/albums/\(diary["id"] as? String ?? "")", headers: bearer(bob)).status == 404)

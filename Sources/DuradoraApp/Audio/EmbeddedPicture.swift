@@ -2,16 +2,27 @@
 /// FLAC PICTURE metadata block, or Ogg's METADATA_BLOCK_PICTURE comment. Only read, in memory, within
 /// `ID3Tag.maximumReadableSize`.
 enum EmbeddedPicture {
-    /// The picture's bytes, or nil when the file has none (or is not a format that carries one here).
-    static func read(fromFileAt path: String, format: AudioFormat) throws -> [UInt8]? {
+    /// The picture's bytes, or nil when the file has none (or is not a format that carries one here). Without
+    /// `format` (an upload has no trustworthy name), the file's first bytes tell.
+    static func read(fromFileAt path: String, format: AudioFormat? = nil) throws -> [UInt8]? {
         let file = try BinaryFile.openForReading(path)
         defer { file.close() }
+        guard let format = try format ?? sniffedFormat(file) else { return nil }
         switch format {
         case .mp3: return try id3Picture(file)
         case .flac: return try VorbisComments.flacBlock(6, in: file).flatMap(pictureBlock)
         case .ogg, .opus: return try VorbisComments.read(fromFileAt: path, format: format)?.picture
         default: return nil
         }
+    }
+
+    /// The container by its magic bytes: an ID3v2 tag (MP3), "fLaC", or an Ogg page; nil for anything else.
+    private static func sniffedFormat(_ file: BinaryFile) throws -> AudioFormat? {
+        let magic = try file.read(at: 0, count: 4)
+        if magic.starts(with: Array("ID3".utf8)) { return .mp3 }
+        if magic == Array("fLaC".utf8) { return .flac }
+        if magic == Array("OggS".utf8) { return .ogg }
+        return nil
     }
 
     private static func id3Picture(_ file: BinaryFile) throws -> [UInt8]? {

@@ -15,6 +15,11 @@ public struct CoverStore: Sendable {
         self.root = root
     }
 
+    /// The server's store: `covers/` inside the uploads directory (`storage.uploads`).
+    public init(uploads: String) {
+        self.init(root: uploads + "/covers")
+    }
+
     /// Stores `bytes` unless stored already; returns its hash. `ImageError.notAnImage` (and nothing left behind)
     /// when libvips cannot read them.
     public func store(_ bytes: [UInt8]) throws -> String {
@@ -37,6 +42,15 @@ public struct CoverStore: Sendable {
         guard let size = try? TrackFiles.size(of: path), size <= Self.maxPictureBytes,
               let data = FileManager.default.contents(atPath: path) else { return nil }
         return try? store(Array(data))
+    }
+
+    /// Stores the picture embedded in the audio file at `path` (an imported file, or an upload before it is
+    /// encoded: `format` nil sniffs it); nil when it carries none, or one that is not an image (nothing is left
+    /// behind then). The folder import and the upload path both collect covers here.
+    func storeEmbeddedPicture(ofFileAt path: String, format: AudioFormat? = nil) -> String? {
+        guard let bytes = (try? EmbeddedPicture.read(fromFileAt: path, format: format)) ?? nil,
+              bytes.count <= Self.maxPictureBytes else { return nil }
+        return try? store(bytes)
     }
 
     /// The path of the `size`-pixel square thumbnail of picture `hash`, made now if it is not cached yet.

@@ -13,9 +13,8 @@ extension LibraryController {
             case .artists:
                 return try transaction.library.artist(id: id, viewerID: caller?.id)?.coverHash
             case .tracks:
-                let track = try Self.visibleTrack(id, caller: caller, in: transaction)
-                if let own = track.coverHash { return own }
-                return try track.albumID.flatMap { try transaction.library.album(id: $0, viewerID: caller?.id) }?.coverHash
+                // The same rule as the track's `cover_url`: one cannot name a picture the other does not serve.
+                return try Self.visibleTrack(id, caller: caller, in: transaction).shownCoverHash
             }
         }
         guard let hash else { throw APIError.notFound("Cover") }

@@ -157,7 +157,7 @@ public final class LibraryScanner: Sendable {
                 let audio = try AudioFileReader.read(path)
                 let directory = url.deletingLastPathComponent().path
                 if folderCovers[directory] == nil { folderCovers[directory] = .some(folderCover(in: directory)) }
-                let cover = embeddedCover(path, audio.format) ?? folderCovers[directory] ?? nil
+                let cover = covers?.storeEmbeddedPicture(ofFileAt: path, format: audio.format) ?? folderCovers[directory] ?? nil
                 batch.append(ReadFile(path: path, size: size, modifiedAt: modifiedAt, audio: audio,
                                       existingID: previous?.trackID, coverHash: cover))
             } catch {
@@ -179,12 +179,6 @@ public final class LibraryScanner: Sendable {
         }
         scan.removed += vanished.count
         publish(scan)
-    }
-
-    /// The file's own picture, stored; nil when it has none (or covers are off).
-    private func embeddedCover(_ path: String, _ format: AudioFormat) -> String? {
-        guard let covers, let bytes = (try? EmbeddedPicture.read(fromFileAt: path, format: format)) ?? nil else { return nil }
-        return try? covers.store(bytes)
     }
 
     /// `cover.*`, `folder.*` or `front.*` (any letter case, in that order of preference) in `directory`, stored.

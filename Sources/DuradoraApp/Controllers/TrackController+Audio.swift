@@ -26,18 +26,15 @@ extension TrackController {
                 // A replacement goes into the row as it is now: a PATCH during the encode is kept.
                 let current: Track? = isNew ? track : try database.read { try $0.tracks.find(id: track.id) }
                 guard let current else { throw APIError.notFound("Track") }
-                let stored = try commit(staged, from: upload, into: current)
+                let committed = try commit(staged, from: upload, into: current)
                 do {
-                    try database.write { transaction in
-                        if isNew { try transaction.tracks.insert(stored) } else { try transaction.tracks.update(stored) }
-                    }
+                    return try database.write { try $0.tracks.save(committed, isNew: isNew) }
                 } catch {
                     // A new track's file must not outlive its failed row; nor a file whose track was deleted meanwhile.
                     let isGone = (error as? StorageError) == .notFound
                     if isNew || isGone { files.removeFiles(of: track.id) }
                     throw isGone ? APIError.notFound("Track") : error
                 }
-                return stored
             }
             isHandedOver = keepOriginal(upload, of: track.id)
             return (stored, false)
@@ -49,10 +46,7 @@ extension TrackController {
             processing.status = .processing
             processing.error = nil
             processing.updatedAt = clock.now().sqliteRounded
-            try database.write { transaction in
-                if isNew { try transaction.tracks.insert(processing) } else { try transaction.tracks.update(processing) }
-            }
-            return processing
+            return try database.write { try $0.tracks.save(processing, isNew: isNew) }
         }
         isHandedOver = true
         isSlotHandedOver = true
@@ -99,7 +93,7 @@ extension TrackController {
     }
 
     /// The long step, without any lock: transcode into a temporary sibling of the final path, tagged with
-    /// `metadata`.
+    /// `metadata`; the upload's embedded picture goes into the cover store.
     private func stage(_ upload: UploadedAudio, for id: UUID, metadata: TrackMetadata) throws -> StagedEncode {
         try files.prepareDirectory(for: id)
         let path = StagedAudioFile.temporaryPath(for: files.audioPath(for: id))
@@ -108,7 +102,9 @@ extension TrackController {
                 !self.isStopping.load(ordering: .relaxed)
             }
         }
-        return StagedEncode(path: path, info: info, taggedWith: metadata)
+        // After the encode: audio that is not audio (415) stores no picture.
+        let cover = covers?.storeEmbeddedPicture(ofFileAt: upload.path)
+        return StagedEncode(path: path, info: info, taggedWith: metadata, coverHash: cover)
     }
 
     /// The short step, under the track's lock: completes `track`'s metadata from the input's own tag (and the file
@@ -123,6 +119,7 @@ extension TrackController {
         var stored = track
         stored.metadata = metadata
         stored.audio = StoredAudio(staged.info, sizeBytes: size)
+        stored.coverHash = staged.coverHash  // the new audio's picture, as for an imported file that changed
         stored.status = .ready
         stored.error = nil
         stored.updatedAt = clock.now().sqliteRounded
@@ -151,6 +148,8 @@ private struct StagedEncode {
     let info: AudioInfo
     /// The metadata its tag was written with.
     let taggedWith: TrackMetadata
+    /// The upload's embedded picture, stored; nil: it had none (or none that is an image).
+    let coverHash: String?
 
     func discard() {
         StagedAudioFile.remove(path)

@@ -28,6 +28,8 @@ public final class TrackController: Sendable {
     let transcoder: Transcoder
     let clock: TimeSource
     let log: AccessLog?
+    /// Where pictures embedded in uploads go (as the folder import's do); nil: uploads get no cover.
+    let covers: CoverStore?
     /// Background encodes; `stop()` cancels them and waits.
     let jobs = DispatchGroup()
     let locks = TrackLocks()
@@ -37,7 +39,7 @@ public final class TrackController: Sendable {
 
     public init(
         database: any Database, files: TrackFiles, transcoder: Transcoder, slots: TranscodeSlots,
-        settings: Settings = Settings(), clock: TimeSource = .system, log: AccessLog? = nil
+        settings: Settings = Settings(), clock: TimeSource = .system, log: AccessLog? = nil, covers: CoverStore? = nil
     ) {
         self.database = database
         self.files = files
@@ -46,6 +48,7 @@ public final class TrackController: Sendable {
         self.settings = settings
         self.clock = clock
         self.log = log
+        self.covers = covers
         recentStreams.invalidate(onWritesTo: database)
     }
 
@@ -96,8 +99,7 @@ public final class TrackController: Sendable {
             id: UUID(), ownerID: owner.id, metadata: metadata,
             visibility: visibility ?? (owner.isAdmin ? .public : .link), status: .empty, createdAt: now, updatedAt: now)
         guard let upload else {
-            try database.write { try $0.tracks.insert(track) }
-            return (track, false)
+            return (try database.write { try $0.tracks.save(track, isNew: true) }, false)
         }
         return try attachAudio(upload, to: track, isNew: true)
     }
@@ -138,14 +140,13 @@ public final class TrackController: Sendable {
         }
         track.metadata = metadata
         track.updatedAt = clock.now().sqliteRounded
-        try database.write { transaction in
+        return try database.write { transaction in
             do {
-                try transaction.tracks.update(track)
+                return try transaction.tracks.save(track, isNew: false)
             } catch StorageError.notFound {
                 throw APIError.notFound("Track")
             }
         }
-        return track
     }
 
     /// Deletes the row, then the files (under the track's lock, so no tag rewrite is half-way through them).

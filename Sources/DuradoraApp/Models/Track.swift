@@ -22,11 +22,14 @@ public struct Track: Sendable, Equatable, Identifiable {
     public var sourcePath: String?
     /// SHA-256 (hex) of the track's picture, embedded or beside an imported file; nil: it has none.
     public var coverHash: String?
+    /// Read only: the album's cover as this track falls back to it (see `SQLiteTrackRepository.columns`). Never
+    /// stored: a track's own picture is `coverHash` alone, so reading a row and writing it back changes nothing.
+    public var albumCoverHash: String?
 
     public init(
         id: UUID, ownerID: UUID?, metadata: TrackMetadata = TrackMetadata(), visibility: Visibility,
         status: TrackStatus, error: String? = nil, audio: StoredAudio? = nil, createdAt: Date, updatedAt: Date,
-        format: AudioFormat = .mp3, sourcePath: String? = nil, coverHash: String? = nil
+        format: AudioFormat = .mp3, sourcePath: String? = nil, coverHash: String? = nil, albumCoverHash: String? = nil
     ) {
         self.id = id
         self.ownerID = ownerID
@@ -40,7 +43,11 @@ public struct Track: Sendable, Equatable, Identifiable {
         self.format = format
         self.sourcePath = sourcePath
         self.coverHash = coverHash
+        self.albumCoverHash = albumCoverHash
     }
+
+    /// The picture shown for the track: its own, else its album's.
+    public var shownCoverHash: String? { coverHash ?? albumCoverHash }
 
     /// True when a stored MP3 exists and may be streamed.
     public var isReady: Bool { status == .ready && audio != nil }

@@ -60,7 +60,7 @@ struct TrackResource: Encodable {
         try container.encode(track.artistID?.uuidString.lowercased(), forKey: .artistID)
         try container.encode(metadata.albumArtist, forKey: .albumArtist)
         try container.encode(metadata.discNumber, forKey: .discNumber)
-        try container.encode(track.coverHash == nil ? nil : "\(baseURL)/api/v1/tracks/\(id)/cover", forKey: .coverURL)
+        try container.encode(track.shownCoverHash == nil ? nil : "\(baseURL)/api/v1/tracks/\(id)/cover", forKey: .coverURL)
         try container.encode(track.format.rawValue, forKey: .format)
         if let personal {
             try container.encode(personal.starredAt.map(RFC3339.string(from:)), forKey: .starredAt)

@@ -172,5 +172,12 @@ public enum Migrations {
             );
             CREATE INDEX external_identities_user ON external_identities (user_id);
             """),
+        Migration(version: 9, name: "album list indexes", sql: """
+            -- Album lists pick a page of albums by name before aggregating their tracks; the covering index lets
+            -- that aggregate count visible tracks per album without reading the rows (bench/library.py: a page at
+            -- 100 000 tracks from 523 ms to 2.7 ms).
+            CREATE INDEX albums_name_key ON albums (name_key);
+            CREATE INDEX tracks_album_visibility ON tracks (album_id, visibility, owner_id);
+            """),
     ]
 }

@@ -27,6 +27,15 @@ public protocol TrackRepository {
     func failUnfinished(reason: String, at date: Date) throws -> Int
 }
 
+extension TrackRepository {
+    /// Inserts (`isNew`) or updates `track`, and returns the row as a read returns it: with the read-only fields
+    /// (`albumCoverHash`) of the album it is filed under now, not of the one it was read from.
+    func save(_ track: Track, isNew: Bool) throws -> Track {
+        if isNew { try insert(track) } else { try update(track) }
+        return try find(id: track.id) ?? track
+    }
+}
+
 /// What `GET /api/v1/tracks` asks for.
 public struct TrackQuery: Sendable, Equatable {
     /// Full-text words; each matches as a prefix (`beat` finds "Beatles"), all must match.

@@ -32,7 +32,7 @@ enum SubsonicItems {
         element.set("created", track.createdAt)
         element.set("albumId", albumID)
         element.set("artistId", track.artistID.map(id))
-        element.set("coverArt", track.coverHash.map { _ in id(track.id) })
+        element.set("coverArt", track.shownCoverHash.map { _ in id(track.id) })
         element.set("type", "music")
         element.set("mediaType", "song")
         element.set("isVideo", false)

@@ -80,7 +80,7 @@ struct SubsonicMedia: Sendable {
         var candidates: [(LibraryItemKind, UUID)] = []
         if text.hasPrefix("pl-"), let id = UUID.parse(String(text.dropFirst(3))) {
             let view = try services.playlists.show(id: id, caller: call.user)
-            if let entry = (view.entries ?? []).first(where: { $0.track.coverHash != nil }) { candidates = [(.tracks, entry.track.id)] }
+            if let entry = (view.entries ?? []).first(where: { $0.track.shownCoverHash != nil }) { candidates = [(.tracks, entry.track.id)] }
         } else if let id = UUID.parse(text) {
             candidates = [(.albums, id), (.artists, id), (.tracks, id)]
         }

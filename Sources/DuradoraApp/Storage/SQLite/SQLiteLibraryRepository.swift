@@ -7,20 +7,31 @@ import Foundation
 struct SQLiteLibraryRepository: LibraryRepository {
     let connection: SQLiteConnection
 
-    /// The rule of `TrackQuery` listings: public tracks, and the viewer's own.
+    /// What every listing shows — tracks, albums, artists, genres, favourites, history, random — to every role:
+    /// public tracks, and the viewer's own (`?1`; NULL for anonymous matches no owner). Admins too: the contract
+    /// lists "public tracks, plus the caller's own", and an admin is also a listener whose browsing should not
+    /// fill with other people's private uploads and unlisted `link` tracks. An admin reaches any track by its id
+    /// (`TrackController.canSee`) and all of one user's with the `owner` filter of `GET /api/v1/tracks`.
     static let visible = "(t.visibility = 'public' OR t.owner_id = ?1)"
 
-    private static let albumSelect = """
+    private static let albumColumns = """
         SELECT a.id, a.name, a.artist_id, ar.name AS artist_name, a.created_at,
                COUNT(*) AS track_count, TOTAL(t.duration_seconds) AS duration_seconds, MAX(t.year) AS year,
                MIN(t.genre) AS genre, COALESCE(a.cover_hash, MAX(t.cover_hash)) AS cover_hash,
                (SELECT s.starred_at FROM album_stars AS s WHERE s.user_id = ?1 AND s.item_id = a.id) AS starred_at,
                TOTAL(pc.play_count) AS play_count, MAX(pc.last_played_at) AS last_played_at, ?1 AS viewer
-        FROM tracks AS t
+        """
+    private static let albumJoins = """
         JOIN albums AS a ON a.id = t.album_id
         LEFT JOIN artists AS ar ON ar.id = a.artist_id
         LEFT JOIN play_counts AS pc ON pc.user_id = ?1 AND pc.track_id = t.id
         WHERE \(visible)
+        """
+    private static let albumSelect = albumColumns + " FROM tracks AS t " + albumJoins
+    /// The albums with a track the viewer may see, as a FROM … WHERE clause over `albums AS a` and `artists AS ar`.
+    private static let visibleAlbums = """
+        FROM albums AS a LEFT JOIN artists AS ar ON ar.id = a.artist_id
+        WHERE EXISTS (SELECT 1 FROM tracks AS t WHERE t.album_id = a.id AND \(visible))
         """
 
     func albums(_ query: AlbumQuery) throws -> Page<Album> {
@@ -65,12 +76,24 @@ struct SQLiteLibraryRepository: LibraryRepository {
             having.append("starred_at IS NOT NULL")
             order = "starred_at DESC, a.id"
         }
-        let grouped = Self.albumSelect + conditions.map { " AND " + $0 }.joined() + " GROUP BY a.id"
+        let filters = conditions.map { " AND " + $0 }.joined()
+        let paging: [any SQLiteBindable] = [max(query.limit, 0), max(query.offset, 0)]
+        if having.isEmpty && [.name, .newest].contains(query.sort) {
+            // Ordered and filtered on album columns alone: pick the page's albums first (one existence probe per
+            // album, walked in index order), then aggregate only their tracks — not the whole library's.
+            let total = try connection.scalarInt("SELECT COUNT(*) " + Self.visibleAlbums + filters, bindings)
+            let items = try connection.query(
+                Self.albumColumns + " FROM (SELECT a.id " + Self.visibleAlbums + filters
+                    + " ORDER BY \(order) LIMIT ? OFFSET ?) AS p CROSS JOIN tracks AS t ON t.album_id = p.id "
+                    + Self.albumJoins + " GROUP BY a.id ORDER BY \(order)",
+                bindings + paging, row: Self.album)
+            return Page(items: items, total: total, limit: query.limit, offset: query.offset)
+        }
+        let grouped = Self.albumSelect + filters + " GROUP BY a.id"
             + (having.isEmpty ? "" : " HAVING " + having.joined(separator: " AND "))
         let total = try connection.scalarInt("SELECT COUNT(*) FROM (\(grouped))", bindings)
-        let items = try connection.query(
-            grouped + " ORDER BY \(order) LIMIT ? OFFSET ?",
-            bindings + [max(query.limit, 0), max(query.offset, 0)], row: Self.album)
+        let items = try connection.query(grouped + " ORDER BY \(order) LIMIT ? OFFSET ?", bindings + paging,
+                                         row: Self.album)
         return Page(items: items, total: total, limit: query.limit, offset: query.offset)
     }
 

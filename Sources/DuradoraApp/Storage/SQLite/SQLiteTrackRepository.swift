@@ -6,10 +6,16 @@ import Foundation
 struct SQLiteTrackRepository: TrackRepository {
     let connection: SQLiteConnection
 
+    /// The row, and (read only, never written back) `album_cover_hash`: the album's uploaded cover, else a picture
+    /// of a track of the album that whoever sees this track may see too — a public one, or one of the same owner
+    /// kept at the same visibility. A correlated subquery, evaluated only for the rows a page returns.
     static let columns = """
         t.id, t.owner_id, t.title, t.artist, t.album, t.genre, t.year, t.track_number, t.visibility, t.status, \
         t.error, t.duration_seconds, t.sample_rate, t.channels, t.bitrate, t.size_bytes, t.file_tag, t.created_at, \
-        t.updated_at, t.album_artist, t.disc_number, t.format, t.source_path, t.cover_hash
+        t.updated_at, t.album_artist, t.disc_number, t.format, t.source_path, t.cover_hash, \
+        (SELECT COALESCE(a.cover_hash, (SELECT MAX(o.cover_hash) FROM tracks AS o WHERE o.album_id = t.album_id \
+            AND (o.visibility = 'public' OR (o.owner_id = t.owner_id AND o.visibility = t.visibility)))) \
+         FROM albums AS a WHERE a.id = t.album_id) AS album_cover_hash
         """
 
     private var grouping: SQLiteLibraryGrouping { SQLiteLibraryGrouping(connection: connection) }
@@ -67,14 +73,13 @@ struct SQLiteTrackRepository: TrackRepository {
     func list(_ query: TrackQuery) throws -> Page<Track> {
         var conditions: [String] = []
         var bindings: [any SQLiteBindable] = []
-        // What the caller may list: public tracks and their own; an admin filtering on an owner sees all of theirs.
+        // What the caller may list (`SQLiteLibraryRepository.visible`, first so that it is ?1); an admin filtering
+        // on an owner sees all of theirs.
         if query.viewerIsAdmin && (query.ownerID != nil || query.ownerName != nil) {
             conditions.append("1")
-        } else if let viewer = query.viewerID {
-            conditions.append("(t.visibility = 'public' OR t.owner_id = ?)")
-            bindings.append(viewer)
         } else {
-            conditions.append("t.visibility = 'public'")
+            conditions.append(SQLiteLibraryRepository.visible)
+            bindings.append(query.viewerID)
         }
         for (column, value) in [("artist", query.artist), ("album", query.album), ("genre", query.genre)] {
             guard let value else { continue }
@@ -162,7 +167,8 @@ struct SQLiteTrackRepository: TrackRepository {
             updatedAt: try row.date(named: "updated_at"),
             format: AudioFormat(rawValue: try row.string(named: "format") ?? "") ?? .mp3,
             sourcePath: try row.string(named: "source_path"),
-            coverHash: try row.string(named: "cover_hash"))
+            coverHash: try row.string(named: "cover_hash"),
+            albumCoverHash: try row.string(named: "album_cover_hash"))
     }
 }
 
