@@ -7,7 +7,8 @@ SYSTEM_PACKAGES := libsqlite3-dev libmp3lame-dev libsndfile1-dev libsodium-dev z
 # haproxy, nginx: the request-smuggling matrix (Tests/DuradoraHTTPTests/SmugglingTests.swift) runs them in front of us;
 # ffmpeg: the transcoding tests decode what we encode.
 TEST_PACKAGES := sox lame curl docker-compose python3-venv chromium firefox-esr haproxy nginx ffmpeg libvips-tools
-# podman, runc (crun refuses these machines' hybrid cgroups), mmdebstrap (the base-image stand-in): scripts/container-check.sh.
+# podman, runc (crun refuses these machines' hybrid cgroups), mmdebstrap (the base-image stand-in):
+# scripts/container-check.sh.
 TEST_PACKAGES += podman runc mmdebstrap
 # WebKitGTK (its MiniBrowser), Xvfb and GStreamer's MP3 decoding for scripts/browser-check.py; installed without
 # Recommends, which would add some 170 packages (ImageMagick, Ghostscript, …) that the check does not need.

@@ -75,6 +75,7 @@ cleanup() {
     rm -rf "$WORK"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM    # so that the EXIT trap runs on Ctrl-C and kill too
 # Leftovers of a run that was killed before its trap ran.
 podman rm -af -t 0 >/dev/null 2>&1 || true
 podman volume prune -f >/dev/null 2>&1 || true
@@ -101,7 +102,8 @@ mapfile -t MIRRORS < <(
 [ ${#MIRRORS[@]} -gt 0 ] || MIRRORS=("deb http://deb.debian.org/debian $DEBIAN_RELEASE main")
 # Like the official slim image: merged /usr without the usrmerge package (which pulls in 46 MB of perl), and no
 # docs, man pages or translations, installed now or by later apt-get installs.
-SLIM_OPTIONS=(--hook-dir=/usr/share/mmdebstrap/hooks/merged-usr --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright'
+SLIM_OPTIONS=(--hook-dir=/usr/share/mmdebstrap/hooks/merged-usr
+    --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright'
     --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/info/*'
     --dpkgopt='path-exclude=/usr/share/groff/*' --dpkgopt='path-exclude=/usr/share/lintian/*'
     --dpkgopt='path-exclude=/usr/share/locale/*' --dpkgopt='path-include=/usr/share/locale/locale.alias'
@@ -167,7 +169,8 @@ wait_healthy
 grep -q '"status":"ok"' "$WORK/health" || fail "/health: $(cat "$WORK/health")"
 pass "/health answers through the published port"
 
-scripts/smoke.sh "$BASE" > "$WORK/smoke.log" 2>&1 || { cat "$WORK/smoke.log" >&2; fail "scripts/smoke.sh against the container"; }
+scripts/smoke.sh "$BASE" > "$WORK/smoke.log" 2>&1 \
+    || { cat "$WORK/smoke.log" >&2; fail "scripts/smoke.sh against the container"; }
 pass "$(tail -1 "$WORK/smoke.log") (scripts/smoke.sh against the container)"
 
 # Podman runs no healthchecks on its own without systemd: run the image's one once, as the scheduler would.
@@ -237,7 +240,8 @@ for volume in duradora-db duradora-uploads; do
     podman volume exists "${PROJECT}_$volume" || fail "compose down removed the named volume $volume"
 done
 compose up -d > "$WORK/up2.log" 2>&1 || { cat "$WORK/up2.log" >&2; fail "podman-compose up -d after down"; }
-[ "$(podman image inspect --format '{{.Id}}' localhost/duradora:latest)" = "$IMAGE" ] || fail "up after down rebuilt the image"
+[ "$(podman image inspect --format '{{.Id}}' localhost/duradora:latest)" = "$IMAGE" ] \
+    || fail "up after down rebuilt the image"
 wait_healthy
 curl_track "$WORK/after-up.mp3" || fail "the uploaded track is gone after compose down + up"
 [ "$(head -c 3 "$WORK/after-up.mp3")" = ID3 ] || fail "the track after down + up is not an MP3"
