@@ -10,9 +10,9 @@
 # See ../shared/research/containers.md for why each podman setting below exists.
 #
 # Podman keeps its store in $DURADORA_CONTAINER_CACHE (default /var/tmp/duradora-container-check), with its own
-# containers.conf and storage.conf written there: nothing system-wide changes. The stand-ins and the runtime
-# stage's layers stay cached between runs (built only when missing or when their recipe changed); the build stage
-# is pruned after each run. One check at a time per store (flock).
+# containers.conf and storage.conf written there: nothing system-wide changes. The stand-ins (built only when
+# missing or when their recipe changed), the last build stage (tagged) and the image stay cached between runs;
+# older, untagged layers are pruned after each run. One check at a time per store (flock).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -67,11 +67,11 @@ compose() { "$VENV/bin/podman-compose" -p "$PROJECT" "$@"; }
 WORK="$(mktemp -d /tmp/duradora-container-check.XXXXXX)"
 CURL_PID=""
 cleanup() {
-    [ -n "$CURL_PID" ] && kill "$CURL_PID" 2>/dev/null
-    compose down -v -t 5 >/dev/null 2>&1
-    podman rm -af -t 5 >/dev/null 2>&1
-    podman volume prune -f >/dev/null 2>&1
-    podman image prune -f >/dev/null 2>&1    # the build stage (GBs); the tagged images and their layers stay
+    [ -z "$CURL_PID" ] || kill "$CURL_PID" 2>/dev/null || true
+    compose down -v -t 5 >/dev/null 2>&1 || true
+    podman rm -af -t 5 >/dev/null 2>&1 || true
+    podman volume prune -f >/dev/null 2>&1 || true
+    podman image prune -f >/dev/null 2>&1 || true    # earlier builds' layers (GBs); tagged images and theirs stay
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -130,7 +130,6 @@ fi
 pass "stand-ins $BASE_IMAGE ($(($(podman image inspect --format '{{.Size}}' "$BASE_IMAGE") / 1000000)) MB) and $SWIFT_IMAGE"
 
 # ---- build and start, as a user would: compose up --build ----
-[ -f Package.resolved ] || swift package resolve >/dev/null
 # Build steps see the host toolchain, and SwiftPM's mirror: each local directory git's system config rewrites
 # github.com to (read-only, at the same paths), plus that config itself.
 BUILD_MOUNTS="-v $TOOLCHAIN:$TOOLCHAIN:ro"
