@@ -25,6 +25,9 @@ pass() { PASSED=$((PASSED + 1)); echo "container-check ok ($((SECONDS - START)) 
 fail() { echo "container-check FAILED ($((SECONDS - START)) s): $*" >&2; exit 1; }
 step() { echo "container-check: $* ($((SECONDS - START)) s)"; }
 
+# Rootful podman (what the settings below were worked out for), mmdebstrap in root mode, and the server's /proc
+# entry read from outside the container.
+[ "$(id -u)" = 0 ] || fail "needs root (rootful podman): run it as root, e.g. sudo scripts/container-check.sh"
 for tool in podman mmdebstrap runc curl sox flock; do
     command -v "$tool" >/dev/null || fail "$tool is not installed (make test-deps installs it)"
 done
