@@ -7,6 +7,9 @@ SYSTEM_PACKAGES := libsqlite3-dev libmp3lame-dev libsndfile1-dev libsodium-dev z
 # haproxy, nginx: the request-smuggling matrix (Tests/DuradoraHTTPTests/SmugglingTests.swift) runs them in front of us;
 # ffmpeg: the transcoding tests decode what we encode.
 TEST_PACKAGES := sox lame curl docker-compose python3-venv chromium firefox-esr haproxy nginx ffmpeg libvips-tools
+# podman, runc (crun refuses these machines' hybrid cgroups), mmdebstrap (the base-image stand-in):
+# scripts/container-check.sh.
+TEST_PACKAGES += podman runc mmdebstrap
 # WebKitGTK (its MiniBrowser), Xvfb and GStreamer's MP3 decoding for scripts/browser-check.py; installed without
 # Recommends, which would add some 170 packages (ImageMagick, Ghostscript, …) that the check does not need.
 WEBKIT_PACKAGES := libwebkit2gtk-4.1-0 xvfb gstreamer1.0-plugins-base gstreamer1.0-plugins-good
@@ -41,6 +44,7 @@ run: build
 test: test-deps
 	swift build --build-tests
 	scripts/ops-check.sh
+	scripts/container-check.sh
 	scripts/browser-check.py
 	scripts/web-check.py
 	scripts/subsonic-check.py
@@ -53,6 +57,12 @@ test: test-deps
 ops-check: test-deps
 	swift build --product duradora
 	scripts/ops-check.sh
+
+# The real Dockerfile built and the real docker-compose.yml run with podman (local stand-ins for the base images;
+# podman-compose from PyPI in a venv): health, smoke, healthcheck, uid, drained stop, backup, volumes, image size.
+.PHONY: container-check
+container-check: test-deps
+	scripts/container-check.sh
 
 # Chromium, Firefox and WebKitGTK play and seek a track from a real server through <audio>, plus Safari's Range probe.
 browser-check: test-deps
