@@ -22,7 +22,7 @@ let package = Package(
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
-        .systemLibrary(name: "COpusEnc", pkgConfig: "libopusenc", providers: [.apt(["libopusenc-dev", "libopus-dev"])]),
+        .systemLibrary(name: "COpus", pkgConfig: "opus", providers: [.apt(["libopus-dev"])]),
         .systemLibrary(name: "CVips", providers: [.apt(["libvips-dev"])]),
 
         // The HTTP/1.1 server: POSIX sockets + Dispatch. Knows nothing about music.
@@ -32,7 +32,7 @@ let package = Package(
         .target(
             name: "DuradoraApp",
             dependencies: [
-                "DuradoraHTTP", "CSQLite", "CLame", "CSndFile", "CSodium", "CZlib", "CSoxr", "COpusEnc", "CVips",
+                "DuradoraHTTP", "CSQLite", "CLame", "CSndFile", "CSodium", "CZlib", "CSoxr", "COpus", "CVips",
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             // The web player (HTML, CSS, JS modules; no build step), shipped as the resource bundle beside the binary.

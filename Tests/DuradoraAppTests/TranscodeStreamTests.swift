@@ -87,7 +87,7 @@ import Testing
     }
 }
 
-/// Ogg Opus: chunked with no Range on its first play (page sizes vary), a cached file with Range after.
+/// Ogg Opus: hard CBR in fixed pages, so an exact length and Range on its first play, a cached file after.
 @Suite struct TranscodeOpusTests {
     @Test(arguments: [48, 128])
     func opusDecodesToTheSourceDurationAndIsCached(kbps: Int) throws {
@@ -96,12 +96,15 @@ import Testing
         let live = try fixture.stream("format=opus&max_bitrate=\(kbps)")
         #expect(live.status == 200, "\(live.text)")
         #expect(live.header("Content-Type") == "audio/ogg")
-        #expect(live.header("Transfer-Encoding") == "chunked")
-        #expect(live.header("Accept-Ranges") == "none")
+        #expect(live.header("Accept-Ranges") == "bytes")
+        #expect(live.header("Content-Length") == "\(live.body.count)")
         #expect(live.header("X-Content-Duration") == "3.000")
+        let head = try fixture.stream("format=opus&max_bitrate=\(kbps)", method: "HEAD")
+        #expect(head.header("Content-Length") == "\(live.body.count)")
         let path = try fixture.save(live.body, as: "t\(kbps).opus")
         let decoded = try FFmpeg.decodedSeconds(path, sampleRate: 48_000)
         #expect(abs(decoded - 3) < 0.05, "decoded \(decoded) s")
+        #expect(try FFmpeg.decodeErrors(path) == "")
         let probed = try FFmpeg.probe(path)   // from the granule positions
         #expect(abs(probed.duration - 3) < 0.05, "probed \(probed.duration) s")
 
@@ -121,6 +124,7 @@ import Testing
         let response = try fixture.stream("format=opus&time_offset=2.5")
         #expect(response.status == 200)
         #expect(response.header("X-Content-Duration") == "1.500")
+        #expect(response.header("Content-Length") == "\(response.body.count)")
         let decoded = try FFmpeg.decodedSeconds(try fixture.save(response.body, as: "o.opus"), sampleRate: 48_000)
         #expect(abs(decoded - 1.5) < 0.05, "decoded \(decoded) s")
     }

@@ -69,13 +69,25 @@ enum FFmpeg {
                 Int(values["sample_rate"] ?? "") ?? -1)
     }
 
-    static func run(_ tool: String, _ arguments: [String]) throws -> Data {
+    /// What ffmpeg complains of while decoding `path` completely: empty when every packet decodes cleanly.
+    static func decodeErrors(_ path: String) throws -> String {
+        let log = path + ".errors"
+        _ = try run("/usr/bin/ffmpeg", ["-v", "error", "-y", "-i", path, "-f", "null", "-"], standardError: log)
+        return try String(contentsOfFile: log, encoding: .utf8)
+    }
+
+    static func run(_ tool: String, _ arguments: [String], standardError: String? = nil) throws -> Data {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: tool)
         process.arguments = arguments
         let pipe = Pipe()
         process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
+        if let standardError {
+            _ = FileManager.default.createFile(atPath: standardError, contents: nil)
+            process.standardError = FileHandle(forWritingAtPath: standardError)
+        } else {
+            process.standardError = FileHandle.nullDevice
+        }
         try process.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

@@ -15,7 +15,7 @@
 /// An encoder started at output sample `k × 1152` (a fresh LAME, its own placeholder frame dropped) makes frames
 /// that line up with audio frame `k` of the whole stream and count `audioFrames − k`: a range that starts far
 /// ahead of the shared encode gets its own encode, and its bytes sit at the same offsets.
-public struct MP3StreamLayout: Sendable, Equatable {
+public struct MP3StreamLayout: StreamLayout, Equatable {
     public static let samplesPerFrame = 1152
     /// LAME's encoder delay (ENCDELAY), as written in the LAME tag.
     public static let encoderDelay = 576
@@ -42,8 +42,11 @@ public struct MP3StreamLayout: Sendable, Equatable {
     public var totalBytes: Int64 { Int64(frameBytes) * (audioFrames + 1) }
     public var durationSeconds: Double { Double(samples) / Double(profile.sampleRate) }
 
-    /// The stream frame (0 = the Info frame) that holds byte `offset`.
-    public func streamFrame(containing offset: Int64) -> Int64 { offset / Int64(frameBytes) }
+    /// The stream frame (0 = the Info frame) that holds byte `offset`, and where it starts.
+    public func segment(containing offset: Int64) -> (index: Int64, start: Int64) {
+        let frame = offset / Int64(frameBytes)
+        return (frame, frame * Int64(frameBytes))
+    }
 
     /// The 4-byte header every frame of this stream carries: MPEG-1 Layer III, no CRC, joint stereo or mono,
     /// "original" set as LAME does.

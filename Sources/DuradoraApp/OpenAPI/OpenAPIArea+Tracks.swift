@@ -91,8 +91,8 @@ extension OpenAPIArea {
 
     /// `/stream` only: what a transcode is asked with (see `StreamOptions`).
     private static let transcodeQuery: [APIOperation.Parameter] = [
-        APIOperation.Parameter(name: "format", description: "raw (the stored file), mp3, or opus (Ogg Opus: chunked with "
-                               + "Accept-Ranges: none until it is cached).",
+        APIOperation.Parameter(name: "format", description: "raw (the stored file), mp3, or opus (Ogg Opus, hard CBR: "
+                               + "an exact length and Range on its first play, as MP3).",
                                schema: ["type": "string", "enum": ["raw", "mp3", "opus"]]),
         .integer("max_bitrate", "kbps limit (0 = none; default: the user's max_bitrate). Below the stored bitrate "
                  + "the track is transcoded to CBR MP3 at the nearest of 48…320 kbps at or under it.", minimum: 0),

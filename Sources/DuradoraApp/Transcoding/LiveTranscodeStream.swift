@@ -20,13 +20,13 @@ final class LiveTranscodeStream: PacedBodyStream {
     private let end: Int64
 
     /// - Parameters:
-    ///   - range: the bytes to send; nil for the whole stream of a length not known yet (Opus: chunked).
+    ///   - range: the bytes to send (the whole stream's length is always known: `StreamLayout`).
     ///   - onClose: runs once, when the stream is released (bookkeeping of listeners).
-    init(source: Source, range: ClosedRange<Int64>?, onClose: @escaping @Sendable () -> Void) {
+    init(source: Source, range: ClosedRange<Int64>, onClose: @escaping @Sendable () -> Void) {
         self.source = source
-        self.contentLength = range.map { $0.upperBound - $0.lowerBound + 1 }
-        self.position = Mutex(range?.lowerBound ?? 0)
-        self.end = range?.upperBound ?? Int64.max - 1
+        self.contentLength = range.upperBound - range.lowerBound + 1
+        self.position = Mutex(range.lowerBound)
+        self.end = range.upperBound
         self.onClose = onClose
     }
 
@@ -64,11 +64,8 @@ final class LiveTranscodeStream: PacedBodyStream {
                     return .bytes([])   // not reached through the writer, which asks isReady first
                 case .bytes(let written):
                     let upTo = min(written, end + 1, offset + TrackStream.sliceLength)
-                    guard upTo > offset else {
-                        // The encode finished here: the end of a stream of unknown length, or one cut short.
-                        if contentLength == nil, job.phase == .finished { return nil }
-                        throw AudioError.decode("the transcode ended early")
-                    }
+                    // The encode finished before the range's end: cut short, never passed off as complete.
+                    guard upTo > offset else { throw AudioError.decode("the transcode ended early") }
                     let region = FileRegion(file: job.file, offset: offset, length: upTo - offset)
                     offset = upTo
                     return .file(region)

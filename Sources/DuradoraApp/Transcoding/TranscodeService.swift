@@ -59,29 +59,26 @@ public final class TranscodeService: Sendable {
         }
         let cacheName = offset == 0 ? name : nil
         let streamName = "\(name)@\(firstSample)"
+        let samples = source.samples(at: profile.sampleRate) - firstSample
+        let layout: any StreamLayout
+        let encode: @Sendable (_ fromSegment: Int64, _ emit: ([UInt8]) throws -> Bool) throws -> Void
         switch profile.format {
         case .mp3:
-            let layout = MP3StreamLayout(profile: profile, samples: source.samples(at: profile.sampleRate) - firstSample)
-            let encoder = MP3StreamEncoder(source: source, layout: layout, firstSample: firstSample)
-            let live = LiveEncode(track: track, name: cacheName, streamName: streamName, kbps: profile.kbps, length: layout.totalBytes,
-                                  frameBytes: Int64(layout.frameBytes)) { try encoder.run(fromFrame: $0, emit: $1) }
-            headers[.xContentDuration] = OpenTrack.formatDuration(layout.durationSeconds)
-            return try GeneratedResponse.make(
-                length: layout.totalBytes, method: request.method, requestHeaders: request.headers,
-                contentType: profile.contentType, headers: headers
-            ) { range in try stream(live, range: range, listener: listener) }
+            let encoder = MP3StreamEncoder(source: source, layout: MP3StreamLayout(profile: profile, samples: samples),
+                                           firstSample: firstSample)
+            (layout, encode) = (encoder.layout, { try encoder.run(fromFrame: $0, emit: $1) })
         case .opus:
-            // Opus pages vary in size: no length before the end, so chunked and no Range until it is cached.
-            let encoder = OpusStreamEncoder(source: source, profile: profile, firstSample: firstSample)
-            let live = LiveEncode(track: track, name: cacheName, streamName: streamName, kbps: profile.kbps, length: nil,
-                                  frameBytes: nil) { _, emit in try encoder.run(emit: emit) }
-            headers[.xContentDuration] = OpenTrack.formatDuration(encoder.durationSeconds)
-            headers[.acceptRanges] = "none"
-            headers[.contentType] = profile.contentType
-            let body = request.method == .head ? LengthOnlyBody(length: nil)
-                : try stream(live, range: nil, listener: listener)
-            return Response(status: .ok, headers: headers, body: .stream(body))
+            let encoder = OpusStreamEncoder(source: source, layout: OpusStreamLayout(profile: profile, samples: samples),
+                                            firstSample: firstSample)
+            (layout, encode) = (encoder.layout, { try encoder.run(fromSegment: $0, emit: $1) })
         }
+        let live = LiveEncode(track: track, name: cacheName, streamName: streamName, kbps: profile.kbps, layout: layout,
+                              encode: encode)
+        headers[.xContentDuration] = OpenTrack.formatDuration(layout.durationSeconds)
+        return try GeneratedResponse.make(
+            length: layout.totalBytes, method: request.method, requestHeaders: request.headers,
+            contentType: profile.contentType, headers: headers
+        ) { range in try stream(live, range: range, listener: listener) }
     }
 
     /// The stored file's header, probed once per file version: a seeking player sends many range requests, and
@@ -101,25 +98,19 @@ public final class TranscodeService: Sendable {
     }
 
     /// What one live response encodes: the track (its open file keeps the source readable), the cache name when
-    /// the stream is the whole track (`time_offset` streams are not cached), its exact length when known (MP3)
-    /// and frame size (MP3: encodes may start at any frame), and the encode itself, from a stream frame.
+    /// the stream is the whole track (`time_offset` streams are not cached), its layout (exact length; the segments
+    /// an encode may start at), and the encode itself, from a segment.
     private struct LiveEncode: Sendable {
         let track: OpenTrack
         let name: String?
         /// What `maxPerUser` counts: the same stream at the same offset is one listening, however many ranges.
         let streamName: String
         let kbps: Int
-        let length: Int64?
-        let frameBytes: Int64?
-        let encode: @Sendable (_ fromFrame: Int64, _ emit: ([UInt8]) throws -> Bool) throws -> Void
-
-        /// Room to reserve in the cache: the exact length, or for Opus its bitrate's worth with 10 % for paging.
-        var reservation: Int64 {
-            length ?? Int64(Double(kbps * 125) * (track.track.audio?.durationSeconds ?? 0) * 1.1) + 65_536
-        }
+        let layout: any StreamLayout
+        let encode: @Sendable (_ fromSegment: Int64, _ emit: ([UInt8]) throws -> Bool) throws -> Void
     }
 
-    private func stream(_ live: LiveEncode, range: ClosedRange<Int64>?, listener: String) throws -> any BodyStream {
+    private func stream(_ live: LiveEncode, range: ClosedRange<Int64>, listener: String) throws -> any BodyStream {
         let streamName = live.streamName
         guard admit(listener, streamName) else {
             throw APIError.unavailable("You are already listening to \(maxPerUser) transcoded streams.", retryAfter: 5)
@@ -127,7 +118,7 @@ public final class TranscodeService: Sendable {
         let onClose: @Sendable () -> Void = { [self] in dismiss(listener, streamName) }
         do {
             let lookahead = Int64(live.kbps * 125 * Self.lookaheadSeconds)
-            let start = range?.lowerBound ?? 0
+            let start = range.lowerBound
             if let name = live.name {
                 let job = jobs.withLock { $0[name] }
                 if let job, start <= job.written + lookahead, job.attach() {
@@ -154,7 +145,7 @@ public final class TranscodeService: Sendable {
     /// encodes privately, through memory: the cache directory never outgrows its cap).
     private func startJob(_ live: LiveEncode, name: String) throws -> TranscodeJob? {
         guard encoders.tryAcquire() else { throw Self.busy }
-        let reservation = live.reservation
+        let reservation = live.layout.totalBytes
         guard cache.reserve(reservation) else {
             encoders.release()
             return nil
@@ -189,16 +180,13 @@ public final class TranscodeService: Sendable {
             do {
                 let file = try BinaryFile.create(temporaryPath)
                 output = file
-                var isStopped = false
                 try live.encode(0) { bytes in
                     try file.write(bytes)
-                    isStopped = !created.advance(by: bytes.count)
-                    return !isStopped
+                    return created.advance(by: bytes.count)
                 }
                 file.close()
-                // Complete means every byte (a listener may well have left after the last one): the exact length,
-                // or for Opus an encode that ran to its end.
-                let isComplete = live.length.map { created.written == $0 } ?? !isStopped
+                // Complete means every byte (a listener may well have left after the last one).
+                let isComplete = created.written == live.layout.totalBytes
                 if isComplete {
                     try cache.commit(temporaryPath: temporaryPath, as: name, reserved: reservation)
                 } else {
@@ -219,20 +207,19 @@ public final class TranscodeService: Sendable {
     }
 
     /// An encode for one listener only, through a bounded pipe: a range far ahead of the shared encode, a
-    /// `time_offset` stream, or one the cache has no room for. An MP3 range starts at its frame: its frames sit at
-    /// the same offsets as the whole stream's.
-    private func startPrivateEncode(_ live: LiveEncode, range: ClosedRange<Int64>?) throws -> ChunkPipe {
+    /// `time_offset` stream, or one the cache has no room for. A range starts at its segment (MP3 frame, Ogg page),
+    /// whose bytes sit at the same offsets as the whole stream's.
+    private func startPrivateEncode(_ live: LiveEncode, range: ClosedRange<Int64>) throws -> ChunkPipe {
         guard encoders.tryAcquire() else { throw Self.busy }
         let pipe = ChunkPipe()
-        let frameBytes = live.frameBytes ?? Int64.max
         let trackID = live.track.track.id
         spawn { [self] in
             defer { encoders.release() }
-            let start = range?.lowerBound ?? 0
-            var skip = Int(start % frameBytes)
-            var remaining = range.map { $0.upperBound - $0.lowerBound + 1 } ?? Int64.max
+            let segment = live.layout.segment(containing: range.lowerBound)
+            var skip = Int(range.lowerBound - segment.start)
+            var remaining = range.upperBound - range.lowerBound + 1
             do {
-                try live.encode(start / frameBytes) { bytes in
+                try live.encode(segment.index) { bytes in
                     var bytes = bytes[...]
                     let skipped = min(skip, bytes.count)
                     skip -= skipped
@@ -241,7 +228,7 @@ public final class TranscodeService: Sendable {
                     guard bytes.isEmpty || pipe.push(Array(bytes)) else { return false }
                     return remaining > 0
                 }
-                let isShort = range != nil && remaining > 0
+                let isShort = remaining > 0
                 pipe.finish(isShort ? AudioError.decode("the transcode ended early") : nil)
             } catch {
                 pipe.finish(error)
