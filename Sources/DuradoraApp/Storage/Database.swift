@@ -44,6 +44,7 @@ public protocol DatabaseTransaction {
     var randomTracks: any RandomTrackRepository { get }
     var library: any LibraryRepository { get }
     var listening: any ListeningRepository { get }
+    var shares: any ShareRepository { get }
 }
 
 /// What `Database.migrate()` did.

@@ -160,5 +160,24 @@ public enum Migrations {
             -- kbps a user's streams are transcoded down to when the request names no limit; NULL = the original.
             ALTER TABLE users ADD COLUMN max_bitrate INTEGER CHECK (max_bitrate IS NULL OR max_bitrate > 0);
             """),
+        Migration(version: 8, name: "subsonic shares", sql: """
+            -- Subsonic shares: a public link to a fixed list of tracks (resolved when the share is made).
+            CREATE TABLE shares (
+                id          TEXT PRIMARY KEY NOT NULL,                  -- UUID v4, lower case
+                token       TEXT NOT NULL UNIQUE,                       -- the secret of the public URL
+                owner_id    TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                description TEXT,
+                created_at  INTEGER NOT NULL,
+                expires_at  INTEGER                                     -- NULL: never
+            );
+            CREATE INDEX shares_owner ON shares (owner_id, created_at);
+            CREATE TABLE share_entries (
+                share_id TEXT NOT NULL REFERENCES shares (id) ON DELETE CASCADE,
+                position INTEGER NOT NULL,
+                track_id TEXT NOT NULL REFERENCES tracks (id) ON DELETE CASCADE,
+                PRIMARY KEY (share_id, position)
+            );
+            CREATE INDEX share_entries_track ON share_entries (track_id);
+            """),
     ]
 }

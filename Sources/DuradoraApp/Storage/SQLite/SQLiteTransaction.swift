@@ -12,4 +12,5 @@ struct SQLiteTransaction: DatabaseTransaction {
     var randomTracks: any RandomTrackRepository { SQLiteRandomTrackRepository(connection: connection) }
     var library: any LibraryRepository { SQLiteLibraryRepository(connection: connection) }
     var listening: any ListeningRepository { SQLiteListeningRepository(connection: connection) }
+    var shares: any ShareRepository { SQLiteShareRepository(connection: connection) }
 }
