@@ -17,7 +17,7 @@ struct OpenAPIArea: Sendable {
 enum OpenAPIDocument {
     /// Every area of the API, in the order the document lists them.
     static let areas: [OpenAPIArea] = [.operations, .auth, .users, .seed, .tracks, .playlists, .library, .appPasswords,
-                                       .subsonic, .musicAPI, .recordsService, .hostingService, .webPlayer]
+                                       .subsonic, .musicAPI, .recordsService, .hostingService, .webPlayer, .shares]
 
     static var operations: [APIOperation] { areas.flatMap(\.operations) }
 
