@@ -188,7 +188,10 @@ def validate_all(server, ids, password):
              ("stream", {"id": "no-such-id"}), ("getCoverArt", {"id": "pl-" + playlist_id}),
              ("getStarred", {}), ("getStarred2", {}), ("getNowPlaying", {}), ("getScanStatus", {}),
              ("star", {"id": ids["Beta"]}), ("unstar", {"id": ids["Beta"]}), ("setRating", {"id": ids["Beta"], "rating": 0}),
-             ("scrobble", {"id": ids["Gamma & <Friends>"]}), ("startScan", {})]
+             ("scrobble", {"id": ids["Gamma & <Friends>"]}), ("startScan", {}),
+             ("createShare", {"id": [ids["Alpha"], album_id], "description": "validated",
+                              "expires": int((datetime.datetime.now().timestamp() + 3600) * 1000)}),
+             ("getShares", {})]
     kinds = ("newest", "random", "alphabeticalByName", "alphabeticalByArtist", "frequent", "recent", "highest", "starred")
     calls += [(endpoint, {"type": kind}) for kind in kinds for endpoint in ("getAlbumList", "getAlbumList2")]
     calls += [(endpoint, {"type": "byYear", "fromYear": 2030, "toYear": 1990}) for endpoint in ("getAlbumList", "getAlbumList2")]

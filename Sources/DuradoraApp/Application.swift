@@ -19,6 +19,7 @@ public final class Application: @unchecked Sendable {
     public let playlists: PlaylistController
     public let appPasswords: AppPasswordService
     private let subsonic: SubsonicRoutes
+    private let shares: ShareController
     /// Artists, albums, genres, favourites, ratings and plays (REST and Subsonic both call it).
     public let library: LibraryController
     /// Imports of music folders in place (`duradora import`, `POST /api/v1/library/scans`, `library.music_folders`).
@@ -77,8 +78,9 @@ public final class Application: @unchecked Sendable {
             clock: clock)
         let publicURL = SharedText(configuration.effectivePublicURL)
         self.publicURL = publicURL
+        shares = ShareController(database: database, library: library, playlists: playlists, clock: clock)
         subsonic = SubsonicRoutes(services: SubsonicServices(
-            database: database, tracks: tracks, playlists: playlists, appPasswords: appPasswords, clock: clock,
+            database: database, tracks: tracks, playlists: playlists, shares: shares, appPasswords: appPasswords, clock: clock,
             library: library, scanner: scanner, transcodes: transcodes, musicFolders: configuration.library.musicFolders,
             baseURL: { [publicURL] in publicURL.value }))
         oidc = OIDCLoginService(
@@ -122,6 +124,8 @@ public final class Application: @unchecked Sendable {
         ListeningRoutes(library: library, baseURL: { [publicURL] in publicURL.value }).register(on: router)
         LibraryScanRoutes(scanner: scanner, musicFolders: configuration.library.musicFolders).register(on: router)
         CoverRoutes(library: library, baseURL: { [publicURL] in publicURL.value }).register(on: router)
+        ShareRoutes(shares: shares, tracks: tracks, library: library, baseURL: { [publicURL] in publicURL.value })
+            .register(on: router)
         registerWebPlayer()
     }
 

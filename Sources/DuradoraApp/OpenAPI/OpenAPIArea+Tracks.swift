@@ -100,8 +100,9 @@ extension OpenAPIArea {
                                schema: ["type": "number", "minimum": 0]),
     ]
 
-    /// Every audio type a stream or download can carry: the stored formats', and the transcodes' (MP3, Ogg).
-    private static let audio = APIOperation.Body(description: "", content: Set(AudioFormat.allCases.map {
+    /// Every audio type a stream or download can carry: the stored formats', and the transcodes' (MP3, Ogg). Share
+    /// links stream with it too.
+    static let audio = APIOperation.Body(description: "", content: Set(AudioFormat.allCases.map {
         String($0.contentType.prefix { $0 != ";" })
     }).sorted().map { type in (type, ["type": "string", "contentMediaType": .string(type)]) })
 

@@ -18,7 +18,7 @@ enum OpenAPIDocument {
     /// Every area of the API, in the order the document lists them.
     static let areas: [OpenAPIArea] = [.operations, .auth, .users, .seed, .tracks, .playlists, .library, .appPasswords,
                                        .subsonic, .musicAPI, .recordsService, .hostingService, .webPlayer,
-                                       .externalLogin]
+                                       .externalLogin, .shares]
 
     static var operations: [APIOperation] { areas.flatMap(\.operations) }
 

@@ -45,6 +45,7 @@ public protocol DatabaseTransaction {
     var library: any LibraryRepository { get }
     var listening: any ListeningRepository { get }
     var externalIdentities: any ExternalIdentityRepository { get }
+    var shares: any ShareRepository { get }
 }
 
 /// What `Database.migrate()` did.

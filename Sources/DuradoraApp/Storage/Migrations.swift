@@ -179,5 +179,24 @@ public enum Migrations {
             CREATE INDEX albums_name_key ON albums (name_key);
             CREATE INDEX tracks_album_visibility ON tracks (album_id, visibility, owner_id);
             """),
+        Migration(version: 10, name: "subsonic shares", sql: """
+            -- Subsonic shares: a public link to a fixed list of tracks (resolved when the share is made).
+            CREATE TABLE shares (
+                id          TEXT PRIMARY KEY NOT NULL,                  -- UUID v4, lower case
+                token       TEXT NOT NULL UNIQUE,                       -- the secret of the public URL
+                owner_id    TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                description TEXT,
+                created_at  INTEGER NOT NULL,
+                expires_at  INTEGER                                     -- NULL: never
+            );
+            CREATE INDEX shares_owner ON shares (owner_id, created_at);
+            CREATE TABLE share_entries (
+                share_id TEXT NOT NULL REFERENCES shares (id) ON DELETE CASCADE,
+                position INTEGER NOT NULL,
+                track_id TEXT NOT NULL REFERENCES tracks (id) ON DELETE CASCADE,
+                PRIMARY KEY (share_id, position)
+            );
+            CREATE INDEX share_entries_track ON share_entries (track_id);
+            """),
     ]
 }

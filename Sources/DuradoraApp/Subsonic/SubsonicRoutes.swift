@@ -7,6 +7,7 @@ struct SubsonicServices: Sendable {
     let database: any Database
     let tracks: TrackController
     let playlists: PlaylistController
+    let shares: ShareController
     let appPasswords: AppPasswordService
     let clock: TimeSource
     let library: LibraryController
@@ -67,6 +68,7 @@ struct SubsonicRoutes: Sendable {
             SubsonicLibrary(services: services).endpoints,
             SubsonicInfo(services: services).endpoints,
             SubsonicLyrics(services: services).endpoints,
+            SubsonicShares(services: services).endpoints,
         ]
         endpoints = areas.reduce(into: [:]) { table, area in table.merge(area) { _, later in later } }
     }

@@ -13,4 +13,5 @@ struct SQLiteTransaction: DatabaseTransaction {
     var library: any LibraryRepository { SQLiteLibraryRepository(connection: connection) }
     var listening: any ListeningRepository { SQLiteListeningRepository(connection: connection) }
     var externalIdentities: any ExternalIdentityRepository { SQLiteExternalIdentityRepository(connection: connection) }
+    var shares: any ShareRepository { SQLiteShareRepository(connection: connection) }
 }
