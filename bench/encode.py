@@ -69,9 +69,10 @@ def wait_ready(port, token, track_id, timeout=900):
     raise SystemExit(f"track {track_id} never finished")
 
 
-def start_app(workdir, cpu=None, log_level="info"):
+def start_app(workdir, cpu=None, log_level="info", server_settings=""):
     """`duradora serve` with a fresh config in `workdir` and an admin; returns (process, port, token).
-    `log_level = "warning"` turns the per-request access log off (what nginx's `access_log off` is)."""
+    `log_level = "warning"` turns the per-request access log off (what nginx's `access_log off` is);
+    `server_settings`: more `[server]` lines (TOML)."""
     binary = os.path.join(ROOT, ".build/release/duradora")
     if not os.path.exists(binary):
         raise SystemExit("build first: swift build -c release --product duradora")
@@ -82,6 +83,7 @@ def start_app(workdir, cpu=None, log_level="info"):
 [server]
 host = "127.0.0.1"
 port = {port}
+{server_settings}
 [storage]
 database = "data/duradora.sqlite3"
 uploads = "uploads"
