@@ -73,7 +73,8 @@ def start_app(workdir, cpu=None, log_level="info", server_settings=""):
     """`duradora serve` with a fresh config in `workdir` and an admin; returns (process, port, token).
     `log_level = "warning"` turns the per-request access log off (what nginx's `access_log off` is);
     `server_settings`: more `[server]` lines (TOML)."""
-    binary = os.path.join(ROOT, ".build/release/duradora")
+    # BENCH_BINARY: another build (a copy of the previous one, for before/after figures).
+    binary = os.environ.get("BENCH_BINARY") or os.path.join(ROOT, ".build/release/duradora")
     if not os.path.exists(binary):
         raise SystemExit("build first: swift build -c release --product duradora")
     port = free_port()

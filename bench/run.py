@@ -51,9 +51,10 @@ def to_mb(text):
     return float(value) * {"B": 1 / 2**20, "KB": 1 / 1024, "MB": 1, "GB": 1024}[unit]
 
 
-def wrk(url, connections):
+def wrk(url, connections, headers=()):
+    extra = [argument for header in headers for argument in ("-H", header)]
     out = subprocess.run(["taskset", "-c", CLIENT_CPU, "wrk", "-t1", f"-c{connections}", f"-d{DURATION}",
-                          "--latency", "--timeout", "5s", url], capture_output=True, text=True, check=True).stdout
+                          "--latency", "--timeout", "5s", *extra, url], capture_output=True, text=True, check=True).stdout
     result = {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
         "mbps": to_mb(re.search(r"Transfer/sec:\s+(\S+)", out).group(1)),
