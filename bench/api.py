@@ -15,7 +15,7 @@ interleaved rounds. Ratios compare servers measured in the same run.
 import asyncio, json, os, resource, shutil, signal, subprocess, sys, tempfile, time, urllib.request
 
 from encode import request, rss_mb, start_app
-from run import CLIENT_CPU, ROOT, SERVER_CPU, free_port, wait_listening, wrk
+from run import ROOT, SERVER_CPU, free_port, start_nginx, wait_listening, wrk
 from stream import ROUNDS, median_run
 
 VENV_PYTHON = os.path.join(ROOT, ".build/bench-venv/bin/python")
@@ -40,38 +40,6 @@ def show(track_id: str):
     track["stream_url"] = f"/api/v1/tracks/{track['id']}/stream"
     return track
 """
-
-
-def start_nginx(workdir, port, health_body, track_file):
-    conf = os.path.join(workdir, "nginx.conf")
-    escaped = health_body.replace("\\", "\\\\").replace("'", "\\'")
-    with open(conf, "w") as f:
-        f.write(f"""
-worker_processes 1;
-worker_cpu_affinity 1;
-worker_rlimit_nofile 4096;
-daemon off;
-pid {workdir}/nginx.pid;
-error_log {workdir}/nginx-error.log;
-events {{ worker_connections 4096; }}
-http {{
-    access_log off;
-    sendfile on;
-    tcp_nodelay on;
-    keepalive_requests 1000000;
-    client_body_temp_path {workdir}/body; proxy_temp_path {workdir}/proxy; fastcgi_temp_path {workdir}/fcgi;
-    uwsgi_temp_path {workdir}/uwsgi; scgi_temp_path {workdir}/scgi;
-    server {{
-        listen 127.0.0.1:{port};
-        location = /health {{ default_type application/json; return 200 '{escaped}'; }}
-        location = /track.json {{ default_type application/json; alias {track_file}; }}
-    }}
-}}
-""")
-    process = subprocess.Popen(["taskset", "-c", SERVER_CPU, "nginx", "-c", conf, "-p", workdir],
-                               stderr=subprocess.DEVNULL)
-    wait_listening(port)
-    return process
 
 
 def start_fastapi(workdir, port, database):
@@ -140,7 +108,8 @@ def main():
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/health") as answer:
             health_body = answer.read().decode()
         nginx_port, fastapi_port = free_port(), free_port()
-        servers.append((start_nginx(workdir, nginx_port, health_body, track_file), signal.SIGQUIT))
+        nginx_process, _ = start_nginx(workdir, nginx_port, track_file, health_body=health_body)
+        servers.append((nginx_process, signal.SIGQUIT))
         database = os.path.join(workdir, "data/duradora.sqlite3")
         servers.append((start_fastapi(workdir, fastapi_port, database), signal.SIGTERM))
         with urllib.request.urlopen(f"http://127.0.0.1:{fastapi_port}{path}") as answer:
@@ -153,15 +122,15 @@ def main():
         worker = ("Content-Length: 0",)
         plan = {  # label: [(server, url, connections, headers)]
             "/health, 64 conns": [("duradora", ours + "/health", 64, ()), ("nginx", nginx + "/health", 64, ())],
-            "tracks/{id}, 64 conns": [("duradora", ours + path, 64, ()), ("nginx", nginx + "/track.json", 64, ()),
+            "tracks/{id}, 64 conns": [("duradora", ours + path, 64, ()), ("nginx", nginx + "/file.json", 64, ()),
                                       ("fastapi", fastapi + path, 64, ())],
             "tracks/{id} worker path": [("duradora", ours + path, 64, worker),
-                                        ("nginx", nginx + "/track.json", 64, worker),
+                                        ("nginx", nginx + "/file.json", 64, worker),
                                         ("fastapi", fastapi + path, 64, worker)],
             "/health, 1000 conns": [("duradora", ours + "/health", 1000, ()),
                                     ("nginx", nginx + "/health", 1000, ())],
             "tracks/{id}, 1000 conns": [("duradora", ours + path, 1000, ()),
-                                        ("nginx", nginx + "/track.json", 1000, ())],
+                                        ("nginx", nginx + "/file.json", 1000, ())],
         }
         runs = {(label, row[0]): [] for label, rows in plan.items() for row in rows}
         for _ in range(ROUNDS):

@@ -10,8 +10,7 @@ worker path starves).
 """
 import json, os, re, signal, subprocess, sys, tempfile, urllib.request
 
-from encode import request
-from run import free_port, wait_listening
+from encode import request, start_app
 
 
 def main():
@@ -19,31 +18,10 @@ def main():
     workdir = tempfile.mkdtemp(prefix="duradora-callgrind-")
     stripped = os.path.join(workdir, "duradora")
     subprocess.run(["objcopy", "--strip-debug", binary, stripped], check=True)
-    port = free_port()
-    config = os.path.join(workdir, "config.toml")
-    with open(config, "w") as f:
-        f.write(f"""
-[server]
-host = "127.0.0.1"
-port = {port}
-[storage]
-database = "data/duradora.sqlite3"
-uploads = "uploads"
-[log]
-level = "warning"
-[auth]
-password_hash_cost = "min"
-[auth.bootstrap_admin]
-username = "bench"
-password = "benchpassword"
-""")
-    server = subprocess.Popen(["valgrind", "--tool=callgrind", "--fair-sched=yes", f"--callgrind-out-file={out}",
-                               stripped, "serve", "--config", config], cwd=workdir, stderr=subprocess.DEVNULL)
+    wrapper = ["valgrind", "--tool=callgrind", "--fair-sched=yes", f"--callgrind-out-file={out}"]
+    server, port, token = start_app(workdir, log_level="warning", binary=stripped, wrapper=wrapper, start_seconds=600)
     try:
-        wait_listening(port, timeout=600)
-        _, login = request(port, "POST", "/api/v1/auth/login", headers={"Content-Type": "application/json"},
-                           body=json.dumps({"username": "bench", "password": "benchpassword"}))
-        _, track = request(port, "POST", "/api/v1/tracks", login["access_token"],
+        _, track = request(port, "POST", "/api/v1/tracks", token,
                            headers={"Content-Type": "application/json"},
                            body=json.dumps({"title": "Benchmark", "artist": "Duradora", "visibility": "public"}))
         for path in (p.replace("{id}", track["id"]) for p in paths):

@@ -73,10 +73,12 @@ def start_duradora(binary, port, file):
     return process, [process.pid]
 
 
-def start_nginx(workdir, port, file, access_log=None):
-    """nginx with one worker on the server CPU; `access_log`: a file for its default per-request log (off if None)."""
+def start_nginx(workdir, port, file, access_log=None, health_body='{"status":"ok","version":"bench"}'):
+    """nginx with one worker on the server CPU; `access_log`: a file for its default per-request log (off if None).
+    `/health` answers `health_body`, `/file` is `file` (application/octet-stream), `/file.json` the same as JSON."""
     name = "nginx" if access_log is None else "nginx-logging"
     conf = os.path.join(workdir, f"{name}.conf")
+    escaped = health_body.replace("\\", "\\\\").replace("'", "\\'")
     with open(conf, "w") as f:
         f.write(f"""
 worker_processes 1;
@@ -94,8 +96,9 @@ http {{
     uwsgi_temp_path {workdir}/uwsgi; scgi_temp_path {workdir}/scgi;
     server {{
         listen 127.0.0.1:{port};
-        location = /health {{ default_type application/json; return 200 '{{"status":"ok","version":"bench"}}'; }}
+        location = /health {{ default_type application/json; return 200 '{escaped}'; }}
         location = /file {{ default_type application/octet-stream; alias {file}; }}
+        location = /file.json {{ default_type application/json; alias {file}; }}
     }}
 }}
 """)
