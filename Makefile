@@ -108,6 +108,10 @@ bench: deps
 	python3 bench/encode.py
 	python3 bench/stream.py
 	python3 bench/transcode.py
+	@# FastAPI + uvicorn: bench/api.py's Python reference server, in a venv of its own (for the benchmark only).
+	@[ -x .build/bench-venv/bin/uvicorn ] || { python3 -m venv .build/bench-venv && \
+	  .build/bench-venv/bin/pip install -q fastapi 'uvicorn[standard]'; }
+	python3 bench/api.py
 	python3 bench/library.py
 	python3 bench/subsonic.py
 

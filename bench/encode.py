@@ -71,10 +71,11 @@ def wait_ready(port, token, track_id, timeout=900):
     raise SystemExit(f"track {track_id} never finished")
 
 
-def start_app(workdir, cpu=None, log_level="info"):
+def start_app(workdir, cpu=None, log_level="info", server_settings="", binary=None, wrapper=(), start_seconds=15):
     """`duradora serve` with a fresh config in `workdir` and an admin; returns (process, port, token).
-    `log_level = "warning"` turns the per-request access log off (what nginx's `access_log off` is)."""
-    binary = BINARY
+    `log_level = "warning"` turns the per-request access log off (what nginx's `access_log off` is);
+    `server_settings`: more `[server]` lines (TOML); `wrapper`: a command the server runs under (valgrind)."""
+    binary = binary or BINARY
     if not os.path.exists(binary):
         raise SystemExit("build first: swift build -c release --product duradora")
     port = free_port()
@@ -84,6 +85,7 @@ def start_app(workdir, cpu=None, log_level="info"):
 [server]
 host = "127.0.0.1"
 port = {port}
+{server_settings}
 [storage]
 database = "data/duradora.sqlite3"
 uploads = "uploads"
@@ -98,9 +100,9 @@ password_hash_cost = "min"
 username = "bench"
 password = "benchpassword"
 """)
-    command = ([] if cpu is None else ["taskset", "-c", cpu]) + [binary, "serve", "--config", config]
+    command = ([] if cpu is None else ["taskset", "-c", cpu]) + list(wrapper) + [binary, "serve", "--config", config]
     server = subprocess.Popen(command, stderr=subprocess.DEVNULL)
-    wait_listening(port)
+    wait_listening(port, timeout=start_seconds)
     _, login = request(port, "POST", "/api/v1/auth/login",
                        body=json.dumps({"username": "bench", "password": "benchpassword"}),
                        headers={"Content-Type": "application/json"})

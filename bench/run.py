@@ -51,9 +51,10 @@ def to_mb(text):
     return float(value) * {"B": 1 / 2**20, "KB": 1 / 1024, "MB": 1, "GB": 1024}[unit]
 
 
-def wrk(url, connections):
+def wrk(url, connections, headers=()):
+    extra = [argument for header in headers for argument in ("-H", header)]
     out = subprocess.run(["taskset", "-c", CLIENT_CPU, "wrk", "-t1", f"-c{connections}", f"-d{DURATION}",
-                          "--latency", "--timeout", "5s", url], capture_output=True, text=True, check=True).stdout
+                          "--latency", "--timeout", "5s", *extra, url], capture_output=True, text=True, check=True).stdout
     result = {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
         "mbps": to_mb(re.search(r"Transfer/sec:\s+(\S+)", out).group(1)),
@@ -72,10 +73,12 @@ def start_duradora(binary, port, file):
     return process, [process.pid]
 
 
-def start_nginx(workdir, port, file, access_log=None):
-    """nginx with one worker on the server CPU; `access_log`: a file for its default per-request log (off if None)."""
+def start_nginx(workdir, port, file, access_log=None, health_body='{"status":"ok","version":"bench"}'):
+    """nginx with one worker on the server CPU; `access_log`: a file for its default per-request log (off if None).
+    `/health` answers `health_body`, `/file` is `file` (application/octet-stream), `/file.json` the same as JSON."""
     name = "nginx" if access_log is None else "nginx-logging"
     conf = os.path.join(workdir, f"{name}.conf")
+    escaped = health_body.replace("\\", "\\\\").replace("'", "\\'")
     with open(conf, "w") as f:
         f.write(f"""
 worker_processes 1;
@@ -93,8 +96,9 @@ http {{
     uwsgi_temp_path {workdir}/uwsgi; scgi_temp_path {workdir}/scgi;
     server {{
         listen 127.0.0.1:{port};
-        location = /health {{ default_type application/json; return 200 '{{"status":"ok","version":"bench"}}'; }}
+        location = /health {{ default_type application/json; return 200 '{escaped}'; }}
         location = /file {{ default_type application/octet-stream; alias {file}; }}
+        location = /file.json {{ default_type application/json; alias {file}; }}
     }}
 }}
 """)

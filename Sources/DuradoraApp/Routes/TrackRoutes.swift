@@ -13,14 +13,15 @@ struct TrackRoutes: Sendable {
     let transcodes: TranscodeService
     /// Adds a signed-in caller's star, rating and play count to the tracks shown (contract, "Library").
     var library: LibraryController? = nil
+    /// Answers of `GET /api/v1/tracks/{id}` shown lately, for its fast path (`TrackRoutes+Show.swift`).
+    let shown = ShownTracks(capacity: 512, maxAge: 10)
 
     func register(on router: Router) {
         router.post("/api/v1/tracks") { request, context in try create(request, context) }
         router.get("/api/v1/tracks") { request, context in try list(request, context) }
-        router.get("/api/v1/tracks/{id}") { _, context in
-            let track = try tracks.show(id: try Self.trackID(context), caller: context.user)
-            let view = try library?.views(of: [track], caller: context.user).first
-            return try .json(TrackResource(track: track, baseURL: baseURL(), personal: view?.personal))
+        shown.invalidate(onWritesTo: tracks.database)
+        router.get("/api/v1/tracks/{id}", fastPath: { request, context in cachedShow(request, context) }) { _, context in
+            try show(context)
         }
         router.put("/api/v1/tracks/{id}/audio") { request, context in try replaceAudio(request, context) }
         router.patch("/api/v1/tracks/{id}") { request, context in try update(request, context) }
@@ -177,11 +178,8 @@ struct TrackRoutes: Sendable {
     /// (an unknown token, a track not streamed lately, any refusal) goes to `stream` on a worker, through the
     /// middleware, as if there were no fast path.
     func cachedStream(_ request: Request, _ context: RequestContext, isDownload: Bool) -> Response? {
-        var caller: User?
-        if let credentials = Credentials.extract(from: request) {
-            guard let authentication = tokens.cachedAuthentication(credentials.token) else { return nil }
-            caller = authentication.user
-        }
+        guard let known = cachedCaller(request) else { return nil }
+        let caller = known.user
         // Transcodes are answered on a worker (`stream`), never here: asked for, or the listener's preference.
         guard isDownload || (!StreamOptions.isPresent(in: request) && caller?.maxBitrate == nil),
               let id = try? Self.trackID(context), let stream = tracks.cachedStream(id: id, caller: caller)
