@@ -31,7 +31,7 @@ public struct MP3StreamEncoder: Sendable {
         let firstAudioFrame = max(startFrame - 1, 0)
         let remaining = max(layout.samples - firstAudioFrame * spf, 0)
         let profile = layout.profile
-        let encoder = try LameEncoder(sampleRate: profile.sampleRate, channels: source.channels,
+        let encoder = try LameEncoder(sampleRate: profile.sampleRate, channels: profile.channels,
                                       settings: MP3EncoderSettings(mode: .constantBitrate(kbps: profile.kbps),
                                                                    algorithmQuality: 5))
         defer { encoder.close() }

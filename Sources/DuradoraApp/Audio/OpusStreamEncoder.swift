@@ -26,7 +26,7 @@ public struct OpusStreamEncoder: Sendable {
             guard try emit(layout.headerPages) else { return }
         }
         let frame = OpusPacketEncoder.frameSamples
-        let channels = source.channels
+        let channels = layout.profile.channels   // ResampledPCM mixes a surround source down to this
         var page = max(startSegment - 1, 0)
         let firstPacket = page * Int64(layout.packetsPerPage)
         var packet = firstPacket - min(firstPacket, Self.warmUpPackets)
