@@ -9,7 +9,7 @@ import Testing
 @Suite struct ExternalLoginTests {
     static let now = Date(timeIntervalSince1970: 1_800_000_000)
 
-    /// A JWT with these claims (the signature is a placeholder: it is not checked, see `OIDCIDToken`).
+    /// A JWT with these claims (the signature is a placeholder: signatures are IDTokenSignatureTests' part).
     static func token(_ claims: [String: Any], alg: String = "RS256") throws -> String {
         let header = try JSONSerialization.data(withJSONObject: ["alg": alg, "typ": "JWT"])
         let payload = try JSONSerialization.data(withJSONObject: claims)

@@ -12,6 +12,8 @@ public struct OIDCProviderConfiguration: Sendable, Equatable {
     public var authorizationURL = ""
     public var tokenURL = ""
     public var userinfoURL = ""
+    /// The key set (JWKS) ID tokens are verified against; "" = the discovery document's `jwks_uri`, if any.
+    public var jwksURL = ""
     public var clientID = ""
     public var clientSecret = ""
     /// "" = `<public_url>` + the callback route the login started from.
@@ -43,7 +45,7 @@ public struct OIDCProviderConfiguration: Sendable, Equatable {
 
     static let tableKey = "auth.oidc"
     static let keys = ["issuer", "authorization_url", "token_url", "userinfo_url", "client_id", "client_secret",
-                       "redirect_url", "scopes", "subject_claim", "username_claim"]
+                       "redirect_url", "scopes", "subject_claim", "username_claim", "jwks_url"]
 
     /// Sets one key; false for an unknown key or a wrong type.
     mutating func set(_ key: String, _ value: TOMLValue) -> Bool {
@@ -71,6 +73,7 @@ public struct OIDCProviderConfiguration: Sendable, Equatable {
         case "redirect_url": redirectURL = text
         case "subject_claim": subjectClaim = text
         case "username_claim": usernameClaim = text
+        case "jwks_url": jwksURL = text
         default: break
         }
     }
@@ -86,7 +89,8 @@ public struct OIDCProviderConfiguration: Sendable, Equatable {
             }
             if userinfoURL.isEmpty { return ("userinfo_url", "is required without an issuer: it names the account") }
         }
-        for (key, value) in [("issuer", issuer), ("token_url", tokenURL), ("userinfo_url", userinfoURL)] where !value.isEmpty {
+        for (key, value) in [("issuer", issuer), ("token_url", tokenURL), ("userinfo_url", userinfoURL),
+                           ("jwks_url", jwksURL)] where !value.isEmpty {
             guard let url = URLComponents(string: value), let host = url.host, !host.isEmpty else {
                 return (key, "must be an absolute URL, got \"\(value)\"")
             }
