@@ -27,7 +27,7 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
 
         // The HTTP/1.1 server: POSIX sockets + Dispatch. Knows nothing about music.
-        .target(name: "DuradoraHTTP", dependencies: ["CEpoll"]),
+        .target(name: "DuradoraHTTP", dependencies: ["CEpoll", "COpenSSL"]),
 
         // The music server: configuration, storage, audio, auth, controllers.
         .target(

@@ -74,7 +74,7 @@ import Testing
 
         // Each mistake names its key and line.
         for (toml, key, line) in [
-            ("[auth.oidc.x]\nclient_id = \"c\"\nissuer = \"https://accounts.example\"\n", "auth.oidc.x.issuer", 1),
+            ("[auth.oidc.x]\nclient_id = \"c\"\nissuer = \"ftp://accounts.example\"\n", "auth.oidc.x.issuer", 1),
             ("[auth.oidc.x]\nissuer = \"http://idp.lan\"\nclient_idd = \"c\"\n", "auth.oidc.x.client_idd", 3),
             ("[auth.oidc.x]\nissuer = \"http://idp.lan\"\n", "auth.oidc.x.client_id", 1),
             ("[auth.oidc.x]\nclient_id = \"c\"\nauthorization_url = \"https://a\"\ntoken_url = \"http://t\"\n",

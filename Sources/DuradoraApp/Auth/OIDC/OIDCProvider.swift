@@ -119,7 +119,8 @@ final class OIDCProvider: Sendable {
         var bytes: [UInt8] = []
         do {
             let head = try PlainHTTPClient.send(method, url, headers: headers, body: body.isEmpty ? [] : [.bytes(body)],
-                                                timeout: timeout) { piece in
+                                                timeout: timeout,
+                                                caFile: configuration.caFile.isEmpty ? nil : configuration.caFile) { piece in
                 bytes += piece
                 if bytes.count > Self.maxAnswerBytes { throw PlainHTTPClient.Failure(description: "its answer is too large") }
             }
