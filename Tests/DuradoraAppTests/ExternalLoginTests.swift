@@ -100,6 +100,9 @@ import Testing
         #expect(yandex.clientID == "yid" && yandex.clientSecret == "ysecret" && yandex.subjectClaim == "id")
         #expect(yandex.redirectURL == "https://music.example/v1/auth/yandex/callback" && !yandex.isOpenIDConnect)
         #expect(yandex.authorizationURL == "https://oauth.yandex.ru/authorize")
+        // The hosting service's names alone are enough: Yandex's own https endpoints are the defaults.
+        let alone = try #require(try load("", environment: ["YANDEX_CLIENT_ID": "yid"]).auth.oidc.first)
+        #expect(alone.tokenURL == "https://oauth.yandex.ru/token" && alone.userinfoURL == "https://login.yandex.ru/info?format=json")
     }
 
     @Test func usernamesFollowOurRules() {

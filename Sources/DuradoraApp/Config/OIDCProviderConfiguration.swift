@@ -31,6 +31,8 @@ public struct OIDCProviderConfiguration: Sendable, Equatable {
         if name == "yandex" {
             // Yandex ID: OAuth 2.0 with a userinfo endpoint.
             authorizationURL = "https://oauth.yandex.ru/authorize"
+            tokenURL = "https://oauth.yandex.ru/token"
+            userinfoURL = "https://login.yandex.ru/info?format=json"
             subjectClaim = "id"
             usernameClaim = "login"
         }
