@@ -1,7 +1,7 @@
 # Duradora — the two commands a newcomer needs are `make run` and `make test`.
 SHELL := /bin/bash
 SYSTEM_PACKAGES := libsqlite3-dev libmp3lame-dev libsndfile1-dev libsodium-dev zlib1g-dev pkg-config libsoxr-dev \
-	libopus-dev libvips-dev
+	libopus-dev libvips-dev libssl-dev
 # sox/lame: audio fixtures; libvips-tools: the README's cover picture; curl, docker-compose (a Compose parser, no engine needed), python3-venv: scripts/ops-check.sh;
 # chromium, firefox-esr: scripts/browser-check.py (headless, no WebDriver, nothing downloaded);
 # haproxy, nginx: the request-smuggling matrix (Tests/DuradoraHTTPTests/SmugglingTests.swift) runs them in front of us;

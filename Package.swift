@@ -24,15 +24,16 @@ let package = Package(
         .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
         .systemLibrary(name: "COpus", pkgConfig: "opus", providers: [.apt(["libopus-dev"])]),
         .systemLibrary(name: "CVips", providers: [.apt(["libvips-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
 
         // The HTTP/1.1 server: POSIX sockets + Dispatch. Knows nothing about music.
-        .target(name: "DuradoraHTTP", dependencies: ["CEpoll"]),
+        .target(name: "DuradoraHTTP", dependencies: ["CEpoll", "COpenSSL"]),
 
         // The music server: configuration, storage, audio, auth, controllers.
         .target(
             name: "DuradoraApp",
             dependencies: [
-                "DuradoraHTTP", "CSQLite", "CLame", "CSndFile", "CSodium", "CZlib", "CSoxr", "COpus", "CVips",
+                "DuradoraHTTP", "CSQLite", "CLame", "CSndFile", "CSodium", "CZlib", "CSoxr", "COpus", "CVips", "COpenSSL",
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             // The web player (HTML, CSS, JS modules; no build step), shipped as the resource bundle beside the binary.

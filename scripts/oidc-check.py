@@ -7,12 +7,15 @@ service's Yandex routes, as plain OAuth 2.0 with explicit URLs and a userinfo en
 the flow in headless Chromium as a person (our login link, the provider's form, back on the web player signed in),
 then one request at a time: our login redirect → the provider's login form → its redirect
 back to our callback → signed in (cookies, /v1/auth/me). And what must fail, with a clear JSON error and nothing
-left behind: a tampered state, a callback without the login's cookie, a replayed code, an unknown provider, the
-provider down between the login form and the callback (502, no user created).
+left behind: a tampered state, a callback without the login's cookie, a replayed code, an unknown provider, an ID
+token whose signature does not match the key set (the provider's own `kid`, another key), the provider down between
+the login form and the callback (502, no user created).
 
 Binary under test: $DURADORA_BINARY, or `$(swift build --show-bin-path)/duradora`. Prints `oidc-check ok: ...`.
 """
 import http.client
+import http.server
+import threading
 import json
 import os
 import socket
@@ -65,6 +68,33 @@ class Provider:
         if self.process.poll() is None:
             self.process.terminate()
             self.process.wait(10)
+
+
+class ForgedKeys:
+    """A key set that names the provider's own key ids with another RSA key: the mock's genuine ID tokens must fail
+    against it, which shows the signature is really checked (and against the key set, not just the `kid`)."""
+
+    def __init__(self, provider):
+        from joserfc.jwk import RSAKey
+        genuine = json.loads(http_request("GET", provider.url("/jwks"))[2])["keys"]
+        expect(genuine, "the provider publishes no keys at its jwks_uri")
+        other = RSAKey.generate_key(2048).as_dict(private=False)
+        body = json.dumps({"keys": [dict(key, n=other["n"], e=other["e"]) for key in genuine]}).encode()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_port}/jwks"
 
 
 def http_request(method, url, body=None, headers=None):
@@ -234,6 +264,17 @@ def run(server, provider):
     expect(me["username"] == "yandex-person", f"Yandex user's name: {me}")
     log("oidc-check ok: /v1/auth/yandex/login → provider → /v1/auth/yandex/callback → signed in (both cookies)")
 
+    # The provider's genuine ID token against a key set with its kid but another key: the signature is wrong.
+    before = user_count(server, admin)
+    location, state = browser.start("/api/v1/auth/oidc/forged/login")
+    status, _, body = browser.callback(browser.authorize(location, "mallory@example.test"), state)
+    expect(status == 400 and error_code(body) == "oidc_login_failed" and b"signature is wrong" in body,
+           f"an ID token checked against other keys answered {status}: {body!r}")
+    expect(user_count(server, admin) == before, "a sign-in with a wrongly signed ID token created a user")
+    with open(provider.log_path) as log_file:
+        expect("GET /jwks" in log_file.read(), "the server never fetched the provider's key set (jwks_uri)")
+    log("oidc-check ok: ID tokens verified against the provider's JWKS; against another key → 400 'signature is wrong'")
+
     # The provider goes down between its login form and our callback: 502, and no user is created.
     before = user_count(server, admin)
     location, state = browser.start("/api/v1/auth/oidc/mock/login")
@@ -254,6 +295,7 @@ def main():
         raise CheckFailed("no duradora binary: run `swift build` first")
     work = tempfile.mkdtemp(prefix="oidc-check-")
     provider = Provider(work)
+    forged = ForgedKeys(provider)
     server = None
     try:
         extra = f"""[auth.oidc.mock]
@@ -261,6 +303,11 @@ issuer = "{provider.url('')}"
 client_id = "duradora-check"
 client_secret = "duradora-check-secret"
 username_claim = "email"
+[auth.oidc.forged]
+issuer = "{provider.url('')}"
+jwks_url = "{forged.url}"
+client_id = "duradora-forged"
+client_secret = "duradora-forged-secret"
 [auth.oidc.yandex]
 authorization_url = "{provider.url('/oauth2/authorize')}"
 token_url = "{provider.url('/oauth2/token')}"
@@ -279,6 +326,7 @@ scopes = ["profile", "email"]   # Yandex: "login:info", "login:email"; no "openi
         raise
     finally:
         provider.stop()
+        forged.server.shutdown()
         if server:
             server.stop()
 

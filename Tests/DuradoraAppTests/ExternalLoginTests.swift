@@ -9,7 +9,7 @@ import Testing
 @Suite struct ExternalLoginTests {
     static let now = Date(timeIntervalSince1970: 1_800_000_000)
 
-    /// A JWT with these claims (the signature is a placeholder: it is not checked, see `OIDCIDToken`).
+    /// A JWT with these claims (the signature is a placeholder: signatures are IDTokenSignatureTests' part).
     static func token(_ claims: [String: Any], alg: String = "RS256") throws -> String {
         let header = try JSONSerialization.data(withJSONObject: ["alg": alg, "typ": "JWT"])
         let payload = try JSONSerialization.data(withJSONObject: claims)
@@ -74,7 +74,7 @@ import Testing
 
         // Each mistake names its key and line.
         for (toml, key, line) in [
-            ("[auth.oidc.x]\nclient_id = \"c\"\nissuer = \"https://accounts.example\"\n", "auth.oidc.x.issuer", 1),
+            ("[auth.oidc.x]\nclient_id = \"c\"\nissuer = \"ftp://accounts.example\"\n", "auth.oidc.x.issuer", 1),
             ("[auth.oidc.x]\nissuer = \"http://idp.lan\"\nclient_idd = \"c\"\n", "auth.oidc.x.client_idd", 3),
             ("[auth.oidc.x]\nissuer = \"http://idp.lan\"\n", "auth.oidc.x.client_id", 1),
             ("[auth.oidc.x]\nclient_id = \"c\"\nauthorization_url = \"https://a\"\ntoken_url = \"http://t\"\n",
@@ -100,6 +100,9 @@ import Testing
         #expect(yandex.clientID == "yid" && yandex.clientSecret == "ysecret" && yandex.subjectClaim == "id")
         #expect(yandex.redirectURL == "https://music.example/v1/auth/yandex/callback" && !yandex.isOpenIDConnect)
         #expect(yandex.authorizationURL == "https://oauth.yandex.ru/authorize")
+        // The hosting service's names alone are enough: Yandex's own https endpoints are the defaults.
+        let alone = try #require(try load("", environment: ["YANDEX_CLIENT_ID": "yid"]).auth.oidc.first)
+        #expect(alone.tokenURL == "https://oauth.yandex.ru/token" && alone.userinfoURL == "https://login.yandex.ru/info?format=json")
     }
 
     @Test func usernamesFollowOurRules() {

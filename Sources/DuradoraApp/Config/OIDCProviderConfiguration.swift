@@ -3,15 +3,18 @@ import TOMLKit
 
 /// One `[auth.oidc.<name>]` section: an OpenID Connect provider (`issuer`, discovered through
 /// `/.well-known/openid-configuration`) or a plain OAuth 2.0 one with a userinfo endpoint (explicit URLs; Yandex ID
-/// is one). The back channel (discovery, token, userinfo) goes through our plain-http client, so those URLs must
-/// be `http://`: a real provider is reached through a TLS-originating proxy (see the README). The authorization URL
-/// is only ever opened by the user's browser, so it may be https.
+/// is one). The back channel (discovery, token, userinfo, JWKS) goes through our own client, over https (the
+/// system's certificate authorities, plus `ca_file`) or plain http (a provider on loopback).
 public struct OIDCProviderConfiguration: Sendable, Equatable {
     public var name: String
     public var issuer = ""
     public var authorizationURL = ""
     public var tokenURL = ""
     public var userinfoURL = ""
+    /// The key set (JWKS) ID tokens are verified against; "" = the discovery document's `jwks_uri`, if any.
+    public var jwksURL = ""
+    /// A PEM file of certificate authorities trusted for this provider besides the system's (a private CA).
+    public var caFile = ""
     public var clientID = ""
     public var clientSecret = ""
     /// "" = `<public_url>` + the callback route the login started from.
@@ -26,8 +29,10 @@ public struct OIDCProviderConfiguration: Sendable, Equatable {
     public init(name: String) {
         self.name = name
         if name == "yandex" {
-            // Yandex ID: OAuth 2.0 with a userinfo endpoint; only the browser-facing URL is https.
+            // Yandex ID: OAuth 2.0 with a userinfo endpoint.
             authorizationURL = "https://oauth.yandex.ru/authorize"
+            tokenURL = "https://oauth.yandex.ru/token"
+            userinfoURL = "https://login.yandex.ru/info?format=json"
             subjectClaim = "id"
             usernameClaim = "login"
         }
@@ -43,7 +48,7 @@ public struct OIDCProviderConfiguration: Sendable, Equatable {
 
     static let tableKey = "auth.oidc"
     static let keys = ["issuer", "authorization_url", "token_url", "userinfo_url", "client_id", "client_secret",
-                       "redirect_url", "scopes", "subject_claim", "username_claim"]
+                       "redirect_url", "scopes", "subject_claim", "username_claim", "jwks_url", "ca_file"]
 
     /// Sets one key; false for an unknown key or a wrong type.
     mutating func set(_ key: String, _ value: TOMLValue) -> Bool {
@@ -71,6 +76,8 @@ public struct OIDCProviderConfiguration: Sendable, Equatable {
         case "redirect_url": redirectURL = text
         case "subject_claim": subjectClaim = text
         case "username_claim": usernameClaim = text
+        case "jwks_url": jwksURL = text
+        case "ca_file": caFile = text
         default: break
         }
     }
@@ -86,13 +93,13 @@ public struct OIDCProviderConfiguration: Sendable, Equatable {
             }
             if userinfoURL.isEmpty { return ("userinfo_url", "is required without an issuer: it names the account") }
         }
-        for (key, value) in [("issuer", issuer), ("token_url", tokenURL), ("userinfo_url", userinfoURL)] where !value.isEmpty {
+        for (key, value) in [("issuer", issuer), ("token_url", tokenURL), ("userinfo_url", userinfoURL),
+                           ("jwks_url", jwksURL)] where !value.isEmpty {
             guard let url = URLComponents(string: value), let host = url.host, !host.isEmpty else {
                 return (key, "must be an absolute URL, got \"\(value)\"")
             }
-            if url.scheme?.lowercased() != "http" {
-                return (key, "must be an http:// URL: Duradora has no TLS client, so reach an https provider "
-                    + "through a TLS-originating proxy (see the README), got \"\(value)\"")
+            if url.scheme?.lowercased() != "http" && url.scheme?.lowercased() != "https" {
+                return (key, "must be an http:// or https:// URL, got \"\(value)\"")
             }
         }
         for (key, value) in [("authorization_url", authorizationURL), ("redirect_url", redirectURL)] where !value.isEmpty {

@@ -5,8 +5,8 @@ import Glibc
 
 /// A tiny HTTP/1.1 client over a POSIX socket for `duradora client` and the server's OAuth back channel: one
 /// request per connection (`Connection: close`), the body sent from memory and files in 64 KiB pieces, the response
-/// body handed on in pieces as it arrives — so an upload or download of any size never sits whole in memory. Plain
-/// http only: no TLS library is linked (behind https, use curl). URLSession is not used: on Linux it needs libcurl
+/// body handed on in pieces as it arrives — so an upload or download of any size never sits whole in memory. https
+/// URLs go through `TLSConnection` (certificates checked against the system CA store and `caFile`). URLSession is not used: on Linux it needs libcurl
 /// at run time, which the server image does not otherwise carry. It blocks: call it on a worker, never a loop.
 public struct PlainHTTPClient {
     public enum Part {
@@ -33,18 +33,20 @@ public struct PlainHTTPClient {
 
     /// Sends the request and returns the response head; `body` receives the response body piece by piece.
     /// `timeout` (seconds, nil = none) bounds the connect, each wait for the peer, and the whole exchange: a peer
-    /// that trickles a byte at a time cannot hold the caller longer.
+    /// that trickles a byte at a time cannot hold the caller longer. `caFile` (PEM) is trusted for https besides
+    /// the system's certificate authorities.
     public static func send(
         _ method: String, _ url: String, headers: [(String, String)] = [], body: [Part] = [],
-        timeout: Double? = nil, into sink: ([UInt8]) throws -> Void
+        timeout: Double? = nil, caFile: String? = nil, into sink: ([UInt8]) throws -> Void
     ) throws -> Head {
         guard let components = URLComponents(string: url), let host = components.host, !host.isEmpty else {
             throw Failure(description: "not an http URL: \(url)")
         }
-        guard components.scheme?.lowercased() == "http" else {
-            throw Failure(description: "only http:// addresses are supported (\(url)); for https use curl")
+        let secure = components.scheme?.lowercased() == "https"
+        guard secure || components.scheme?.lowercased() == "http" else {
+            throw Failure(description: "only http:// and https:// addresses are supported (\(url))")
         }
-        let port = components.port ?? 80
+        let port = components.port ?? (secure ? 443 : 80)
         let target = (components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath)
             + (components.percentEncodedQuery.map { "?" + $0 } ?? "")
         let length = try body.reduce(Int64(0)) { total, part in
@@ -58,20 +60,21 @@ public struct PlainHTTPClient {
         let deadline = timeout.map { DispatchTime.now().uptimeNanoseconds + UInt64($0 * 1e9) }
         let socket = try connect(host: host, port: port, timeout: timeout)
         defer { close(socket) }
+        let connection = Connection(socket: socket, tls: secure ? try TLSConnection(socket: socket, host: host, caFile: caFile) : nil)
         var head = "\(method) \(target) HTTP/1.1\r\nHost: \(host):\(port)\r\nConnection: close\r\n"
         head += "User-Agent: duradora-client\r\nContent-Length: \(length)\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
-        try write(socket, Array((head + "\r\n").utf8))
+        try connection.write(Array((head + "\r\n").utf8))
         for part in body {
             switch part {
-            case .bytes(let bytes): try write(socket, bytes)
+            case .bytes(let bytes): try connection.write(bytes)
             case .file(let path):
                 guard let file = FileHandle(forReadingAtPath: path) else { throw Failure(description: "cannot read \(path)") }
                 defer { try? file.close() }
-                while let piece = try file.read(upToCount: pieceSize), !piece.isEmpty { try write(socket, Array(piece)) }
+                while let piece = try file.read(upToCount: pieceSize), !piece.isEmpty { try connection.write(Array(piece)) }
             }
         }
-        return try readResponse(socket, deadline: deadline, into: sink)
+        return try readResponse(connection, deadline: deadline, into: sink)
     }
 
     private static func connect(host: String, port: Int, timeout: Double?) throws -> Int32 {
@@ -102,24 +105,35 @@ public struct PlainHTTPClient {
         throw Failure(description: "cannot connect to \(host):\(port): \(String(cString: strerror(errno)))")
     }
 
-    private static func write(_ socket: Int32, _ bytes: [UInt8]) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let sent = bytes[offset...].withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            guard sent > 0 else { throw Failure(description: "the connection closed while sending") }
-            offset += sent
+    /// The socket, or TLS over it.
+    private struct Connection {
+        let socket: Int32
+        let tls: TLSConnection?
+
+        func write(_ bytes: [UInt8]) throws {
+            if let tls { return try tls.write(bytes[...]) }
+            var offset = 0
+            while offset < bytes.count {
+                let sent = bytes[offset...].withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                guard sent > 0 else { throw Failure(description: "the connection closed while sending") }
+                offset += sent
+            }
+        }
+
+        func read(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+            tls?.read(into: buffer) ?? recv(socket, buffer.baseAddress, buffer.count, 0)
         }
     }
 
     /// Head first (bounded), then the body: `Content-Length` bytes, or (without one) until the server closes.
-    private static func readResponse(_ socket: Int32, deadline: UInt64?, into sink: ([UInt8]) throws -> Void) throws -> Head {
+    private static func readResponse(_ connection: Connection, deadline: UInt64?, into sink: ([UInt8]) throws -> Void) throws -> Head {
         var buffer: [UInt8] = []
         var piece = [UInt8](repeating: 0, count: pieceSize)
         func receive() throws -> Int {
             if let deadline, DispatchTime.now().uptimeNanoseconds > deadline {
                 throw Failure(description: "no complete response in time")
             }
-            let count = piece.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
+            let count = piece.withUnsafeMutableBytes { connection.read(into: $0) }
             guard count >= 0 else {
                 throw Failure(description: errno == EAGAIN ? "no answer in time" : "reading the response failed")
             }

@@ -4,26 +4,36 @@ import Foundation
 /// names our client (and `azp` does when there are several audiences), `exp` has not passed, `iat` is not in the
 /// future, `nonce` is the one this login sent.
 ///
-/// The signature is not verified: the token comes straight from the token endpoint over the back channel, in
-/// exchange for a code only we could redeem (PKCE), which §3.1.3.7 item 6 allows in place of the signature; the
-/// account is then read again from the userinfo endpoint with the access token, and both must name the same
-/// subject. (Checking RS256 signatures would need a second crypto library; see the README.)
+/// The signature is checked by `OIDCSigningKeys` when the provider publishes a key set (JWKS). Without one (a
+/// plain OAuth 2.0 provider that still sends an ID token) the token came straight from the token endpoint over
+/// the back channel, in exchange for a code only we could redeem (PKCE), which §3.1.3.7 item 6 allows in place of
+/// the signature; the account is then read again from userinfo, and both must name the same subject.
 struct OIDCIDToken {
     /// Clocks differ: a token may look this many seconds early or late.
     static let leeway: TimeInterval = 60
 
     let claims: [String: Any]
+    /// The header's `alg` and `kid`, the bytes the signature covers (`header.payload`), and the signature.
+    let algorithm: String
+    let keyID: String?
+    let signingInput: [UInt8]
+    let signature: [UInt8]
 
     init(_ token: String) throws(APIError) {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let headerBytes = [UInt8](base64URL: parts[0]), let payloadBytes = [UInt8](base64URL: parts[1]),
               let header = try? JSONSerialization.jsonObject(with: Data(headerBytes)) as? [String: Any],
-              let claims = try? JSONSerialization.jsonObject(with: Data(payloadBytes)) as? [String: Any]
+              let claims = try? JSONSerialization.jsonObject(with: Data(payloadBytes)) as? [String: Any],
+              let signature = [UInt8](base64URL: parts[2])
         else { throw .oidcLoginFailed("The sign-in provider's ID token is not a JWT.") }
         guard let algorithm = header["alg"] as? String, algorithm.lowercased() != "none" else {
             throw .oidcLoginFailed("The sign-in provider's ID token is unsigned (alg none).")
         }
         self.claims = claims
+        self.algorithm = algorithm
+        keyID = header["kid"] as? String
+        signingInput = Array(token.utf8[..<parts[1].endIndex])
+        self.signature = signature
     }
 
     var subject: String? { Self.text(claims["sub"]) }

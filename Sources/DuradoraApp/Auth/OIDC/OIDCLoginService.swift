@@ -73,6 +73,7 @@ final class OIDCLoginService: Sendable {
         // Plain OAuth 2.0 sent no nonce, so an ID token there could not be bound to this login: not used.
         if configuration.isOpenIDConnect, let text = tokens.idToken {
             let token = try OIDCIDToken(text)
+            try provider.verifySignature(token, at: endpoints)
             try token.check(issuer: endpoints.issuer, clientID: configuration.clientID, nonce: login.nonce, now: now)
             idToken = token
         } else if configuration.isOpenIDConnect {

@@ -12,6 +12,8 @@ final class OIDCProvider: Sendable {
         var userinfo: String?
         /// The `iss` an ID token must carry; nil for plain OAuth 2.0.
         var issuer: String?
+        /// The key set ID tokens are verified against; nil = the provider publishes none.
+        var jwks: String?
     }
 
     /// What the token endpoint answered.
@@ -25,6 +27,7 @@ final class OIDCProvider: Sendable {
     /// The largest answer read from the provider: a discovery document or token answer is a few KiB.
     static let maxAnswerBytes = 256 * 1024
     private let discovered = Mutex<Endpoints?>(nil)
+    private let signingKeys = OIDCSigningKeys()
 
     init(_ configuration: OIDCProviderConfiguration, timeout: Double = 10) {
         self.configuration = configuration
@@ -39,7 +42,8 @@ final class OIDCProvider: Sendable {
         let configuration = configuration
         guard !configuration.issuer.isEmpty else {
             return Endpoints(authorization: configuration.authorizationURL, token: configuration.tokenURL,
-                             userinfo: configuration.userinfoURL.isEmpty ? nil : configuration.userinfoURL, issuer: nil)
+                             userinfo: configuration.userinfoURL.isEmpty ? nil : configuration.userinfoURL, issuer: nil,
+                             jwks: configuration.jwksURL.isEmpty ? nil : configuration.jwksURL)
         }
         if let known = discovered.withLock({ $0 }) { return known }
         let document = try json(get(configuration.issuer + "/.well-known/openid-configuration"), "discovery document")
@@ -55,7 +59,8 @@ final class OIDCProvider: Sendable {
             authorization: try url("authorization_endpoint", configuration.authorizationURL),
             token: try url("token_endpoint", configuration.tokenURL),
             userinfo: configuration.userinfoURL.isEmpty ? document["userinfo_endpoint"] as? String : configuration.userinfoURL,
-            issuer: configuration.issuer)
+            issuer: configuration.issuer,
+            jwks: configuration.jwksURL.isEmpty ? document["jwks_uri"] as? String : configuration.jwksURL)
         discovered.withLock { $0 = endpoints }
         return endpoints
     }
@@ -96,6 +101,12 @@ final class OIDCProvider: Sendable {
         return try json(bytes, "userinfo answer")
     }
 
+    /// Checks the ID token's signature against the provider's key set, when it publishes one.
+    func verifySignature(_ token: OIDCIDToken, at endpoints: Endpoints) throws {
+        guard let url = endpoints.jwks else { return }
+        try signingKeys.verify(token) { try get(url) }
+    }
+
     // MARK: Private
 
     private func get(_ url: String) throws -> [UInt8] {
@@ -108,7 +119,8 @@ final class OIDCProvider: Sendable {
         var bytes: [UInt8] = []
         do {
             let head = try PlainHTTPClient.send(method, url, headers: headers, body: body.isEmpty ? [] : [.bytes(body)],
-                                                timeout: timeout) { piece in
+                                                timeout: timeout,
+                                                caFile: configuration.caFile.isEmpty ? nil : configuration.caFile) { piece in
                 bytes += piece
                 if bytes.count > Self.maxAnswerBytes { throw PlainHTTPClient.Failure(description: "its answer is too large") }
             }
