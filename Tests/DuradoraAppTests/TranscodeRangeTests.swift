@@ -11,8 +11,9 @@ import Testing
         defer { fixture.stop() }
         let head = try fixture.stream("max_bitrate=96", method: "HEAD")
         let length = Int(head.header("Content-Length") ?? "") ?? 0
-        // 288-byte frames: the Info frame, then (576 delay + 960 000 samples + 1 728 padding) / 1152 = 835 frames.
-        #expect(length == 288 * 836)
+        // 432-byte frames (96 kbps at 32 kHz): the Info frame, then (576 delay + 640 000 samples + 1 728 padding) / 1152
+        // = 557 frames.
+        #expect(length == 432 * 558)
         var assembled: [UInt8] = []
         for range in ["0-999", "1000-40000", "40001-\(length / 2)", "\(length / 2 + 1)-"] {
             let response = try fixture.stream("max_bitrate=96", headers: ["Range": "bytes=\(range)"])
