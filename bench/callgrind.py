@@ -1,16 +1,27 @@
 #!/usr/bin/env python3
 """Instructions per request of `duradora serve` under callgrind (counts do not depend on a busy machine).
 
-Usage: bench/callgrind.py BINARY OUT PATH...   (PATH may contain {id}: a public track created through the API)
-For each path: 50 warm-up requests, counters zeroed, wrk for 6 s on 4 connections, then a dump (OUT.1, OUT.2, …).
+Usage: bench/callgrind.py BINARY OUT PATH...   (PATH may contain {id}: a public track created through the API;
+a PATH ending in `#worker` is sent with `Content-Length: 0`, which never takes a fast path: the worker path)
+For each path: 50 warm-up requests, counters zeroed, wrk for 6 s on 4 connections, then a dump (OUT.1, OUT.2, …),
+and the instructions per request printed (the dump's total over wrk's request count).
 Read a dump with `callgrind_annotate --inclusive=yes --tree=calling OUT.1 | swift demangle --simplified`.
 Valgrind 3.19 cannot read the Swift toolchain's DWARF 5: this script profiles a copy with `--strip-debug`
 (function names stay, from the symbol table). Threads take turns under valgrind (`--fair-sched=yes`, or the
 worker path starves).
 """
-import json, os, re, signal, subprocess, sys, tempfile, urllib.request
+import glob, json, os, re, signal, subprocess, sys, tempfile, urllib.request
 
 from encode import request, start_app
+
+
+def dump_total(name):
+    """Instructions counted in one dump (its `totals:` line; a dump per thread when threads are separated)."""
+    with open(name) as f:
+        for line in f:
+            if line.startswith("totals:") or line.startswith("summary:"):
+                return int(line.split()[1])
+    return 0
 
 
 def main():
@@ -24,16 +35,21 @@ def main():
         _, track = request(port, "POST", "/api/v1/tracks", token,
                            headers={"Content-Type": "application/json"},
                            body=json.dumps({"title": "Benchmark", "artist": "Duradora", "visibility": "public"}))
-        for path in (p.replace("{id}", track["id"]) for p in paths):
+        for label in paths:
+            path, _, mode = label.replace("{id}", track["id"]).partition("#")
+            headers = {"Content-Length": "0"} if mode == "worker" else {}
             for _ in range(50):
-                urllib.request.urlopen(f"http://127.0.0.1:{port}{path}").read()
+                urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers)).read()
             subprocess.run(["callgrind_control", "-z", str(server.pid)], capture_output=True, check=True)
-            answer = subprocess.run(["wrk", "-t1", "-c4", "-d6s", f"http://127.0.0.1:{port}{path}"],
+            extra = ["-H", "Content-Length: 0"] if mode == "worker" else []
+            answer = subprocess.run(["wrk", "-t1", "-c4", "-d6s", *extra, f"http://127.0.0.1:{port}{path}"],
                                     capture_output=True, text=True, check=True).stdout
-            subprocess.run(["callgrind_control", "-d", path.replace("/", "_"), str(server.pid)],
+            before = set(glob.glob(out + "*"))
+            subprocess.run(["callgrind_control", "-d", label.replace("/", "_"), str(server.pid)],
                            capture_output=True, check=True)
             count = int(re.search(r"(\d+) requests in", answer).group(1))
-            print(f"{path}: {count} requests in the dump", flush=True)
+            instructions = sum(dump_total(name) for name in set(glob.glob(out + "*")) - before)
+            print(f"{label}: {count} requests, {instructions / max(1, count):,.0f} instructions/request", flush=True)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=120)

@@ -102,6 +102,26 @@ import DuradoraTestSupport
         #expect(scrape.value("duradora_transcode_seconds_total") == 1_000)
     }
 
+    @Test func exchangesFromDifferentEventLoopsAddUpInOneSeries() throws {
+        let metrics = Metrics()
+        for loop in 0..<40 {
+            var record = Self.exchange(route: "/a", seconds: 0.001)
+            record.eventLoop = loop
+            metrics.observe(record)
+        }
+        let failed = ExchangeRecord(requestId: "t-2", method: .get, target: "/a", route: "/a", status: 503, bytesSent: 5,
+                                    durationSeconds: 0.001, remoteAddress: "127.0.0.1", completed: true, eventLoop: 3)
+        metrics.observe(failed)
+        let text = metrics.exposition()
+        let scrape = try PrometheusText(text)
+        #expect(scrape.value("duradora_http_requests_total", ["route": "/a", "method": "GET", "status": "2xx"]) == 40)
+        #expect(scrape.value("duradora_http_requests_total", ["route": "/a", "method": "GET", "status": "5xx"]) == 1)
+        #expect(scrape.value("duradora_http_request_duration_seconds_count", ["route": "/a", "method": "GET"]) == 41)
+        #expect(scrape.value("duradora_http_response_bytes_total", ["route": "/a", "method": "GET"]) == 205)
+        // One series per route and method, whichever loops carried it.
+        #expect(text.components(separatedBy: "duradora_http_response_bytes_total{").count == 2)
+    }
+
     @Test func parserRejectsMalformedExposition() {
         #expect(throws: PrometheusText.ParseError.self) { try PrometheusText("no_type 1\n") }
         #expect(throws: PrometheusText.ParseError.self) { try PrometheusText("# TYPE a counter\na{x=\"1} 2\n") }

@@ -7,7 +7,9 @@ extension Metrics {
 
     /// The whole scrape.
     public func exposition() -> String {
-        let state = self.state.withLock { $0 }
+        let requests = merged()
+        let totals = self.totals.withLock { $0 }
+        let routes = requests.routes.sorted { $0.key < $1.key }
         var out = ExpositionWriter()
 
         out.family("duradora_build_info", "gauge", "Always 1; the version label says which build is running.")
@@ -16,14 +18,21 @@ extension Metrics {
         out.sample("duradora_process_start_time_seconds", [], startTime)
 
         out.family("duradora_http_requests_total", "counter", "Finished HTTP requests by route pattern, method and status class.")
-        for (key, count) in state.requests.sorted(by: { $0.key < $1.key }) {
-            out.sample("duradora_http_requests_total",
-                       [("route", key.route), ("method", key.method), ("status", key.statusClass)], Double(count))
+        for (key, counters) in routes {
+            // Sorted by label value, as before the counts were kept by index ("none" after "5xx").
+            let classes = counters.byStatusClass.indices.filter { counters.byStatusClass[$0] > 0 }
+                .sorted { Self.statusClassLabels[$0] < Self.statusClassLabels[$1] }
+            for index in classes {
+                out.sample("duradora_http_requests_total",
+                           [("route", key.route), ("method", key.method), ("status", Self.statusClassLabels[index])],
+                           Double(counters.byStatusClass[index]))
+            }
         }
 
         out.family("duradora_http_request_duration_seconds", "histogram",
                    "Time from the request head to the last response byte, by route pattern and method.")
-        for (key, histogram) in state.latency.sorted(by: { $0.key < $1.key }) {
+        for (key, counters) in routes {
+            let histogram = counters.latency
             let labels = [("route", key.route), ("method", key.method)]
             var cumulative: UInt64 = 0
             for (index, bound) in Self.latencyBuckets.enumerated() {
@@ -38,23 +47,24 @@ extension Metrics {
 
         out.family("duradora_http_response_bytes_total", "counter",
                    "Response body bytes sent (streams and downloads included), by route pattern and method.")
-        for (key, bytes) in state.responseBytes.sorted(by: { $0.key < $1.key }) {
-            out.sample("duradora_http_response_bytes_total", [("route", key.route), ("method", key.method)], Double(bytes))
+        for (key, counters) in routes {
+            out.sample("duradora_http_response_bytes_total", [("route", key.route), ("method", key.method)],
+                       Double(counters.responseBytes))
         }
 
         out.family("duradora_http_responses_aborted_total", "counter", "Responses the client went away from before the end.")
-        out.sample("duradora_http_responses_aborted_total", [], Double(state.abortedResponses))
+        out.sample("duradora_http_responses_aborted_total", [], Double(requests.abortedResponses))
         out.family("duradora_http_open_connections", "gauge", "Client connections open right now.")
         out.sample("duradora_http_open_connections", [], Double(openConnections))
 
         let counters: [(String, String, Double)] = [
-            ("duradora_uploads_total", "Audio uploads started, successful or not.", Double(state.uploads)),
-            ("duradora_upload_failures_total", "Audio uploads that were refused or failed.", Double(state.uploadFailures)),
-            ("duradora_upload_bytes_total", "Bytes of audio received by uploads.", Double(state.uploadBytes)),
-            ("duradora_transcodes_total", "Transcodes to MP3, successful or not.", Double(state.transcodes)),
-            ("duradora_transcode_failures_total", "Transcodes that failed.", Double(state.transcodeFailures)),
-            ("duradora_transcode_seconds_total", "Wall-clock seconds spent transcoding.", state.transcodeSeconds),
-            ("duradora_database_errors_total", "Database calls that failed unexpectedly.", Double(state.databaseErrors)),
+            ("duradora_uploads_total", "Audio uploads started, successful or not.", Double(totals.uploads)),
+            ("duradora_upload_failures_total", "Audio uploads that were refused or failed.", Double(totals.uploadFailures)),
+            ("duradora_upload_bytes_total", "Bytes of audio received by uploads.", Double(totals.uploadBytes)),
+            ("duradora_transcodes_total", "Transcodes to MP3, successful or not.", Double(totals.transcodes)),
+            ("duradora_transcode_failures_total", "Transcodes that failed.", Double(totals.transcodeFailures)),
+            ("duradora_transcode_seconds_total", "Wall-clock seconds spent transcoding.", totals.transcodeSeconds),
+            ("duradora_database_errors_total", "Database calls that failed unexpectedly.", Double(totals.databaseErrors)),
         ]
         for (name, help, value) in counters {
             out.family(name, "counter", help)

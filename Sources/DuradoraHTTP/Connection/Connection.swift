@@ -13,31 +13,39 @@ final class Connection: @unchecked Sendable, EventLoopClient {
     }
 
     let id: Int
-    private let socket: Socket
+    let socket: Socket
     /// The socket's peer address (no port); `Request.remoteAddress` is the client behind it (`TrustedProxies`).
     let peer: String
-    private let queue: DispatchQueue
-    private let loop: EventLoop
+    let queue: DispatchQueue
+    let loop: EventLoop
+    /// Which of the server's event loops `loop` is (for per-loop state: `headLines`, metrics' shards).
+    let loopIndex: Int
+    /// `loop`'s common head lines (used on its queue only, like everything here).
+    private let headLines: CommonHeadLines
     // Strong: a handler still running on a worker after shutdown may come back to this connection and its server.
-    private let server: ServerCore
-    private var parser: RequestParser
-    private var state = State.awaitingHead
+    let server: ServerCore
+    var parser: RequestParser
+    var state = State.awaitingHead
     /// We want to read (not while a request body is over its high-water mark, nor while a response is going).
-    private var isReading = false
+    var isReading = false
     /// We wait for the socket to take more of a response.
-    private var isWaitingToWrite = false
+    var isWaitingToWrite = false
     /// The kernel may have bytes for us: set by a readable event, cleared when a read would block.
-    private var mayRead = true
+    var mayRead = true
     private var isReadScheduled = false
     /// The kernel said the peer closed (or the socket failed): read on to the end-of-stream, short reads or not.
     private var peerHungUp = false
     /// `process()` is running (further down this call stack).
     private var isProcessing = false
-    private var peerClosedRead = false
-    private var isShuttingDown = false
+    var peerClosedRead = false
+    var isShuttingDown = false
     private var interim: [UInt8] = []
     /// Uptime in nanoseconds after which the sweep calls `timeoutFired`; 0 = no deadline.
     let deadline = Atomic<UInt64>(0)
+    enum TimeoutKind { case none, idle, read, write }
+    var timeoutKind = TimeoutKind.none
+    /// Body bytes received since the current read window opened.
+    var windowBytes = 0
 
     private static let maxDiscardBytes = 1 << 20
 
@@ -47,7 +55,9 @@ final class Connection: @unchecked Sendable, EventLoopClient {
         self.peer = peer
         self.server = server
         self.parser = RequestParser(limits: server.configuration.limits)
-        self.loop = server.eventLoops[id % server.eventLoops.count]
+        loopIndex = id % server.eventLoops.count
+        self.loop = server.eventLoops[loopIndex]
+        headLines = server.headLines[loopIndex]
         self.queue = DispatchQueue(label: "duradora.connection", target: loop.queue)
     }
 
@@ -92,7 +102,7 @@ final class Connection: @unchecked Sendable, EventLoopClient {
     }
 
     /// Reads later, on our queue: for bytes the kernel already announced (edge-triggered events do not repeat).
-    private func scheduleRead() {
+    func scheduleRead() {
         guard !isReadScheduled else { return }
         isReadScheduled = true
         queue.async { [self] in
@@ -102,7 +112,7 @@ final class Connection: @unchecked Sendable, EventLoopClient {
     }
 
     /// Pulls parser events as far as the current state allows.
-    private func process() {
+    func process() {
         // A response finished inside this loop (an inline answer, written at once) must not start the next
         // round from within itself: a pipelined burst of such requests would nest one call per request and
         // overflow the stack. The loop below picks the next request up instead.
@@ -263,11 +273,13 @@ final class Connection: @unchecked Sendable, EventLoopClient {
         exchange.writer = ResponseWriter(
             response: response, requestMethod: exchange.request.method, version: exchange.request.head.version,
             keepAlive: exchange.keepAlive && !isShuttingDown, requestId: exchange.request.id,
-            serverName: server.configuration.serverName)
+            commonLines: headLines.current())
         exchange.keepAlive = exchange.writer?.keepAlive ?? false
-        exchange.writer?.wake = { [weak self] in
-            guard let self else { return }
-            queue.async { self.flush() }
+        if exchange.writer?.mayWaitForBody == true {
+            exchange.writer?.wake = { [weak self] in
+                guard let self else { return }
+                queue.async { self.flush() }
+            }
         }
         // Answered on the loop amid a batch of events: written with the batch's other responses (see EventLoop).
         if loop.isHandlingBatch { return loop.writeAfterBatch(self) }
@@ -289,7 +301,7 @@ final class Connection: @unchecked Sendable, EventLoopClient {
         guard case .exchange(let exchange) = state else { return }
         do {
             if !interim.isEmpty {
-                let result = try interim.withUnsafeBytes { try socket.write([$0]) }
+                let result = try interim.withUnsafeBytes { try socket.write($0) }
                 if case .transferred(let count) = result { interim.removeFirst(count) }
                 if !interim.isEmpty { return waitForWritable() }
             }
@@ -304,7 +316,7 @@ final class Connection: @unchecked Sendable, EventLoopClient {
                 break  // the body's wake-up flushes again
             }
         } catch {
-            server.report(exchange: exchange, completed: false)
+            server.report(exchange: exchange, completed: false, eventLoop: loopIndex)
             close()
         }
     }
@@ -316,11 +328,11 @@ final class Connection: @unchecked Sendable, EventLoopClient {
     }
 
     private func finish(_ exchange: Exchange) {
-        server.report(exchange: exchange, completed: true)
+        server.report(exchange: exchange, completed: true, eventLoop: loopIndex)
     }
 
     /// Answers a request the parser refused, then closes.
-    private func refuse(_ error: HTTPParseError) {
+    func refuse(_ error: HTTPParseError) {
         let head = RequestHead(method: HTTPMethod("-"), target: "-", path: "-", query: nil, version: .http1_1,
                                headers: HTTPHeaders(), framing: .none, keepAlive: false, expectsContinue: false)
         let request = Request(head: head, body: RequestBody(), remoteAddress: peer, id: server.makeRequestId())
@@ -331,106 +343,4 @@ final class Connection: @unchecked Sendable, EventLoopClient {
         handlerFinished(exchange, response: error.response, route: "rejected")
     }
 
-    // MARK: - Timeouts, shutdown, closing
-
-    enum TimeoutKind { case none, idle, read, write }
-    private var timeoutKind = TimeoutKind.none
-    /// Body bytes received since the current read window opened.
-    private var windowBytes = 0
-
-    /// Waits for request bytes under one absolute deadline, `read_timeout` after the window opened: re-arming an
-    /// open window keeps its deadline, so a client cannot stretch it by trickling bytes (slowloris). A head must be
-    /// complete by then; a body must have brought `minBodyBytesPerWindow` in the window (see `checkTimeout`).
-    private func armReadWindow() {
-        if timeoutKind == .read && deadline.load(ordering: .relaxed) != 0 { return }
-        windowBytes = 0
-        arm(.read)
-    }
-
-    private func arm(_ kind: TimeoutKind) {
-        timeoutKind = kind
-        let seconds: Double = switch kind {
-        case .none: 0
-        case .idle: server.configuration.idleTimeoutSeconds
-        case .read: server.configuration.readTimeoutSeconds
-        case .write: server.configuration.idleTimeoutSeconds
-        }
-        let value = kind == .none ? 0 : DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9)
-        deadline.store(value, ordering: .relaxed)
-    }
-
-    /// Called by the server's sweep when the deadline passed; re-checks on our own queue.
-    func checkTimeout(now: UInt64) {
-        queue.async { [self] in
-            let due = deadline.load(ordering: .relaxed)
-            guard due != 0, now >= due else { return }
-            switch (state, timeoutKind) {
-            case (.closed, _), (_, .none):
-                return
-            case (.awaitingHead, .read):
-                let error = HTTPParseError(.requestTimeout, code: "request_timeout", "The request head did not arrive in time.")
-                refuse(error)
-            case (.exchange(let exchange), .read) where !exchange.isBodyDone:
-                // A window without a byte is a stalled body whatever the minimum rate (0 keeps only this rule).
-                if windowBytes > 0 && windowBytes >= server.configuration.minBodyBytesPerWindow {
-                    windowBytes = 0
-                    return arm(.read)  // fast enough: a new window
-                }
-                exchange.request.body.fail(.timeout)
-                exchange.isBodyDone = true
-                exchange.keepAlive = false
-                arm(.none)
-                process()
-            default:
-                close()  // idle keep-alive, or a client that stopped reading our response
-            }
-        }
-    }
-
-    /// Server shutdown: idle connections close now, busy ones after their current exchange.
-    func beginShutdown() {
-        queue.async { [self] in
-            isShuttingDown = true
-            switch state {
-            case .awaitingHead: if parser.isBetweenMessages { close() }
-            case .exchange(let exchange): exchange.keepAlive = false
-            case .closed: break
-            }
-        }
-    }
-
-    func forceClose() {
-        queue.async { [self] in close() }
-    }
-
-    private func close() {
-        if case .closed = state { return }
-        if case .exchange(let exchange) = state {
-            // A handler still running gets `.disconnected` from the body; its answer will find the connection closed.
-            exchange.request.body.fail(.disconnected)
-        }
-        state = .closed
-        deadline.store(0, ordering: .relaxed)
-        isReading = false
-        isWaitingToWrite = false
-        loop.deregister(socket.descriptor)
-        socket.shutdownWrite()
-        socket.close()
-        server.connectionClosed(self)
-    }
-
-    private func isClosed(_ state: State) -> Bool {
-        if case .closed = state { return true }
-        return false
-    }
-
-    private func setReading(_ wanted: Bool) {
-        isReading = wanted && !peerClosedRead && !isClosed(state)
-        // Bytes that arrived while we were not reading raised no new event: go and get them.
-        if isReading && mayRead { scheduleRead() }
-    }
-
-    private func setWaitingToWrite(_ wanted: Bool) {
-        isWaitingToWrite = wanted && !isClosed(state)
-    }
 }

@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-import Synchronization
-
 /// Sends one response: the head built once, then the body pulled piece by piece only when the socket can take
 /// more. Bytes go out with `sendmsg` (head and small bodies in one call), file regions with `sendfile` in
 /// bounded slices. Not thread-safe: it lives on its connection's queue.
@@ -38,78 +33,79 @@ final class ResponseWriter {
     private var isWaitingForBody = false
     private var headLength = 0
 
-    init(response: Response, requestMethod: HTTPMethod, version: HTTPVersion, keepAlive: Bool, requestId: String, serverName: String) {
+    /// - Parameter commonLines: the `Date`, `Server` and `X-Content-Type-Options` lines (`CommonHeadLines`).
+    init(response: Response, requestMethod: HTTPMethod, version: HTTPVersion, keepAlive: Bool, requestId: String,
+         commonLines: [UInt8]) {
         status = response.status
         let bodyAllowed = response.status.allowsBody
         let sendsBody = bodyAllowed && requestMethod != .head
         var keepAlive = keepAlive
         let length = response.body.contentLength
         var chunked = false
-        // Built as bytes: one buffer, no intermediate strings (the head is built once per request).
-        var head: [UInt8] = []
-        head.reserveCapacity(384)
-        func add(_ text: String) { head.append(contentsOf: text.utf8) }
-        func field(_ name: String, _ value: String) {
-            add(name)
-            head.append(contentsOf: [UInt8(ascii: ":"), UInt8(ascii: " ")])
-            add(value)
-            head.append(contentsOf: [13, 10])
+        // A small body is copied behind the head: one buffer, one syscall, one segment on the wire.
+        var coalesced: [UInt8]?
+        if sendsBody, case .bytes(let body) = response.body, body.count <= Self.coalescedBodyLimit { coalesced = body }
+        var head = ResponseHead(fields: response.headers, commonLines: commonLines, requestId: requestId,
+                                bodyCount: coalesced?.count ?? 0)
+        head.appendStatusLine(response.status)
+        for field in response.headers.fields where !Self.isOwned(field.name) {
+            head.appendField(field.name.name, field.value)
         }
-        add("HTTP/1.1 ")
-        add(String(response.status.code))
-        head.append(UInt8(ascii: " "))
-        add(response.status.reason)
-        head.append(contentsOf: [13, 10])
-        for (name, value) in response.headers where !ResponseWriter.ownedHeaders.contains(name) {
-            field(name.name, value)
-        }
-        field("Date", CachedDate.current())
-        field("Server", serverName)
-        field("X-Request-Id", requestId)
-        add("X-Content-Type-Options: nosniff\r\n")
+        head.append(commonLines)
+        head.appendField("X-Request-Id", requestId)
         if bodyAllowed {
             if let length {
-                field("Content-Length", String(length))
+                head.append("Content-Length: ")
+                head.appendDecimal(length)
+                head.appendLineEnd()
             } else if version == .http1_1 {
-                add("Transfer-Encoding: chunked\r\n")
+                head.append("Transfer-Encoding: chunked\r\n")
                 chunked = sendsBody
             } else {
                 keepAlive = false  // HTTP/1.0 has no chunked encoding: the close delimits the body
             }
         }
         if !keepAlive {
-            add("Connection: close\r\n")
+            head.append("Connection: close\r\n")
         } else if version == .http1_0 {
-            add("Connection: keep-alive\r\n")
+            head.append("Connection: keep-alive\r\n")
         }
-        head.append(contentsOf: [13, 10])
+        head.appendLineEnd()
         isChunked = chunked
         self.keepAlive = keepAlive
-        headLength = head.count
-        guard sendsBody else {
-            segments = [.bytes(head)]
-            return
-        }
+        headLength = head.bytes.count
+        if let coalesced { head.append(coalesced) }
+        segments = [.bytes(head.bytes)]
+        guard sendsBody else { return }
         switch response.body {
         case .empty:
-            segments = [.bytes(head)]
-        case .bytes(let body) where body.count <= Self.coalescedBodyLimit:
-            head.append(contentsOf: body)  // small: one buffer, one syscall, one segment on the wire
-            segments = [.bytes(head)]
+            break
         case .bytes(let body):
-            segments = [.bytes(head), .bytes(body)]
+            if coalesced == nil { segments.append(.bytes(body)) }
         case .file(let region):
-            segments = [.bytes(head), .file(region)]
+            segments.append(.file(region))
         case .stream(let stream):
-            segments = [.bytes(head)]
             self.stream = stream
         }
     }
 
-    /// Headers the writer owns; a handler's values for them are ignored.
-    private static let ownedHeaders: Set<HTTPHeader> = [
-        .contentLength, .transferEncoding, .connection, .date, .server, .xRequestId, .xContentTypeOptions,
-    ]
+    /// Whether the body may have to wait for its producer (`PacedBodyStream`): only then does `wake` matter.
+    var mayWaitForBody: Bool { stream is any PacedBodyStream }
+
+    /// Headers the writer owns; a handler's values for them are ignored. Told by length first: most names a
+    /// handler sets (`Content-Type`, `ETag`) are then rejected without comparing a byte.
+    private static func isOwned(_ name: HTTPHeader) -> Bool {
+        switch name.canonical.utf8.count {
+        case 4: name == .date
+        case 6: name == .server
+        case 10: name == .connection
+        case 12: name == .xRequestId
+        case 14: name == .contentLength
+        case 17: name == .transferEncoding
+        case 22: name == .xContentTypeOptions
+        default: false
+        }
+    }
 
     /// Sends as much as the socket takes. Throws when the peer is gone or the body source fails.
     func pump(_ socket: Socket) throws -> Progress {
@@ -149,6 +145,14 @@ final class ResponseWriter {
         // Whether the head waits for what follows (MSG_MORE, below) depends on what follows: pull a stream's first
         // chunk before the head goes. Only then: a slow reader must not make us pull ahead on every write.
         if stream != nil, headLength > 0, segmentIndex == segments.count - 1 { _ = try pullNextChunk() }
+        if case .bytes(let bytes) = segments[segmentIndex], segmentIndex + 1 == segments.count, stream == nil {
+            // The usual case, a head with its small body and nothing after: one buffer, no vector to build.
+            let result = try bytes.withUnsafeBytes { raw in
+                try socket.write(UnsafeRawBufferPointer(rebasing: raw[offsetInSegment...]))
+            }
+            if case .transferred(let count) = result { consumeBytes(count) }
+            return result
+        }
         var arrays: [[UInt8]] = []
         var index = segmentIndex
         while index < segments.count, arrays.count < 8, case .bytes(let bytes) = segments[index] {
@@ -168,7 +172,14 @@ final class ResponseWriter {
         let result = try withBuffers(arrays, firstOffset: offsetInSegment) { buffers in
             try socket.write(buffers, moreFollows: moreFollows)
         }
-        guard case .transferred(var count) = result else { return result }
+        guard case .transferred(let count) = result else { return result }
+        consumeBytes(count)
+        return result
+    }
+
+    /// Counts `written` bytes of the byte segments as sent and moves past the segments they finish.
+    private func consumeBytes(_ written: Int) {
+        var count = written
         countBodyBytes(count)
         while count > 0, segmentIndex < segments.count, case .bytes(let bytes) = segments[segmentIndex] {
             let available = bytes.count - offsetInSegment
@@ -180,7 +191,6 @@ final class ResponseWriter {
                 count = 0
             }
         }
-        return result
     }
 
     private func countBodyBytes(_ written: Int) {
@@ -237,18 +247,5 @@ final class ResponseWriter {
             }
         }
         return try recurse(0, [])
-    }
-}
-
-/// The `Date` header value, formatted at most once per second.
-enum CachedDate {
-    private static let cache = Mutex<(second: Int64, text: String)>((0, ""))
-
-    static func current() -> String {
-        let now = Int64(time(nil))
-        return cache.withLock { cache in
-            if cache.second != now { cache = (now, HTTPDate.format(now)) }
-            return cache.text
-        }
     }
 }

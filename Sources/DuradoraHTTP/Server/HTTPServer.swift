@@ -17,12 +17,15 @@ final class ServerCore: @unchecked Sendable {
     /// Dispatch's overcommitting pool: socket I/O never waits behind code that blocks threads of the
     /// width-limited default pool (Swift concurrency, other libraries).
     private(set) var eventLoops: [EventLoop] = []
+    /// One per event loop, same index (see `CommonHeadLines`).
+    private(set) var headLines: [CommonHeadLines] = []
     private let connections = Mutex<[Int: Connection]>([:])
     /// Open connections per peer address, for `maxConnectionsPerAddress`; guarded by the `connections` lock.
     private var perAddress: [String: Int] = [:]
     private let nextId = Atomic<Int>(0)
     private let requestCounter = Atomic<UInt64>(0)
-    private let requestPrefix = String(UInt32.random(in: .min ... .max), radix: 16)
+    /// `<random hex>-`: every request id starts with it, so ids from two runs of the server do not collide.
+    private let requestPrefix = Array((String(UInt32.random(in: .min ... .max), radix: 16) + "-").utf8)
     let drained = DispatchSemaphore(value: 0)
     let isDraining = Atomic<Bool>(false)
 
@@ -39,12 +42,26 @@ final class ServerCore: @unchecked Sendable {
         guard eventLoops.isEmpty else { return }
         let count = configuration.eventLoops > 0 ? configuration.eventLoops : ProcessInfo.processInfo.activeProcessorCount
         eventLoops = try (0..<max(1, count)).map { index throws(SocketError) in try EventLoop(label: "duradora.loop.\(index)") }
+        headLines = eventLoops.map { _ in CommonHeadLines(serverName: configuration.serverName) }
     }
 
+    /// The prefix and a counter in hex, written as bytes into the string's own storage (at most 25 bytes; up to
+    /// 15 the string is stored inline, without an allocation): interpolation cost two intermediate Strings.
     func makeRequestId() -> String {
-        let number = requestCounter.wrappingAdd(1, ordering: .relaxed).newValue
-        return "\(requestPrefix)-\(String(number, radix: 16))"
+        var number = requestCounter.wrappingAdd(1, ordering: .relaxed).newValue
+        var digits = 1
+        while number >> (4 * digits) != 0 && digits < 16 { digits += 1 }
+        return String(unsafeUninitializedCapacity: requestPrefix.count + digits) { buffer in
+            _ = buffer.initialize(from: requestPrefix)
+            for position in stride(from: requestPrefix.count + digits - 1, through: requestPrefix.count, by: -1) {
+                buffer[position] = Self.hexDigits[Int(number & 0xF)]
+                number >>= 4
+            }
+            return requestPrefix.count + digits
+        }
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     var openConnections: Int { connections.withLock { $0.count } }
     var allConnections: [Connection] { connections.withLock { Array($0.values) } }
@@ -81,13 +98,14 @@ final class ServerCore: @unchecked Sendable {
         if remaining == 0 && isDraining.load(ordering: .relaxed) { drained.signal() }
     }
 
-    func report(exchange: Exchange, completed: Bool) {
+    func report(exchange: Exchange, completed: Bool, eventLoop: Int) {
         guard let observer, exchange.request.method.rawValue != "-" || exchange.writer != nil else { return }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - exchange.startedAt.uptimeNanoseconds) / 1e9
         observer(ExchangeRecord(
             requestId: exchange.request.id, method: exchange.request.method, target: exchange.request.loggableTarget,
             route: exchange.route, status: exchange.writer?.status.code ?? 0, bytesSent: exchange.writer?.bodyBytesSent ?? 0,
-            durationSeconds: elapsed, remoteAddress: exchange.request.remoteAddress, completed: completed))
+            durationSeconds: elapsed, remoteAddress: exchange.request.remoteAddress, completed: completed,
+            eventLoop: eventLoop))
     }
 }
 
@@ -129,7 +147,7 @@ public final class HTTPServer: @unchecked Sendable {
         let core = self.core
         listener.start(refusal: refusal) { socket, peer in
             if !core.admit(socket: socket, peer: peer) {
-                refusal.withUnsafeBytes { _ = try? socket.write([$0]) }
+                refusal.withUnsafeBytes { _ = try? socket.write($0) }
                 socket.close()
             }
         }

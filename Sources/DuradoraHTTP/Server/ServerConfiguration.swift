@@ -70,4 +70,8 @@ public struct ExchangeRecord: Sendable {
     public let remoteAddress: String
     /// False when the client went away before the response was fully sent.
     public let completed: Bool
+    /// The index of the event loop that carried the exchange, below `ServerConfiguration.eventLoops`' count.
+    /// Records with the same index are reported one at a time, from that loop's queue: an observer may keep
+    /// state per index and update it without contention (metrics do; a scrape merges them).
+    public var eventLoop: Int = 0
 }

@@ -57,11 +57,27 @@ final class Socket {
         }
     }
 
+    /// Writes one buffer (a head and its small body, the usual response): `send`, with no vector to build.
+    func write(_ buffer: UnsafeRawBufferPointer) throws(SocketError) -> IOResult {
+        guard buffer.count > 0 else { return .transferred(0) }
+        while true {
+            let count = send(descriptor, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL))
+            if count >= 0 { return .transferred(count) }
+            switch errno {
+            case EINTR: continue
+            case EAGAIN, EWOULDBLOCK: return .wouldBlock
+            default: throw .make("send")
+            }
+        }
+    }
+
     /// Writes from several buffers in one syscall; `moreFollows` sets MSG_MORE (a per-call TCP_CORK), so a head
     /// followed by a small `sendfile` leaves in the same segment.
     func write(_ buffers: [UnsafeRawBufferPointer], moreFollows: Bool = false) throws(SocketError) -> IOResult {
-        var vectors = buffers.filter { $0.count > 0 }.map {
-            iovec(iov_base: UnsafeMutableRawPointer(mutating: $0.baseAddress), iov_len: $0.count)
+        var vectors: [iovec] = []
+        vectors.reserveCapacity(buffers.count)
+        for buffer in buffers where buffer.count > 0 {
+            vectors.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: buffer.baseAddress), iov_len: buffer.count))
         }
         if vectors.isEmpty { return .transferred(0) }
         let flags = Int32(MSG_NOSIGNAL) | (moreFollows ? Int32(MSG_MORE) : 0)
