@@ -60,15 +60,7 @@ final class Socket {
     /// Writes one buffer (a head and its small body, the usual response): `send`, with no vector to build.
     func write(_ buffer: UnsafeRawBufferPointer) throws(SocketError) -> IOResult {
         guard buffer.count > 0 else { return .transferred(0) }
-        while true {
-            let count = send(descriptor, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL))
-            if count >= 0 { return .transferred(count) }
-            switch errno {
-            case EINTR: continue
-            case EAGAIN, EWOULDBLOCK: return .wouldBlock
-            default: throw .make("send")
-            }
-        }
+        return try sending("send") { send(descriptor, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL)) }
     }
 
     /// Writes from several buffers in one syscall; `moreFollows` sets MSG_MORE (a per-call TCP_CORK), so a head
@@ -81,18 +73,26 @@ final class Socket {
         }
         if vectors.isEmpty { return .transferred(0) }
         let flags = Int32(MSG_NOSIGNAL) | (moreFollows ? Int32(MSG_MORE) : 0)
-        while true {
-            let count = vectors.withUnsafeMutableBufferPointer { vectorBuffer -> Int in
+        return try sending("sendmsg") {
+            vectors.withUnsafeMutableBufferPointer { vectorBuffer -> Int in
                 var message = msghdr()
                 message.msg_iov = vectorBuffer.baseAddress
                 message.msg_iovlen = vectorBuffer.count
                 return sendmsg(descriptor, &message, flags)
             }
+        }
+    }
+
+    /// Runs a `send`-like call (`call` names it in errors) again when interrupted: the bytes it took, or
+    /// `.wouldBlock` when the socket's buffer is full.
+    private func sending(_ call: String, _ attempt: () -> Int) throws(SocketError) -> IOResult {
+        while true {
+            let count = attempt()
             if count >= 0 { return .transferred(count) }
             switch errno {
             case EINTR: continue
             case EAGAIN, EWOULDBLOCK: return .wouldBlock
-            default: throw .make("sendmsg")
+            default: throw .make(call)
             }
         }
     }
