@@ -1,12 +1,14 @@
 # Duradora — the two commands a newcomer needs are `make run` and `make test`.
 SHELL := /bin/bash
 SYSTEM_PACKAGES := libsqlite3-dev libmp3lame-dev libsndfile1-dev libsodium-dev zlib1g-dev pkg-config libsoxr-dev \
-	libopus-dev libvips-dev libssl-dev
+	libopus-dev libvips-dev libssl-dev libpq-dev
 # sox/lame: audio fixtures; libvips-tools: the README's cover picture; curl, docker-compose (a Compose parser, no engine needed), python3-venv: scripts/ops-check.sh;
 # chromium, firefox-esr: scripts/browser-check.py (headless, no WebDriver, nothing downloaded);
 # haproxy, nginx: the request-smuggling matrix (Tests/DuradoraHTTPTests/SmugglingTests.swift) runs them in front of us;
-# ffmpeg: the transcoding tests decode what we encode.
+# ffmpeg: the transcoding tests decode what we encode; postgresql: the PostgreSQL tests start their own server
+# (Tests/Support/TestPostgres.swift).
 TEST_PACKAGES := sox lame curl docker-compose python3-venv chromium firefox-esr haproxy nginx ffmpeg libvips-tools
+TEST_PACKAGES += postgresql
 # podman, runc (crun refuses these machines' hybrid cgroups), mmdebstrap (the base-image stand-in):
 # scripts/container-check.sh.
 TEST_PACKAGES += podman runc mmdebstrap
