@@ -39,6 +39,8 @@ public final class TestS3: @unchecked Sendable {
             "-s3.config=\(directory)/s3.json", "-webdav=false", "-admin.ui=false", "-s3.port.iceberg=0", "-s3.port.lance=0",
             "-master.port=\(ports[0])", "-volume.port=\(ports[1])", "-filer.port=\(ports[2])", "-s3.port=\(ports[3])",
             "-admin.port=\(ports[4])", "-bucket=\(Self.bucket)",
+            // In /tmp by default, and left there by SIGTERM: inside the directory it goes with it.
+            "-s3.localSocket=\(directory)/s3.sock",
         ]
         guard FileManager.default.createFile(atPath: directory + "/weed.log", contents: nil),
             let log = FileHandle(forWritingAtPath: directory + "/weed.log")
@@ -47,6 +49,7 @@ public final class TestS3: @unchecked Sendable {
         process.standardError = log
         process.standardInput = FileHandle.nullDevice
         try process.run()
+        Self.watch(weed: process.processIdentifier, directory: directory)
         let deadline = Date().addingTimeInterval(60)
         while !isReady(self) {
             guard process.isRunning, Date() < deadline else {
@@ -77,6 +80,20 @@ public final class TestS3: @unchecked Sendable {
     }
 
     deinit { stop() }
+
+    /// A shell that ends weed if this test process dies without stopping it (a crash or SIGKILL runs no deinit);
+    /// once `stop()` has removed the directory it exits by itself.
+    private static func watch(weed: pid_t, directory: String) {
+        let watchdog = Process()
+        watchdog.executableURL = URL(fileURLWithPath: "/bin/sh")
+        watchdog.arguments = ["-c", "while kill -0 $1 2>/dev/null && [ -d \"$2\" ]; do sleep 1; done; "
+            + "[ -d \"$2\" ] && kill -TERM $3 && sleep 5 && rm -rf \"$2\"", "duradora-s3-watchdog",
+            String(getpid()), directory, String(weed)]
+        watchdog.standardInput = FileHandle.nullDevice
+        watchdog.standardOutput = FileHandle.nullDevice
+        watchdog.standardError = FileHandle.nullDevice
+        try? watchdog.run()
+    }
 
     /// `.build/s3-venv/bin/weed`, after creating the venv and installing `scripts/seaweedfs-requirements.txt` if that is
     /// still needed (under a file lock: test processes may start together; `make test-deps` does the same).
