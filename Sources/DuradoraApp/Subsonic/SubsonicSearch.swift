@@ -35,9 +35,9 @@ struct SubsonicSearch: Sendable {
         let library = services.library
         let (artistPage, albumPage, songPage) = (try page("artist"), try page("album"), try page("song"))
         let artists = try library.artists(
-            ArtistQuery(text: text, limit: artistPage.count, offset: artistPage.offset), caller: caller).items
+            ArtistQuery(text: text, limit: artistPage.count, offset: artistPage.offset, countsTotal: false), caller: caller).items
         let albums = try library.albums(
-            AlbumQuery(text: text, limit: albumPage.count, offset: albumPage.offset), caller: caller).items
+            AlbumQuery(text: text, limit: albumPage.count, offset: albumPage.offset, countsTotal: false), caller: caller).items
         let songs = try library.views(of: try services.tracks.list(TrackQuery(
             text: text, viewerID: caller.id, viewerIsAdmin: caller.isAdmin,
             limit: songPage.count, offset: songPage.offset)).items, caller: caller)
