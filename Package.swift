@@ -25,6 +25,7 @@ let package = Package(
         .systemLibrary(name: "COpus", pkgConfig: "opus", providers: [.apt(["libopus-dev"])]),
         .systemLibrary(name: "CVips", providers: [.apt(["libvips-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
         // The HTTP/1.1 server: POSIX sockets + Dispatch. Knows nothing about music.
         .target(name: "DuradoraHTTP", dependencies: ["CEpoll", "COpenSSL"]),
@@ -34,7 +35,7 @@ let package = Package(
             name: "DuradoraApp",
             dependencies: [
                 "DuradoraHTTP", "CSQLite", "CLame", "CSndFile", "CSodium", "CZlib", "CSoxr", "COpus", "CVips", "COpenSSL",
-                .product(name: "TOMLKit", package: "TOMLKit"),
+                "CLibPQ", .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             // The web player (HTML, CSS, JS modules; no build step), shipped as the resource bundle beside the binary.
             resources: [.copy("Web")]
@@ -52,7 +53,7 @@ let package = Package(
         .executableTarget(name: "duradora-bench-server", dependencies: ["DuradoraHTTP"], path: "Benchmarks/HTTPBenchServer"),
 
         // Test helpers shared by both test targets: a real server on port 0 and a raw-socket client.
-        .target(name: "DuradoraTestSupport", dependencies: ["DuradoraHTTP", "DuradoraApp"], path: "Tests/Support"),
+        .target(name: "DuradoraTestSupport", dependencies: ["DuradoraHTTP", "DuradoraApp", "CLibPQ"], path: "Tests/Support"),
         .testTarget(name: "DuradoraHTTPTests", dependencies: ["DuradoraHTTP", "DuradoraTestSupport"]),
         .testTarget(name: "DuradoraAppTests", dependencies: ["DuradoraApp", "DuradoraTestSupport"]),
     ],

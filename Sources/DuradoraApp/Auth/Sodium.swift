@@ -1,6 +1,7 @@
 import CSodium
 
-/// The few libsodium primitives outside password hashing: SHA-256, random bytes, and secretbox (app passwords).
+/// The few libsodium primitives outside password hashing: SHA-256 (whole or streamed), HMAC-SHA256 (S3 request
+/// signing), random bytes, and secretbox (app passwords).
 /// (`CSodium` is imported only here and in `PasswordHasher.swift`.)
 enum Sodium {
     /// `sodium_init()` runs once, on first use, whichever thread gets there first.
@@ -18,6 +19,38 @@ enum Sodium {
             _ = crypto_hash_sha256(&digest, input.baseAddress, UInt64(input.count))
         }
         return digest
+    }
+
+    /// HMAC-SHA256 with a key of any length (SigV4 starts from `"AWS4" + secret`, longer than the 32 bytes that
+    /// `crypto_auth_hmacsha256` alone takes).
+    static func hmacSHA256(key: [UInt8], _ message: [UInt8]) -> [UInt8] {
+        prepare()
+        var state = crypto_auth_hmacsha256_state()
+        var mac = [UInt8](repeating: 0, count: Int(crypto_auth_hmacsha256_bytes()))
+        _ = crypto_auth_hmacsha256_init(&state, key, key.count)
+        _ = crypto_auth_hmacsha256_update(&state, message, UInt64(message.count))
+        _ = crypto_auth_hmacsha256_final(&state, &mac)
+        return mac
+    }
+
+    /// SHA-256 fed piece by piece, so a file's digest never needs the whole file in memory.
+    struct SHA256Stream {
+        private var state = crypto_hash_sha256_state()
+
+        init() {
+            prepare()
+            _ = crypto_hash_sha256_init(&state)
+        }
+
+        mutating func update(_ bytes: UnsafeRawBufferPointer) {
+            _ = crypto_hash_sha256_update(&state, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), UInt64(bytes.count))
+        }
+
+        mutating func finish() -> [UInt8] {
+            var digest = [UInt8](repeating: 0, count: Int(crypto_hash_sha256_bytes()))
+            _ = crypto_hash_sha256_final(&state, &digest)
+            return digest
+        }
     }
 
     /// `count` bytes from the operating system's CSPRNG.

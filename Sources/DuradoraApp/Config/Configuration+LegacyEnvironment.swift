@@ -19,8 +19,13 @@ extension Configuration {
     mutating func apply(legacyEnvironment environment: [String: String], baseDirectory: String) throws {
         func given(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
         if let name = given("DB_NAME") {
-            // The hosting service's PostgreSQL parts: one URL, refused below like any PostgreSQL URL.
-            let user = given("DB_USER").map { user in given("DB_PASSWORD").map { "\(user):\($0)@" } ?? "\(user)@" } ?? ""
+            // The hosting service's PostgreSQL parts, as one URL.
+            // Percent-encoded: a password with "@" or "/" must not change where the URL points.
+            func encoded(_ part: String, _ allowed: CharacterSet) -> String { part.addingPercentEncoding(withAllowedCharacters: allowed) ?? part }
+            let user = given("DB_USER").map { user in
+                let user = encoded(user, .urlUserAllowed)
+                return given("DB_PASSWORD").map { "\(user):\(encoded($0, .urlPasswordAllowed))@" } ?? "\(user)@"
+            } ?? ""
             let url = "postgresql://\(user)\(given("DB_HOST") ?? "localhost"):\(given("DB_PORT") ?? "5432")/\(name)"
             try setDatabase(url, variable: "DB_NAME", baseDirectory: baseDirectory)
         }
@@ -47,19 +52,11 @@ extension Configuration {
         }
     }
 
-    /// A SQLite path, or a `sqlite:///relative` / `sqlite:////absolute` URL (SQLAlchemy's form). PostgreSQL URLs
-    /// are refused by name: that backend is not built yet, and silently using a file named after the URL would lose
-    /// the operator's data.
+    /// A SQLite path, a `sqlite:///relative` / `sqlite:////absolute` URL (SQLAlchemy's form), or a PostgreSQL URL,
+    /// which the `storage.database` setting checks like any other source's.
     private mutating func setDatabase(_ value: String, variable: String, baseDirectory: String) throws {
-        let lowered = value.lowercased()
-        if lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://") || lowered.hasPrefix("postgresql+") {
-            throw ConfigurationError(
-                source: .environment(variable: variable), key: "storage.database",
-                message: "names a PostgreSQL database; Duradora does not support PostgreSQL yet (only SQLite): "
-                    + "unset \(variable) or point storage.database at a SQLite file")
-        }
         var path = value
-        if lowered.hasPrefix("sqlite:///") { path = String(value.dropFirst("sqlite:///".count)) }
+        if value.lowercased().hasPrefix("sqlite:///") { path = String(value.dropFirst("sqlite:///".count)) }
         try set("storage.database", .string(path), variable: variable, baseDirectory: baseDirectory)
     }
 

@@ -114,7 +114,7 @@ extension Configuration {
             }
         }
         for (key, path) in [("storage.database", storage.database), ("storage.uploads", storage.uploads)]
-        where !path.hasPrefix("/") {
+        where !path.hasPrefix("/") && !(key == "storage.database" && storage.postgreSQL != nil) {
             throw ConfigurationError(source: .combined, key: key, message: "must be an absolute path, got \"\(path)\"")
         }
         let admin = auth.bootstrapAdmin

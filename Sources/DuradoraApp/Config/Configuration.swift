@@ -78,7 +78,7 @@ public struct Configuration: Sendable, Equatable {
         public static let defaultDatabase = "data/duradora.sqlite3"
         public static let defaultUploads = "uploads"
 
-        /// Absolute path of the SQLite database file.
+        /// Absolute path of the SQLite database file, or a PostgreSQL URL as given (read `postgreSQL`).
         public var database: String
         /// Absolute path of the uploads directory.
         public var uploads: String
@@ -86,6 +86,12 @@ public struct Configuration: Sendable, Equatable {
         public init(database: String, uploads: String) {
             self.database = database
             self.uploads = uploads
+        }
+
+        /// The PostgreSQL database `database` names; nil when it is a SQLite path.
+        public var postgreSQL: PostgresURL? {
+            var problem = ""
+            return PostgresURL.names(database) ? PostgresURL(database, problem: &problem) : nil
         }
 
         /// The default paths, resolved against `baseDirectory`.

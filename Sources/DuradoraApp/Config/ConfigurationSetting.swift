@@ -63,7 +63,7 @@ extension ConfigurationSetting {
         string("server.trusted_proxies", \.server.trustedProxies, rule: trustedProxiesRule),
         integer("server.upload_rate_per_minute", \.server.uploadRatePerMinute, in: 1...1_000_000),
 
-        path("storage.database", \.storage.database),
+        database("storage.database", \.storage.database),
         path("storage.uploads", \.storage.uploads),
 
         integer("audio.bitrate", \.audio.bitrate, oneOf: Configuration.Audio.allowedBitrates),
@@ -185,6 +185,33 @@ extension ConfigurationSetting {
                 configuration[keyPath: keyPath] = Configuration.absolutePath(string, relativeTo: baseDirectory)
             },
             read: { .string($0[keyPath: keyPath]) }
+        )
+    }
+
+    /// A SQLite path (resolved like `path`) or a PostgreSQL URL (kept as given, checked by libpq's parser).
+    private static func database(
+        _ key: String,
+        _ keyPath: any WritableKeyPath<Configuration, String> & Sendable
+    ) -> ConfigurationSetting {
+        let path = path(key, keyPath)
+        return ConfigurationSetting(
+            key: key, type: .string,
+            check: { value in
+                guard case .string(let string) = value, PostgresURL.names(string) else { return path.check(value) }
+                var problem = ""
+                guard let url = PostgresURL(string, problem: &problem) else { return problem }
+                // Until the backend is wired in, a URL must stop the start: treated as a path it would silently
+                // become a new, empty SQLite file named after it.
+                return "names a PostgreSQL database (\(url)), which this build cannot use yet (issue 16): "
+                    + "point storage.database at a SQLite file"
+            },
+            write: { configuration, value, baseDirectory in
+                guard case .string(let string) = value, PostgresURL.names(string) else {
+                    return path.write(&configuration, value, baseDirectory)
+                }
+                configuration[keyPath: keyPath] = string
+            },
+            read: path.read
         )
     }
 
