@@ -36,10 +36,10 @@ struct SubsonicBrowsing: Sendable {
     /// ArtistID3 (id3) or the folder-style Artist.
     static func artistElement(_ artist: Artist, id3: Bool) -> SubsonicElement {
         var element = SubsonicElement()
-        element.set("id", SubsonicItems.id(artist.id))
+        element.set("id", artist.id)
         element.set("name", artist.name)
         if id3 { element.set("albumCount", artist.albumCount) }
-        element.set("coverArt", artist.coverHash.map { _ in SubsonicItems.id(artist.id) })
+        element.set("coverArt", artist.coverHash.map { _ in artist.id })
         element.set("starred", artist.starredAt)
         return element
     }
@@ -47,16 +47,17 @@ struct SubsonicBrowsing: Sendable {
     /// AlbumID3 (getAlbum, getAlbumList2, search3, getStarred2).
     static func albumElement(_ album: Album) -> SubsonicElement {
         var element = SubsonicElement()
-        element.set("id", SubsonicItems.id(album.id))
+        element.reserveAttributes(12)
+        element.set("id", album.id)
         element.set("name", album.name.isEmpty ? unknownAlbum : album.name)
         element.set("artist", album.artistName)
-        element.set("artistId", album.artistID.map(SubsonicItems.id))
+        element.set("artistId", album.artistID)
         element.set("songCount", album.trackCount)
         element.set("duration", Int(album.durationSeconds.rounded()))
         element.set("created", album.createdAt)
         element.set("year", album.year)
         element.set("genre", album.genre)
-        element.set("coverArt", album.coverHash.map { _ in SubsonicItems.id(album.id) })
+        element.set("coverArt", album.coverHash.map { _ in album.id })
         element.set("starred", album.starredAt)
         element.set("playCount", album.playCount)
         return element
@@ -66,8 +67,9 @@ struct SubsonicBrowsing: Sendable {
     static func albumDirectoryElement(_ album: Album) -> SubsonicElement {
         let name = album.name.isEmpty ? unknownAlbum : album.name
         var element = SubsonicElement()
-        element.set("id", SubsonicItems.id(album.id))
-        element.set("parent", album.artistID.map(SubsonicItems.id))
+        element.reserveAttributes(17)
+        element.set("id", album.id)
+        element.set("parent", album.artistID)
         element.set("isDir", true)
         element.set("title", name)
         element.set("name", name)
@@ -78,9 +80,9 @@ struct SubsonicBrowsing: Sendable {
         element.set("created", album.createdAt)
         element.set("duration", Int(album.durationSeconds.rounded()))
         element.set("songCount", album.trackCount)
-        element.set("albumId", SubsonicItems.id(album.id))
-        element.set("artistId", album.artistID.map(SubsonicItems.id))
-        element.set("coverArt", album.coverHash.map { _ in SubsonicItems.id(album.id) })
+        element.set("albumId", album.id)
+        element.set("artistId", album.artistID)
+        element.set("coverArt", album.coverHash.map { _ in album.id })
         element.set("starred", album.starredAt)
         element.set("playCount", album.playCount)
         return element
@@ -155,7 +157,7 @@ struct SubsonicBrowsing: Sendable {
             element.set("starred", artist.artist.starredAt)
             element.add("child", artist.albums.map(Self.albumDirectoryElement))
         } else if let album = try Self.found({ try library.album(id: id, caller: call.caller) }) {
-            element.set("parent", album.album.artistID.map(SubsonicItems.id))
+            element.set("parent", album.album.artistID)
             element.set("name", album.album.name.isEmpty ? Self.unknownAlbum : album.album.name)
             element.set("starred", album.album.starredAt)
             element.set("playCount", album.album.playCount)
@@ -235,7 +237,7 @@ struct SubsonicBrowsing: Sendable {
         let query = TrackQuery(
             genre: try call.parameters.required("genre"), viewerID: caller.id, viewerIsAdmin: caller.isAdmin,
             limit: try call.parameters.int("count", default: 10, in: 0...Self.maxListSize),
-            offset: try call.parameters.int("offset", default: 0, in: 0...Int.max))
+            offset: try call.parameters.int("offset", default: 0, in: 0...Int.max), countsTotal: false)
         let tracks = try library.views(of: try services.tracks.list(query).items, caller: caller)
         var list = SubsonicElement()
         list.add("song", tracks.map(SubsonicItems.song))

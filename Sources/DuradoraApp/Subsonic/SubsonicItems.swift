@@ -8,9 +8,9 @@ enum SubsonicItems {
     static func song(_ track: Track, personal: TrackPersonal? = nil) -> SubsonicElement {
         let metadata = track.metadata
         var element = SubsonicElement()
-        let albumID = track.albumID.map(id)
-        element.set("id", id(track.id))
-        element.set("parent", albumID)
+        element.reserveAttributes(songAttributes)
+        element.set("id", track.id)
+        element.set("parent", track.albumID)
         element.set("isDir", false)
         element.set("title", metadata.title ?? "Untitled")
         element.set("album", metadata.album)
@@ -21,8 +21,7 @@ enum SubsonicItems {
         element.set("genre", metadata.genre)
         if let audio = track.audio {
             element.set("size", Int(audio.sizeBytes))
-            // The bare media type: clients compare it as a whole (no `; codecs=` parameter).
-            element.set("contentType", String(track.format.contentType.prefix { $0 != ";" }))
+            element.set("contentType", bareContentTypes[track.format])
             element.set("suffix", track.format.rawValue)
             element.set("duration", Int(audio.durationSeconds.rounded()))
             element.set("bitRate", audio.bitrate)
@@ -30,9 +29,9 @@ enum SubsonicItems {
             element.set("channelCount", audio.channels)
         }
         element.set("created", track.createdAt)
-        element.set("albumId", albumID)
-        element.set("artistId", track.artistID.map(id))
-        element.set("coverArt", track.shownCoverHash.map { _ in id(track.id) })
+        element.set("albumId", track.albumID)
+        element.set("artistId", track.artistID)
+        element.set("coverArt", track.shownCoverHash.map { _ in track.id })
         element.set("type", "music")
         element.set("mediaType", "song")
         element.set("isVideo", false)
@@ -48,9 +47,21 @@ enum SubsonicItems {
         song(view.track, personal: view.personal)
     }
 
-    /// Every id a client sees is one of the library's UUIDs, lowercased (clients treat ids as opaque strings).
+    /// The most attributes a song has (with `personal`, and getNowPlaying's three), reserved up front.
+    private static let songAttributes = 30
+
+    /// The bare media type: clients compare it as a whole (no `; codecs=` parameter).
+    private static let bareContentTypes = Dictionary(uniqueKeysWithValues: AudioFormat.allCases.map { format in
+        (format, String(format.contentType.prefix { $0 != ";" }))
+    })
+
+    /// Every id a client sees is one of the library's UUIDs, lowercased (clients treat ids as opaque strings); as
+    /// text for the few places that need one (elements take the `UUID`, which `SubsonicWriter` spells out).
     static func id(_ uuid: UUID) -> String {
-        uuid.uuidString.lowercased()
+        String(unsafeUninitializedCapacity: SubsonicWriter.idLength) { buffer in
+            SubsonicWriter.spell(uuid, into: buffer)
+            return SubsonicWriter.idLength
+        }
     }
 
     /// A playlist; with its entries for `getPlaylist` (only those the caller may see, as in the REST API).
@@ -58,7 +69,7 @@ enum SubsonicItems {
     static func playlist(_ view: PlaylistView, withEntries: Bool) -> SubsonicElement {
         let playlist = view.playlist
         var element = SubsonicElement()
-        element.set("id", id(playlist.id))
+        element.set("id", playlist.id)
         element.set("name", playlist.name)
         element.set("comment", playlist.description)
         element.set("owner", playlist.ownerName)

@@ -23,7 +23,7 @@ struct SubsonicPlayQueue: Sendable {
         }
         guard let (queue, tracks) = found else { return .ok() }
         var element = SubsonicElement()
-        element.set("current", queue.currentID?.uuidString.lowercased())
+        element.set("current", queue.currentID)
         element.set("position", queue.positionMilliseconds)
         element.set("username", caller.username)
         element.set("changed", queue.changedAt)

@@ -1,11 +1,17 @@
 import Foundation
 
 /// One value of a Subsonic answer: an XML attribute or a JSON scalar.
+/// Ids and times are kept as their numbers and only spelled out by `SubsonicWriter`: a page of 500 songs holds
+/// some 3 000 of them, and making a `String` of each first cost more than writing the whole answer.
 enum SubsonicScalar: Sendable, Equatable {
     case string(String)
     case int(Int)
     case double(Double)
     case bool(Bool)
+    /// A library id, written as a lowercase UUID (clients treat ids as opaque strings).
+    case id(UUID)
+    /// A time, written as RFC 3339 with milliseconds and `Z` (what go-subsonic and the OpenAPI's date-time accept).
+    case time(milliseconds: Int64)
 }
 
 /// One element of a Subsonic answer, the single model both renderers read, so XML and JSON always carry the same
@@ -54,9 +60,18 @@ struct SubsonicElement: Sendable, Equatable {
         if let value { attributes.append((name, .double(value))) }
     }
 
-    /// A time as RFC 3339 with milliseconds and `Z` (what go-subsonic and the OpenAPI's date-time accept).
+    mutating func set(_ name: String, _ value: UUID?) {
+        if let value { attributes.append((name, .id(value))) }
+    }
+
+    /// Dates are stored as whole milliseconds (`Date.sqliteValue`): rounding to the nearest gets them back exactly.
     mutating func set(_ name: String, _ value: Date?) {
-        if let value { attributes.append((name, .string(RFC3339.string(from: value)))) }
+        if let value { attributes.append((name, .time(milliseconds: Int64((value.timeIntervalSince1970 * 1000).rounded())))) }
+    }
+
+    /// Room for `count` attributes, so building a song (some 25) grows its list once instead of six times.
+    mutating func reserveAttributes(_ count: Int) {
+        attributes.reserveCapacity(count)
     }
 
     mutating func add(_ name: String, _ element: SubsonicElement) {

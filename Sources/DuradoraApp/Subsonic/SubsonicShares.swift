@@ -44,7 +44,7 @@ struct SubsonicShares: Sendable {
         var result = SubsonicElement()
         result.add("share", try list.map { share in
             var element = SubsonicElement()
-            element.set("id", share.id.uuidString.lowercased())
+            element.set("id", share.id)
             element.set("url", services.baseURL() + ShareRoutes.pagePath(share.token))
             element.set("description", share.description)
             element.set("username", caller.username)
