@@ -101,6 +101,33 @@ public final class PostgresConnection {
         _ = try rows(of: result, on: connection, sql: sql)
     }
 
+    /// `pg_notify(channel, payload)`: delivered to every listener when the surrounding transaction commits, and
+    /// never if it rolls back. Call it inside the transaction that makes the change.
+    public func notify(channel: String, payload: String) throws {
+        try query("SELECT pg_notify($1, $2)", [channel, payload])
+    }
+
+    // MARK: - Notifications (PostgresListener's side)
+
+    /// The socket to watch for notifications; -1 when not connected.
+    var socket: Int32 { handle.map(PQsocket) ?? -1 }
+
+    /// Reads what arrived and returns the notifications it held, as (channel, payload). Throws
+    /// `isConnectionLoss` when the connection is gone (EOF, reset, terminated backend); it stays open, since a
+    /// read source may still watch its socket: the owner closes it once that source is cancelled.
+    func receiveNotifications() throws -> [(channel: String, payload: String)] {
+        guard let handle else { throw PostgresError(message: "not connected", isConnectionLoss: true) }
+        guard PQconsumeInput(handle) == 1, PQstatus(handle) == CONNECTION_OK else {
+            throw PostgresError(message: PostgresError.text(PQerrorMessage(handle)), isConnectionLoss: true)
+        }
+        var notifications: [(channel: String, payload: String)] = []
+        while let notification = PQnotifies(handle) {
+            notifications.append((String(cString: notification.pointee.relname), String(cString: notification.pointee.extra)))
+            PQfreemem(notification)
+        }
+        return notifications
+    }
+
     // MARK: - Connection state
 
     private func connect() throws {
