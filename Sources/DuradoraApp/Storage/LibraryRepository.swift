@@ -19,6 +19,8 @@ public protocol LibraryRepository {
     func setCover(_ hash: String?, ofAlbum id: UUID) throws
     /// The owners of an album's tracks (who may change its cover).
     func owners(ofAlbum id: UUID) throws -> Set<UUID>
+    /// Every cover picture a track or an album names (what a sweep of the cover store keeps).
+    func coverHashes() throws -> Set<String>
 
     /// Imported tracks whose file is under the directory `root`, by path, with the size and mtime last read.
     func importedFiles(under root: String) throws -> [String: ImportedFile]

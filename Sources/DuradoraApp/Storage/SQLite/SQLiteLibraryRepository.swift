@@ -122,10 +122,11 @@ struct SQLiteLibraryRepository: LibraryRepository {
         return Self.ordered(rows, as: ids, id: \.id)
     }
 
-    /// FROM … WHERE of the viewer's plays of the tracks of album `a` they see (`play_counts`' primary key probed
-    /// per track of the album).
+    /// FROM … WHERE of the viewer's plays of the tracks of album `a` they see: `play_counts`' primary key probed
+    /// per track of the album (CROSS JOIN keeps that order: the planner would rather scan all the viewer's plays,
+    /// which is cheaper only while they have few).
     private static let albumPlays = """
-        FROM tracks AS t JOIN play_counts AS pc ON pc.user_id = ?1 AND pc.track_id = t.id
+        FROM tracks AS t CROSS JOIN play_counts AS pc ON pc.user_id = ?1 AND pc.track_id = t.id
         WHERE t.album_id = a.id AND \(visible)
         """
 
@@ -172,6 +173,14 @@ struct SQLiteLibraryRepository: LibraryRepository {
     func owners(ofAlbum id: UUID) throws -> Set<UUID> {
         Set(try connection.query("SELECT DISTINCT owner_id FROM tracks WHERE album_id = ? AND owner_id IS NOT NULL",
                                  [id]) { try $0.uuid(named: "owner_id") })
+    }
+
+    func coverHashes() throws -> Set<String> {
+        Set(try connection.query(
+            """
+            SELECT cover_hash FROM tracks WHERE cover_hash IS NOT NULL
+            UNION SELECT cover_hash FROM albums WHERE cover_hash IS NOT NULL
+            """) { try $0.string(named: "cover_hash") ?? "" })
     }
 
     func importedFiles(under root: String) throws -> [String: ImportedFile] {
