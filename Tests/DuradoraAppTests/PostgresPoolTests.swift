@@ -66,6 +66,21 @@ import Testing
         #expect(pool.openCount == 0)
     }
 
+    @Test func aTransactionLeftOpenDoesNotReachTheNextCaller() throws {
+        let (pool, _) = try Self.pool(size: 1, checkoutTimeoutSeconds: 5)
+        defer { pool.close() }
+        try pool.withConnection { connection in
+            try connection.simple("CREATE TABLE t (x int8)")
+            try connection.simple("BEGIN")
+            try connection.query("INSERT INTO t VALUES ($1)", [1])
+        }
+        let rows = try pool.withConnection { connection in
+            try connection.transaction { try connection.query("INSERT INTO t VALUES ($1)", [2]) }
+            return try connection.query("SELECT x FROM t").rows
+        }
+        #expect(rows == [[.int8(2)]])
+    }
+
     @Test func aFailedConnectFreesItsSlot() throws {
         var problem = ""
         let url = try #require(PostgresURL("postgresql://duradora@127.0.0.1:1/postgres", problem: &problem))

@@ -44,6 +44,9 @@ public final class PostgresConnection {
     /// The server process serving this connection (0 when not connected).
     public var backendPID: Int32 { handle.map(PQbackendPID) ?? 0 }
 
+    /// Connected and outside any transaction: safe to hand to the next caller.
+    var isIdle: Bool { handle.map { PQtransactionStatus($0) == PQTRANS_IDLE } ?? true }
+
     public func close() {
         if let handle { PQfinish(handle) }
         handle = nil
@@ -78,6 +81,7 @@ public final class PostgresConnection {
     }
 
     /// Runs `body` between BEGIN and COMMIT; ROLLBACK when it throws.
+    @discardableResult
     public func transaction<T>(_ body: () throws -> T) throws -> T {
         try simple("BEGIN")
         inTransaction = true
@@ -160,14 +164,12 @@ public final class PostgresConnection {
         return handle!
     }
 
-    /// An idle connection has nothing to read; if it has, read it: a terminated backend sends its FATAL message
-    /// and then EOF, which libpq only sees on a second read (the first returns the message).
+    /// An idle connection of ours has nothing to read: it does not LISTEN, and every answer to what it sent has
+    /// been read. Anything there is the server's goodbye: a terminated backend sends a FATAL message (which libpq
+    /// only passes to the notice processor) and then closes, possibly a moment later. So readable means broken.
     private static func isHealthyWhileIdle(_ handle: OpaquePointer) -> Bool {
         var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
-        guard poll(&descriptor, 1, 0) > 0 else { return PQstatus(handle) == CONNECTION_OK }
-        for _ in 0..<2 where PQconsumeInput(handle) == 0 { return false }
-        _ = PQisBusy(handle)
-        return PQstatus(handle) == CONNECTION_OK
+        return poll(&descriptor, 1, 0) == 0 && PQstatus(handle) == CONNECTION_OK
     }
 
     private func statement(_ sql: String, types: [Oid], on connection: OpaquePointer) throws -> String {

@@ -86,6 +86,9 @@ public final class PostgresPool: @unchecked Sendable {
     }
 
     private func checkIn(_ connection: PostgresConnection) {
+        // A transaction left open (a BEGIN without its end, an error mid-way) must not leak into the next caller's
+        // work: dropping the session rolls it back; the connection reconnects on its next statement.
+        if !connection.isIdle { connection.close() }
         condition.lock()
         if closed {
             count -= 1
