@@ -15,9 +15,7 @@ struct S3Endpoint: Sendable {
 
     /// nil when `url` is not an http(s) URL with a host and no path, query or credentials of its own.
     init?(url: String, bucket: String, region: String, accessKeyID: String, secretAccessKey: String, pathStyle: Bool) {
-        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
-            scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty,
-            components.path.isEmpty || components.path == "/", components.query == nil, components.user == nil,
+        guard let components = Self.baseURL(url), let scheme = components.scheme?.lowercased(), let host = components.host,
             !bucket.isEmpty
         else { return nil }
         self.scheme = scheme
@@ -28,6 +26,17 @@ struct S3Endpoint: Sendable {
         self.accessKeyID = accessKeyID
         self.secretAccessKey = secretAccessKey
         self.pathStyle = pathStyle
+    }
+
+    /// `url` parsed when it is a store's base URL (also `storage.s3.endpoint`'s rule): http or https, a host, and
+    /// no path, query, fragment or credentials.
+    static func baseURL(_ url: String) -> URLComponents? {
+        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
+            scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty,
+            components.path.isEmpty || components.path == "/", components.query == nil, components.fragment == nil,
+            components.user == nil, components.password == nil
+        else { return nil }
+        return components
     }
 
     /// The `Host` header (signed): the port only when it is not the scheme's default.
