@@ -20,12 +20,14 @@ struct SQLiteLibraryRepository: LibraryRepository {
     private static func albumSources(driver: String = "albums AS a") -> String {
         """
         FROM \(driver)
-        LEFT JOIN album_totals AS s ON s.album_id = a.id
+        \(driver == publicAlbums ? "" : "LEFT JOIN album_totals AS s ON s.album_id = a.id")
         LEFT JOIN own AS o ON o.album_id = a.id
         LEFT JOIN artists AS ar ON ar.id = a.artist_id
         WHERE (s.album_id IS NOT NULL OR o.album_id IS NOT NULL)
         """
     }
+    /// The albums with a public track, from their totals (`album_totals_year` walks them by year).
+    private static let publicAlbums = "album_totals AS s JOIN albums AS a ON a.id = s.album_id"
     private static let ownAlbumsCTE = "WITH own AS (\(SQLiteLibraryTotals.ownAlbums))"
     /// Per album, the viewer's plays of the tracks they see (sorts `recent` and `frequent` start from these).
     private static let viewerPlays = """
@@ -64,11 +66,16 @@ struct SQLiteLibraryRepository: LibraryRepository {
         }
         var with = Self.ownAlbumsCTE
         var driver = "albums AS a"
+        let storedYear = try query.sort == .year && conditions.isEmpty && !viewerHasUnlisted(query.viewerID)
         let order: String
         switch query.sort {
         case .name: order = "a.name_key, a.id"
         case .artist: order = "ar.name_key IS NULL, ar.name_key, \(Self.albumYear), a.name_key, a.id"
         case .newest: order = "a.created_at DESC, a.id"
+        case .year where storedYear:
+            // No own tracks to add: the stored year is every album's year, and its index gives the order.
+            driver = Self.publicAlbums
+            order = "s.year IS NULL, s.year, a.name_key, a.id"
         case .year: order = "\(Self.albumYear) IS NULL, \(Self.albumYear), a.name_key, a.id"
         case .random: order = "RANDOM()"
         case .recent, .frequent:
@@ -84,7 +91,7 @@ struct SQLiteLibraryRepository: LibraryRepository {
             "\(with) SELECT a.id \(sources) ORDER BY \(order) LIMIT ? OFFSET ?",
             bindings + [max(query.limit, 0), max(query.offset, 0)]) { try $0.uuid(named: "id") }
         let items = try albums(ids, viewerID: query.viewerID)
-        let unfiltered = conditions.isEmpty && driver == "albums AS a"
+        let unfiltered = conditions.isEmpty && ["albums AS a", Self.publicAlbums].contains(driver)
         return try Self.page(items, limit: query.limit, offset: query.offset, counted: query.countsTotal) {
             try connection.scalarInt(
                 unfiltered ? SQLiteLibraryTotals.total(of: "album") : "\(with) SELECT COUNT(*) \(sources)",
@@ -97,6 +104,12 @@ struct SQLiteLibraryRepository: LibraryRepository {
         -> Page<Item>
     {
         Page(items: items, total: counted ? try total() : offset + items.count, limit: limit, offset: offset)
+    }
+
+    /// Whether the viewer owns a track that is not public (the `tracks_unlisted` index: one probe).
+    private func viewerHasUnlisted(_ viewerID: UUID?) throws -> Bool {
+        try connection.scalarInt(
+            "SELECT EXISTS (SELECT 1 FROM tracks WHERE owner_id = ? AND visibility <> 'public')", [viewerID]) == 1
     }
 
     func album(id: UUID, viewerID: UUID?) throws -> Album? {

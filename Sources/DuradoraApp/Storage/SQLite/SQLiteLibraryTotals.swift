@@ -20,6 +20,7 @@ enum SQLiteLibraryTotals {
             cover_hash       TEXT                         -- the greatest embedded or folder picture
         ) WITHOUT ROWID;
         CREATE INDEX album_totals_artist ON album_totals (artist_id);
+        CREATE INDEX album_totals_year ON album_totals (year IS NULL, year);  -- sort=year, nulls last
         CREATE TABLE artist_totals (
             artist_id   TEXT PRIMARY KEY NOT NULL REFERENCES artists (id) ON DELETE CASCADE,
             album_count INTEGER NOT NULL,
