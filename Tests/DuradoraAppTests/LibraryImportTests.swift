@@ -98,4 +98,33 @@ import Testing
         #expect(TestHTTPServer.eventually { (try? client.getJSON("/api/v1/tracks?limit=1")["total"] as? Int) == 400 })
         #expect(try client.get("/api/v1/library/scans/\(UUID().uuidString)", headers: bearer(fixture.admin)).status == 404)
     }
+
+    /// Hidden files and folders are not music; a link to a file is, a link to a folder is not walked (no loop,
+    /// no second copy of an album).
+    @Test func hiddenEntriesAndLinks() throws {
+        let fixture = try AdminFixture()
+        defer { fixture.stop() }
+        let scratch = try AudioScratch()
+        let audio = try scratch.mp3("frames.mp3", seconds: 0.05)
+        let music = scratch.path("music")
+        let manager = FileManager.default
+        for folder in ["\(music)/Album", "\(music)/.trash", "\(scratch.path("elsewhere"))"] {
+            try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
+        func write(_ path: String, _ title: String) throws {
+            try Data(ID3Tag(title: title, artist: "A", album: "Album").encoded() + audio)
+                .write(to: URL(fileURLWithPath: path))
+        }
+        try write("\(music)/Album/1.mp3", "Visible")
+        try write("\(music)/Album/.2.mp3", "Hidden file")
+        try write("\(music)/.trash/3.mp3", "Hidden folder")
+        try write(scratch.path("elsewhere") + "/4.mp3", "Linked file")
+        try manager.createSymbolicLink(atPath: "\(music)/Album/4.mp3", withDestinationPath: scratch.path("elsewhere") + "/4.mp3")
+        try manager.createSymbolicLink(atPath: "\(music)/Loop", withDestinationPath: music)
+        let scan = try Self.scan(fixture.client, music, token: fixture.admin)
+        #expect(scan["files_seen"] as? Int == 2 && scan["added"] as? Int == 2, "\(scan)")
+        let titles = try fixture.client.items("/api/v1/tracks?limit=10", token: fixture.admin)
+            .compactMap { $0["title"] as? String }.sorted()
+        #expect(titles == ["Linked file", "Visible"])
+    }
 }

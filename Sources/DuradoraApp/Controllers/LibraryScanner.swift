@@ -136,10 +136,7 @@ public final class LibraryScanner: Sendable {
                             publish: (LibraryScan) -> Void) throws {
         let root = URL(fileURLWithPath: folder).standardizedFileURL.resolvingSymlinksInPath()
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue,
-              let walker = FileManager.default.enumerator(
-                at: root, includingPropertiesForKeys: [.isRegularFileKey, .fileSizeKey, .contentModificationDateKey],
-                options: [.skipsHiddenFiles])
+        guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue
         else {
             scan.report(folder, "not a readable directory; nothing was removed")
             return
@@ -148,25 +145,22 @@ public final class LibraryScanner: Sendable {
         var seen = Set<String>()
         var batch: [ReadFile] = []
         var folderCovers: [String: String?] = [:]  // directory → its cover.*/folder.*/front.* picture, looked up once
-        while let url = walker.nextObject() as? URL {
+        try MusicFolderWalk(root: root.path).forEachFile { file in
             if isStopping.load(ordering: .relaxed) { throw CancellationError() }
-            guard AudioFormat(fileExtension: url.pathExtension) != nil,
-                  let values = try? url.resourceValues(forKeys: [.isRegularFileKey, .fileSizeKey, .contentModificationDateKey]),
-                  values.isRegularFile == true
-            else { continue }
-            let path = url.path
+            let path = file.path
+            guard let dot = path.lastIndex(of: "."), AudioFormat(fileExtension: String(path[path.index(after: dot)...])) != nil
+            else { return true }
             scan.filesSeen += 1
             seen.insert(path)
-            let size = Int64(values.fileSize ?? 0)
-            let modifiedAt = (values.contentModificationDate ?? Date(timeIntervalSince1970: 0)).sqliteRounded
+            let modifiedAt = file.modifiedAt.sqliteRounded
             let previous = known[path]
-            if let previous, previous.size == size, previous.modifiedAt == modifiedAt { continue }
+            if let previous, previous.size == file.size, previous.modifiedAt == modifiedAt { return true }
             do {
                 let audio = try AudioFileReader.read(path)
-                let directory = url.deletingLastPathComponent().path
+                let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
                 if folderCovers[directory] == nil { folderCovers[directory] = .some(folderCover(in: directory)) }
                 let cover = covers?.storeEmbeddedPicture(ofFileAt: path, format: audio.format) ?? folderCovers[directory] ?? nil
-                batch.append(ReadFile(path: path, size: size, modifiedAt: modifiedAt, audio: audio,
+                batch.append(ReadFile(path: path, size: file.size, modifiedAt: modifiedAt, audio: audio,
                                       existingID: previous?.trackID, coverHash: cover))
             } catch {
                 scan.report(path, "\(error)")
@@ -175,6 +169,7 @@ public final class LibraryScanner: Sendable {
                 try write(&batch, into: &scan, options: options)
                 publish(scan)
             }
+            return true
         }
         try write(&batch, into: &scan, options: options)
         let vanished = known.filter { !seen.contains($0.key) }.map(\.value.trackID)
