@@ -94,7 +94,10 @@ struct SQLiteTrackRepository: TrackRepository {
             conditions.append("t.owner_id = (SELECT id FROM users WHERE username = ? COLLATE NOCASE)")
             bindings.append(name)
         }
-        var from = "tracks AS t"
+        // Only the visibility rule (the default list, Subsonic's empty-query sync pages): walk the newest-first
+        // index backwards and stop after the page. Left to itself the planner answers the rule's OR from two
+        // indexes and then sorts every visible track (migration 12). With a filter, the filter's index is better.
+        var from = conditions.count == 1 && query.text == nil ? "tracks AS t INDEXED BY tracks_newest" : "tracks AS t"
         var order = "t.created_at DESC, t.rowid DESC"
         if let match = query.matchExpression {
             from = "tracks_fts JOIN tracks AS t ON t.rowid = tracks_fts.rowid"
