@@ -16,7 +16,9 @@ The generated files and supysonic's scanned database (its scan is slow: some 8 s
 
 `bench/subsonic.py --callgrind` measures instructions per request instead (noise-free on a busy machine): Duradora
 with the BENCH_TRACKS library restarted under `valgrind --tool=callgrind`, BENCH_CALLS requests per endpoint on one
-connection, counters zeroed before and dumped after each endpoint. DURADORA_BINARY picks the binary (compare two).
+connection, counters zeroed before and dumped after each endpoint. DURADORA_BINARY picks the binary (compare two);
+BENCH_CALLGRIND_OUT=PATH keeps the dumps (PATH.1, PATH.2, … in the order printed): read one with
+`callgrind_annotate --inclusive=yes PATH.1 | swift demangle --simplified`.
 """
 import glob, http.client, json, os, shutil, signal, struct, subprocess, sys, tempfile, time, urllib.parse, \
     urllib.request
@@ -274,7 +276,8 @@ def instructions():
         # Valgrind 3.19 cannot read the toolchain's DWARF 5 (see bench/callgrind.py): a copy without debug info.
         stripped = os.path.join(work, "duradora-stripped")
         subprocess.run(["objcopy", "--strip-debug", duradora_binary(), stripped], check=True)
-        out = os.path.join(work, "callgrind.out")
+        # BENCH_CALLGRIND_OUT keeps the dumps (one per call, in the order printed) for callgrind_annotate.
+        out = os.environ.get("BENCH_CALLGRIND_OUT") or os.path.join(work, "callgrind.out")
         process, base = serve_duradora(work, ["valgrind", "--tool=callgrind", "--fair-sched=yes",
                                               f"--callgrind-out-file={out}"], binary=stripped, start_seconds=600)
         print(f"\ninstructions per request under callgrind ({TRACKS} tracks, {CALLS} calls each, JSON unless said)")
