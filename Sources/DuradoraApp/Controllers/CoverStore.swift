@@ -25,7 +25,11 @@ public struct CoverStore: Sendable {
     public func store(_ bytes: [UInt8]) throws -> String {
         let hash = Sodium.sha256(bytes).lowercaseHex
         let path = picturePath(hash)
-        if FileManager.default.fileExists(atPath: path) { return hash }
+        if FileManager.default.fileExists(atPath: path) {
+            // Stored again: a fresh time keeps `LibraryCoverSweep` off it until the new row names it.
+            try? FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: path)
+            return hash
+        }
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
                                                 withIntermediateDirectories: true)
         let temporary = StagedAudioFile.temporaryPath(for: path)

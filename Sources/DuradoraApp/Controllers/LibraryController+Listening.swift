@@ -23,9 +23,9 @@ extension LibraryController {
         try database.read { transaction in
             let tracks = try transaction.listening.starredTracks(userID: caller.id, limit: Pagination.maxLimit)
             let albums = try transaction.library.albums(AlbumQuery(sort: .starred, viewerID: caller.id,
-                                                                   limit: Pagination.maxLimit))
+                                                                   limit: Pagination.maxLimit, countsTotal: false))
             let artists = try transaction.library.artists(ArtistQuery(starredOnly: true, viewerID: caller.id,
-                                                                      limit: Pagination.maxLimit))
+                                                                      limit: Pagination.maxLimit, countsTotal: false))
             return Favorites(tracks: try Self.views(of: tracks, caller: caller, in: transaction),
                              albums: albums.items, artists: artists.items)
         }

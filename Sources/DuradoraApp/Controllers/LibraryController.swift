@@ -71,7 +71,7 @@ public final class LibraryController: Sendable {
                 throw APIError.notFound("Artist")
             }
             let albums = try transaction.library.albums(AlbumQuery(
-                artistID: id, sort: .year, viewerID: caller?.id, limit: Pagination.maxLimit))
+                artistID: id, sort: .year, viewerID: caller?.id, limit: Pagination.maxLimit, countsTotal: false))
             return (artist, albums.items)
         }
     }

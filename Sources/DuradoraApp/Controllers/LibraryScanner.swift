@@ -109,6 +109,14 @@ public final class LibraryScanner: Sendable {
             scan.report(folders.joined(separator: ", "), "the scan stopped: \(error)")
             log?.log(.error, "library scan failed", [("scan_id", scan.id.uuidString.lowercased()), ("error", "\(error)")])
         }
+        if scan.state == .finished, let covers {
+            // What the scan replaced or removed may have been a picture's last reference.
+            do {
+                try LibraryCoverSweep(database: database, covers: covers).run(before: clock.now() - LibraryCoverSweep.grace)
+            } catch {
+                log?.log(.warning, "cover sweep failed", [("error", "\(error)")])
+            }
+        }
         scan.finishedAt = clock.now().sqliteRounded
         registry.withLock { registry in
             registry.scans[scan.id] = scan

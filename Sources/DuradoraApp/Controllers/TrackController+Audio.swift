@@ -119,7 +119,9 @@ extension TrackController {
         var stored = track
         stored.metadata = metadata
         stored.audio = StoredAudio(staged.info, sizeBytes: size)
-        stored.coverHash = staged.coverHash  // the new audio's picture, as for an imported file that changed
+        // The new audio's picture; audio without one keeps the track's (a re-encode or a better rip of the same
+        // record is no reason to lose its cover).
+        stored.coverHash = staged.coverHash ?? track.coverHash
         stored.status = .ready
         stored.error = nil
         stored.updatedAt = clock.now().sqliteRounded

@@ -3,6 +3,7 @@ import Foundation
 /// Artists, albums and genres, read from the tracks a viewer may see (public ones and their own): an album whose
 /// visible tracks are none does not exist for them, and its counts, year, genre and cover come from what they see.
 /// Every list is a fixed number of statements, whatever the size of the library.
+/// A page's `total` is counted only when its query's `countsTotal` asks for it (else it is `offset + items.count`).
 public protocol LibraryRepository {
     func albums(_ query: AlbumQuery) throws -> Page<Album>
     func album(id: UUID, viewerID: UUID?) throws -> Album?
@@ -18,6 +19,8 @@ public protocol LibraryRepository {
     func setCover(_ hash: String?, ofAlbum id: UUID) throws
     /// The owners of an album's tracks (who may change its cover).
     func owners(ofAlbum id: UUID) throws -> Set<UUID>
+    /// Every cover picture a track or an album names (what a sweep of the cover store keeps).
+    func coverHashes() throws -> Set<String>
 
     /// Imported tracks whose file is under the directory `root`, by path, with the size and mtime last read.
     func importedFiles(under root: String) throws -> [String: ImportedFile]
@@ -58,9 +61,12 @@ public struct AlbumQuery: Sendable, Equatable {
     public var viewerID: UUID?
     public var limit: Int
     public var offset: Int
+    /// Whether the page counts `total` (one more statement); false: `total` is `offset + items.count`.
+    public var countsTotal: Bool
 
     public init(text: String? = nil, artistID: UUID? = nil, genre: String? = nil, yearFrom: Int? = nil,
-                yearTo: Int? = nil, sort: AlbumSort = .name, viewerID: UUID? = nil, limit: Int = 50, offset: Int = 0) {
+                yearTo: Int? = nil, sort: AlbumSort = .name, viewerID: UUID? = nil, limit: Int = 50, offset: Int = 0,
+                countsTotal: Bool = true) {
         self.text = text
         self.artistID = artistID
         self.genre = genre
@@ -70,6 +76,7 @@ public struct AlbumQuery: Sendable, Equatable {
         self.viewerID = viewerID
         self.limit = limit
         self.offset = offset
+        self.countsTotal = countsTotal
     }
 }
 
@@ -91,9 +98,11 @@ public struct ArtistQuery: Sendable, Equatable {
     public var viewerID: UUID?
     public var limit: Int
     public var offset: Int
+    /// As `AlbumQuery.countsTotal`.
+    public var countsTotal: Bool
 
     public init(text: String? = nil, sort: ArtistSort = .name, ignoredArticles: [String] = [], starredOnly: Bool = false,
-                viewerID: UUID? = nil, limit: Int = 50, offset: Int = 0) {
+                viewerID: UUID? = nil, limit: Int = 50, offset: Int = 0, countsTotal: Bool = true) {
         self.text = text
         self.sort = sort
         self.ignoredArticles = ignoredArticles
@@ -101,5 +110,6 @@ public struct ArtistQuery: Sendable, Equatable {
         self.viewerID = viewerID
         self.limit = limit
         self.offset = offset
+        self.countsTotal = countsTotal
     }
 }

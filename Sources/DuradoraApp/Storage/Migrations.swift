@@ -198,5 +198,6 @@ public enum Migrations {
             );
             CREATE INDEX share_entries_track ON share_entries (track_id);
             """),
+        Migration(version: 11, name: "album and artist totals", sql: SQLiteLibraryTotals.sql),
     ]
 }

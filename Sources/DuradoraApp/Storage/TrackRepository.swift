@@ -53,11 +53,15 @@ public struct TrackQuery: Sendable, Equatable {
     public var viewerIsAdmin: Bool
     public var limit: Int
     public var offset: Int
+    /// Whether the page counts `total` (one more statement, over every matching track); false: `total` is
+    /// `offset + items.count` (Subsonic pages never show a total, and at 100 000 tracks the count costs more
+    /// than the page).
+    public var countsTotal: Bool
 
     public init(
         text: String? = nil, artist: String? = nil, album: String? = nil, genre: String? = nil,
         ownerID: UUID? = nil, ownerName: String? = nil, viewerID: UUID? = nil, viewerIsAdmin: Bool = false,
-        limit: Int = 50, offset: Int = 0
+        limit: Int = 50, offset: Int = 0, countsTotal: Bool = true
     ) {
         self.text = text
         self.artist = artist
@@ -69,6 +73,7 @@ public struct TrackQuery: Sendable, Equatable {
         self.viewerIsAdmin = viewerIsAdmin
         self.limit = limit
         self.offset = offset
+        self.countsTotal = countsTotal
     }
 
     /// The FTS5 expression for `text`: every word as a quoted prefix term, all required; nil when there is no word.

@@ -97,7 +97,7 @@ struct SubsonicBrowsing: Sendable {
     // MARK: Endpoints
 
     private func indexes(_ call: SubsonicCall, id3: Bool) throws -> SubsonicResult {
-        let artists = try library.artists(ArtistQuery(sort: .name, limit: Self.allArtists), caller: call.caller).items
+        let artists = try library.artists(ArtistQuery(sort: .name, limit: Self.allArtists, countsTotal: false), caller: call.caller).items
         let articles = library.settings.ignoredArticles
         // The library sorts by name with articles ignored, so each letter's artists arrive in order.
         var letters: [String] = []
@@ -181,7 +181,7 @@ struct SubsonicBrowsing: Sendable {
         let parameters = call.parameters
         let type = try parameters.required("type")
         var query = AlbumQuery(limit: try parameters.int("size", default: 10, in: 0...Self.maxListSize),
-                               offset: try parameters.int("offset", default: 0, in: 0...Int.max))
+                               offset: try parameters.int("offset", default: 0, in: 0...Int.max), countsTotal: false)
         var descending = false
         switch type {
         case "random": query.sort = .random
@@ -212,6 +212,7 @@ struct SubsonicBrowsing: Sendable {
     private func reversedPage(_ query: AlbumQuery, caller: User) throws -> [Album] {
         var counting = query
         counting.limit = 0
+        counting.countsTotal = true
         let total = try library.albums(counting, caller: caller).total
         var page = query
         page.offset = max(0, total - query.offset - query.limit)
@@ -236,7 +237,7 @@ struct SubsonicBrowsing: Sendable {
         let query = TrackQuery(
             genre: try call.parameters.required("genre"), viewerID: caller.id, viewerIsAdmin: caller.isAdmin,
             limit: try call.parameters.int("count", default: 10, in: 0...Self.maxListSize),
-            offset: try call.parameters.int("offset", default: 0, in: 0...Int.max))
+            offset: try call.parameters.int("offset", default: 0, in: 0...Int.max), countsTotal: false)
         let tracks = try library.views(of: try services.tracks.list(query).items, caller: caller)
         var list = SubsonicElement()
         list.add("song", tracks.map(SubsonicItems.song))

@@ -63,7 +63,7 @@ struct SubsonicInfo: Sendable {
         for genre in albums.compactMap(\.genre) where !genre.isEmpty && !genres.contains(genre) { genres.append(genre) }
         var shared: [UUID: (name: String, albums: Int)] = [:]
         for genre in genres.prefix(Self.genresLooked) {
-            let page = try library.albums(AlbumQuery(genre: genre, sort: .name, limit: Self.albumsPerGenre), caller: caller)
+            let page = try library.albums(AlbumQuery(genre: genre, sort: .name, limit: Self.albumsPerGenre, countsTotal: false), caller: caller)
             for album in page.items {
                 guard let other = album.artistID, other != artist.id else { continue }
                 shared[other, default: (album.artistName ?? "", 0)].albums += 1

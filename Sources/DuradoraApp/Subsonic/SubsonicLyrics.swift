@@ -45,7 +45,7 @@ struct SubsonicLyrics: Sendable {
         if artist != nil || title != nil {
             let caller = call.caller
             let query = TrackQuery(text: title, artist: artist, viewerID: caller.id, viewerIsAdmin: caller.isAdmin,
-                                   limit: Self.candidates)
+                                   limit: Self.candidates, countsTotal: false)
             let matching = try services.tracks.list(query).items.filter { track in
                 title.map { track.metadata.title?.caseInsensitiveCompare($0) == .orderedSame } ?? true
             }

@@ -4,14 +4,17 @@ import Glibc
 #endif
 
 /// A tiny HTTP/1.1 client over a POSIX socket for `duradora client` and the server's OAuth back channel: one
-/// request per connection (`Connection: close`), the body sent from memory and files in 64 KiB pieces, the response
-/// body handed on in pieces as it arrives — so an upload or download of any size never sits whole in memory. https
+/// request per connection (`Connection: close`), the body sent from memory and files (or regions of them) in 64 KiB
+/// pieces, the response body handed on in pieces as it arrives — so an upload or download of any size never sits
+/// whole in memory. The S3 client uses it too: it signs the `Host` it passes and needs the head before the body. https
 /// URLs go through `TLSConnection` (certificates checked against the system CA store and `caFile`). URLSession is not used: on Linux it needs libcurl
 /// at run time, which the server image does not otherwise carry. It blocks: call it on a worker, never a loop.
 public struct PlainHTTPClient {
     public enum Part {
         case bytes([UInt8])
         case file(String)
+        /// `length` bytes of the file from `offset` (one part of a multipart upload).
+        case fileRegion(String, offset: Int64, length: Int64)
     }
 
     public struct Head: Sendable {
@@ -34,10 +37,13 @@ public struct PlainHTTPClient {
     /// Sends the request and returns the response head; `body` receives the response body piece by piece.
     /// `timeout` (seconds, nil = none) bounds the connect, each wait for the peer, and the whole exchange: a peer
     /// that trickles a byte at a time cannot hold the caller longer. `caFile` (PEM) is trusted for https besides
-    /// the system's certificate authorities.
+    /// the system's certificate authorities. A `Host` in `headers` replaces the default `host:port` (a signed request
+    /// must carry the exact value signed). `onHead` sees the head before any of the body reaches `sink`; it may throw
+    /// to stop there. Answers to HEAD, 1xx, 204 and 304 have no body, whatever their `Content-Length` says.
     public static func send(
         _ method: String, _ url: String, headers: [(String, String)] = [], body: [Part] = [],
-        timeout: Double? = nil, caFile: String? = nil, into sink: ([UInt8]) throws -> Void
+        timeout: Double? = nil, caFile: String? = nil, onHead: (Head) throws -> Void = { _ in },
+        into sink: ([UInt8]) throws -> Void
     ) throws -> Head {
         guard let components = URLComponents(string: url), let host = components.host, !host.isEmpty else {
             throw Failure(description: "not an http URL: \(url)")
@@ -55,13 +61,15 @@ public struct PlainHTTPClient {
             case .file(let path):
                 let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber
                 return total + (size?.int64Value ?? 0)
+            case .fileRegion(_, _, let length): return total + length
             }
         }
         let deadline = timeout.map { DispatchTime.now().uptimeNanoseconds + UInt64($0 * 1e9) }
         let socket = try connect(host: host, port: port, timeout: timeout)
         defer { close(socket) }
         let connection = Connection(socket: socket, tls: secure ? try TLSConnection(socket: socket, host: host, caFile: caFile) : nil)
-        var head = "\(method) \(target) HTTP/1.1\r\nHost: \(host):\(port)\r\nConnection: close\r\n"
+        let ownHost = headers.contains { $0.0.lowercased() == "host" }
+        var head = "\(method) \(target) HTTP/1.1\r\n" + (ownHost ? "" : "Host: \(host):\(port)\r\n") + "Connection: close\r\n"
         head += "User-Agent: duradora-client\r\nContent-Length: \(length)\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         try connection.write(Array((head + "\r\n").utf8))
@@ -72,9 +80,22 @@ public struct PlainHTTPClient {
                 guard let file = FileHandle(forReadingAtPath: path) else { throw Failure(description: "cannot read \(path)") }
                 defer { try? file.close() }
                 while let piece = try file.read(upToCount: pieceSize), !piece.isEmpty { try connection.write(Array(piece)) }
+            case .fileRegion(let path, let offset, let length):
+                guard let file = FileHandle(forReadingAtPath: path) else { throw Failure(description: "cannot read \(path)") }
+                defer { try? file.close() }
+                try file.seek(toOffset: UInt64(offset))
+                var remaining = length
+                while remaining > 0 {
+                    guard let piece = try file.read(upToCount: Int(min(Int64(pieceSize), remaining))), !piece.isEmpty else {
+                        throw Failure(description: "\(path) ended before \(offset + length) bytes")
+                    }
+                    try connection.write(Array(piece))
+                    remaining -= Int64(piece.count)
+                }
             }
         }
-        return try readResponse(connection, deadline: deadline, into: sink)
+        let bodiless = method.uppercased() == "HEAD"
+        return try readResponse(connection, deadline: deadline, bodiless: bodiless, onHead: onHead, into: sink)
     }
 
     private static func connect(host: String, port: Int, timeout: Double?) throws -> Int32 {
@@ -126,7 +147,10 @@ public struct PlainHTTPClient {
     }
 
     /// Head first (bounded), then the body: `Content-Length` bytes, or (without one) until the server closes.
-    private static func readResponse(_ connection: Connection, deadline: UInt64?, into sink: ([UInt8]) throws -> Void) throws -> Head {
+    private static func readResponse(
+        _ connection: Connection, deadline: UInt64?, bodiless: Bool, onHead: (Head) throws -> Void,
+        into sink: ([UInt8]) throws -> Void
+    ) throws -> Head {
         var buffer: [UInt8] = []
         var piece = [UInt8](repeating: 0, count: pieceSize)
         func receive() throws -> Int {
@@ -154,6 +178,8 @@ public struct PlainHTTPClient {
             return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
         }
         let head = Head(status: status, headers: headers)
+        try onHead(head)
+        if bodiless || status < 200 || status == 204 || status == 304 { return head }
         if head.header("Transfer-Encoding")?.lowercased().contains("chunked") == true {
             throw Failure(description: "chunked responses are not supported")
         }

@@ -1,9 +1,9 @@
 import Foundation
 
-/// `LibraryRepository` on one SQLite connection. Albums and artists are aggregates over the viewer's visible tracks
-/// (`visible`), joined through the `tracks_album` / `tracks_artist` indexes: one statement for a page and one for
-/// its total, whatever the library size. `?1` is always the viewer (NULL when anonymous: it then matches no owner,
-/// star or play), so each query has one shape for everyone.
+/// `LibraryRepository` on one SQLite connection. An album's or artist's counts are its stored public totals
+/// (`SQLiteLibraryTotals`) plus the viewer's own non-public tracks: a list page reads one row per item shown, a fixed
+/// number of statements whatever the library size. `?1` is always the viewer (NULL when anonymous: it then matches
+/// no owner, star or play), so each query has one shape for everyone. Artists: `SQLiteLibraryRepository+Artists`.
 struct SQLiteLibraryRepository: LibraryRepository {
     let connection: SQLiteConnection
 
@@ -14,29 +14,31 @@ struct SQLiteLibraryRepository: LibraryRepository {
     /// (`TrackController.canSee`) and all of one user's with the `owner` filter of `GET /api/v1/tracks`.
     static let visible = "(t.visibility = 'public' OR t.owner_id = ?1)"
 
-    private static let albumColumns = """
-        SELECT a.id, a.name, a.artist_id, ar.name AS artist_name, a.created_at,
-               COUNT(*) AS track_count, TOTAL(t.duration_seconds) AS duration_seconds, MAX(t.year) AS year,
-               MIN(t.genre) AS genre, COALESCE(a.cover_hash, MAX(t.cover_hash)) AS cover_hash,
-               (SELECT s.starred_at FROM album_stars AS s WHERE s.user_id = ?1 AND s.item_id = a.id) AS starred_at,
-               TOTAL(pc.play_count) AS play_count, MAX(pc.last_played_at) AS last_played_at, ?1 AS viewer
+    /// Every album with its public totals `s`, the viewer's own non-public tracks `o` (the `own` CTE of
+    /// `ownAlbumsCTE`) and its artist; `driver` names a table to start from (the viewer's stars or plays) joined to
+    /// `albums AS a`, else `albums AS a` alone.
+    private static func albumSources(driver: String = "albums AS a") -> String {
         """
-    private static let albumJoins = """
-        JOIN albums AS a ON a.id = t.album_id
+        FROM \(driver)
+        LEFT JOIN album_totals AS s ON s.album_id = a.id
+        LEFT JOIN own AS o ON o.album_id = a.id
         LEFT JOIN artists AS ar ON ar.id = a.artist_id
-        LEFT JOIN play_counts AS pc ON pc.user_id = ?1 AND pc.track_id = t.id
-        WHERE \(visible)
+        WHERE (s.album_id IS NOT NULL OR o.album_id IS NOT NULL)
         """
-    private static let albumSelect = albumColumns + " FROM tracks AS t " + albumJoins
-    /// The albums with a track the viewer may see, as a FROM … WHERE clause over `albums AS a` and `artists AS ar`.
-    private static let visibleAlbums = """
-        FROM albums AS a LEFT JOIN artists AS ar ON ar.id = a.artist_id
-        WHERE EXISTS (SELECT 1 FROM tracks AS t WHERE t.album_id = a.id AND \(visible))
+    }
+    private static let ownAlbumsCTE = "WITH own AS (\(SQLiteLibraryTotals.ownAlbums))"
+    /// Per album, the viewer's plays of the tracks they see (sorts `recent` and `frequent` start from these).
+    private static let viewerPlays = """
+        plays AS (SELECT t.album_id, TOTAL(pc.play_count) AS play_count, MAX(pc.last_played_at) AS last_played_at
+                  FROM play_counts AS pc JOIN tracks AS t ON t.id = pc.track_id
+                  WHERE pc.user_id = ?1 AND \(visible) AND t.album_id IS NOT NULL GROUP BY t.album_id)
         """
+    private static let albumYear = SQLiteLibraryTotals.extreme("MAX", "year")
 
+    /// An album list in three statements whatever the library size: the page's ids (an index walk for the sorts
+    /// on album columns: the totals are stored, nothing is aggregated), their rows, and the total if asked for.
     func albums(_ query: AlbumQuery) throws -> Page<Album> {
         var conditions: [String] = []
-        var having: [String] = []
         var bindings: [any SQLiteBindable] = [query.viewerID]
         if let text = LibraryKey.normalized(query.text) {
             conditions.append("(a.name_key LIKE ? ESCAPE '\\' OR ar.name_key LIKE ? ESCAPE '\\')")
@@ -48,57 +50,95 @@ struct SQLiteLibraryRepository: LibraryRepository {
             bindings.append(artistID)
         }
         if let genre = query.genre {
-            having.append("SUM(t.genre = ? COLLATE NOCASE) > 0")
+            conditions.append(
+                "EXISTS (SELECT 1 FROM tracks AS t WHERE t.album_id = a.id AND \(Self.visible) AND t.genre = ? COLLATE NOCASE)")
             bindings.append(genre)
         }
         if let from = query.yearFrom {
-            having.append("MAX(t.year) >= ?")
+            conditions.append("\(Self.albumYear) >= ?")
             bindings.append(from)
         }
         if let to = query.yearTo {
-            having.append("MAX(t.year) <= ?")
+            conditions.append("\(Self.albumYear) <= ?")
             bindings.append(to)
         }
+        var with = Self.ownAlbumsCTE
+        var driver = "albums AS a"
         let order: String
         switch query.sort {
         case .name: order = "a.name_key, a.id"
-        case .artist: order = "ar.name_key IS NULL, ar.name_key, year, a.name_key, a.id"
+        case .artist: order = "ar.name_key IS NULL, ar.name_key, \(Self.albumYear), a.name_key, a.id"
         case .newest: order = "a.created_at DESC, a.id"
-        case .year: order = "year IS NULL, year, a.name_key, a.id"
+        case .year: order = "\(Self.albumYear) IS NULL, \(Self.albumYear), a.name_key, a.id"
         case .random: order = "RANDOM()"
-        case .recent:
-            having.append("last_played_at IS NOT NULL")
-            order = "last_played_at DESC, a.id"
-        case .frequent:
-            having.append("play_count > 0")
-            order = "play_count DESC, a.name_key, a.id"
+        case .recent, .frequent:
+            with += ", " + Self.viewerPlays
+            driver = "plays AS p JOIN albums AS a ON a.id = p.album_id"
+            order = query.sort == .recent ? "p.last_played_at DESC, a.id" : "p.play_count DESC, a.name_key, a.id"
         case .starred:
-            having.append("starred_at IS NOT NULL")
-            order = "starred_at DESC, a.id"
+            driver = "album_stars AS st JOIN albums AS a ON a.id = st.item_id AND st.user_id = ?1"
+            order = "st.starred_at DESC, a.id"
         }
-        let filters = conditions.map { " AND " + $0 }.joined()
-        let paging: [any SQLiteBindable] = [max(query.limit, 0), max(query.offset, 0)]
-        if having.isEmpty && [.name, .newest].contains(query.sort) {
-            // Ordered and filtered on album columns alone: pick the page's albums first (one existence probe per
-            // album, walked in index order), then aggregate only their tracks — not the whole library's.
-            let total = try connection.scalarInt("SELECT COUNT(*) " + Self.visibleAlbums + filters, bindings)
-            let items = try connection.query(
-                Self.albumColumns + " FROM (SELECT a.id " + Self.visibleAlbums + filters
-                    + " ORDER BY \(order) LIMIT ? OFFSET ?) AS p CROSS JOIN tracks AS t ON t.album_id = p.id "
-                    + Self.albumJoins + " GROUP BY a.id ORDER BY \(order)",
-                bindings + paging, row: Self.album)
-            return Page(items: items, total: total, limit: query.limit, offset: query.offset)
+        let sources = Self.albumSources(driver: driver) + conditions.map { " AND " + $0 }.joined()
+        let ids = try connection.query(
+            "\(with) SELECT a.id \(sources) ORDER BY \(order) LIMIT ? OFFSET ?",
+            bindings + [max(query.limit, 0), max(query.offset, 0)]) { try $0.uuid(named: "id") }
+        let items = try albums(ids, viewerID: query.viewerID)
+        let unfiltered = conditions.isEmpty && driver == "albums AS a"
+        return try Self.page(items, limit: query.limit, offset: query.offset, counted: query.countsTotal) {
+            try connection.scalarInt(
+                unfiltered ? SQLiteLibraryTotals.total(of: "album") : "\(with) SELECT COUNT(*) \(sources)",
+                unfiltered ? [query.viewerID] : bindings)
         }
-        let grouped = Self.albumSelect + filters + " GROUP BY a.id"
-            + (having.isEmpty ? "" : " HAVING " + having.joined(separator: " AND "))
-        let total = try connection.scalarInt("SELECT COUNT(*) FROM (\(grouped))", bindings)
-        let items = try connection.query(grouped + " ORDER BY \(order) LIMIT ? OFFSET ?", bindings + paging,
-                                         row: Self.album)
-        return Page(items: items, total: total, limit: query.limit, offset: query.offset)
+    }
+
+    /// A page of `items`, with its total counted by `total` if `counted`, else `offset + items.count`.
+    static func page<Item>(_ items: [Item], limit: Int, offset: Int, counted: Bool, total: () throws -> Int) rethrows
+        -> Page<Item>
+    {
+        Page(items: items, total: counted ? try total() : offset + items.count, limit: limit, offset: offset)
     }
 
     func album(id: UUID, viewerID: UUID?) throws -> Album? {
-        try connection.queryFirst(Self.albumSelect + " AND t.album_id = ? GROUP BY a.id", [viewerID, id], row: Self.album)
+        try albums([id], viewerID: viewerID).first
+    }
+
+    /// The albums `ids` the viewer sees, in that order, with their counts, the viewer's star and plays.
+    private func albums(_ ids: [UUID], viewerID: UUID?) throws -> [Album] {
+        guard !ids.isEmpty else { return [] }
+        let rows = try connection.query(
+            """
+            \(Self.ownAlbumsCTE)
+            SELECT a.id, a.name, a.artist_id, ar.name AS artist_name, a.created_at,
+                   \(SQLiteLibraryTotals.sum("track_count")), \(SQLiteLibraryTotals.sum("duration_seconds")),
+                   \(Self.albumYear) AS year, \(SQLiteLibraryTotals.extreme("MIN", "genre")) AS genre,
+                   COALESCE(a.cover_hash, \(SQLiteLibraryTotals.extreme("MAX", "cover_hash"))) AS cover_hash,
+                   (SELECT st.starred_at FROM album_stars AS st WHERE st.user_id = ?1 AND st.item_id = a.id) AS starred_at,
+                   (SELECT TOTAL(pc.play_count) \(Self.albumPlays)) AS play_count,
+                   (SELECT MAX(pc.last_played_at) \(Self.albumPlays)) AS last_played_at, ?1 AS viewer
+            \(Self.albumSources()) AND a.id IN (SELECT value FROM json_each(?))
+            """,
+            [viewerID, Self.jsonArray(ids)], row: Self.album)
+        return Self.ordered(rows, as: ids, id: \.id)
+    }
+
+    /// FROM … WHERE of the viewer's plays of the tracks of album `a` they see: `play_counts`' primary key probed
+    /// per track of the album (CROSS JOIN keeps that order: the planner would rather scan all the viewer's plays,
+    /// which is cheaper only while they have few).
+    private static let albumPlays = """
+        FROM tracks AS t CROSS JOIN play_counts AS pc ON pc.user_id = ?1 AND pc.track_id = t.id
+        WHERE t.album_id = a.id AND \(visible)
+        """
+
+    /// `ids` as a JSON array, bound as one value (`json_each`): one statement text for any number of ids.
+    static func jsonArray(_ ids: [UUID]) -> String {
+        "[" + ids.map { "\"\($0.uuidString.lowercased())\"" }.joined(separator: ",") + "]"
+    }
+
+    /// `rows` in the order of `ids` (a page's order, chosen by the statement that picked them).
+    static func ordered<Row>(_ rows: [Row], as ids: [UUID], id: (Row) -> UUID) -> [Row] {
+        let byID = Dictionary(rows.map { (id($0), $0) }) { first, _ in first }
+        return ids.compactMap { byID[$0] }
     }
 
     func tracks(inAlbum id: UUID, viewerID: UUID?) throws -> [Track] {
@@ -108,40 +148,6 @@ struct SQLiteLibraryRepository: LibraryRepository {
             ORDER BY COALESCE(t.disc_number, 1), t.track_number IS NULL, t.track_number, t.title, t.rowid
             """,
             [viewerID, id], row: SQLiteTrackRepository.track)
-    }
-
-    func artists(_ query: ArtistQuery) throws -> Page<Artist> {
-        var conditions: [String] = []
-        var bindings: [any SQLiteBindable] = [query.viewerID]
-        if let text = LibraryKey.normalized(query.text) {
-            conditions.append("ar.name_key LIKE ? ESCAPE '\\'")
-            bindings.append("%" + Self.escapedForLike(text) + "%")
-        }
-        let grouped = Self.artistSelect + conditions.map { " AND " + $0 }.joined() + " GROUP BY ar.id"
-            + (query.starredOnly ? " HAVING starred_at IS NOT NULL" : "")
-        let total = try connection.scalarInt("SELECT COUNT(*) FROM (\(grouped))", bindings)
-        var orderBindings: [any SQLiteBindable] = []
-        let order: String
-        if query.starredOnly {
-            order = "starred_at DESC, ar.id"
-        } else {
-            switch query.sort {
-            case .name:
-                let (expression, values) = Self.sortName(ignoring: query.ignoredArticles)
-                order = "\(expression), ar.name_key, ar.id"
-                orderBindings = values
-            case .recent: order = "ar.created_at DESC, ar.id"
-            }
-        }
-        let items = try connection.query(
-            grouped + " ORDER BY \(order) LIMIT ? OFFSET ?",
-            bindings + orderBindings + [max(query.limit, 0), max(query.offset, 0)], row: Self.artist)
-        return Page(items: items, total: total, limit: query.limit, offset: query.offset)
-    }
-
-    func artist(id: UUID, viewerID: UUID?) throws -> Artist? {
-        try connection.queryFirst(Self.artistSelect + " AND t.artist_id = ? GROUP BY ar.id", [viewerID, id],
-                                  row: Self.artist)
     }
 
     func genres(viewerID: UUID?) throws -> [Genre] {
@@ -169,6 +175,14 @@ struct SQLiteLibraryRepository: LibraryRepository {
                                  [id]) { try $0.uuid(named: "owner_id") })
     }
 
+    func coverHashes() throws -> Set<String> {
+        Set(try connection.query(
+            """
+            SELECT cover_hash FROM tracks WHERE cover_hash IS NOT NULL
+            UNION SELECT cover_hash FROM albums WHERE cover_hash IS NOT NULL
+            """) { try $0.string(named: "cover_hash") ?? "" })
+    }
+
     func importedFiles(under root: String) throws -> [String: ImportedFile] {
         // A range over the `tracks_source_path` index: every path starting with "root/" ("0" follows "/").
         let prefix = root.hasSuffix("/") ? String(root.dropLast()) : root
@@ -193,30 +207,6 @@ struct SQLiteLibraryRepository: LibraryRepository {
 
     // MARK: Rows
 
-    private static let artistSelect = """
-        SELECT ar.id, ar.name, ar.created_at, COUNT(DISTINCT t.album_id) AS album_count, COUNT(*) AS track_count,
-               MAX(COALESCE(a.cover_hash, t.cover_hash)) AS cover_hash,
-               (SELECT s.starred_at FROM artist_stars AS s WHERE s.user_id = ?1 AND s.item_id = ar.id) AS starred_at
-        FROM tracks AS t
-        JOIN artists AS ar ON ar.id = t.artist_id
-        LEFT JOIN albums AS a ON a.id = t.album_id
-        WHERE \(visible)
-        """
-
-    /// The name without a leading article (`"the beatles"` → `"beatles"`), as an SQL expression over `name_key`
-    /// with the articles bound as values, never spliced into the SQL.
-    private static func sortName(ignoring articles: [String]) -> (String, [any SQLiteBindable]) {
-        let words = articles.compactMap(LibraryKey.normalized)
-        guard !words.isEmpty else { return ("ar.name_key", []) }
-        var values: [any SQLiteBindable] = []
-        var cases = "CASE"
-        for word in words {
-            cases += " WHEN substr(ar.name_key, 1, ?) = ? THEN substr(ar.name_key, ?)"
-            values += [word.count + 1, word + " ", word.count + 2]
-        }
-        return (cases + " ELSE ar.name_key END", values)
-    }
-
     static func escapedForLike(_ text: String) -> String {
         text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
             .replacingOccurrences(of: "_", with: "\\_")
@@ -233,13 +223,5 @@ struct SQLiteLibraryRepository: LibraryRepository {
             starredAt: try row.optionalDate(named: "starred_at"),
             playCount: isSignedIn ? try row.int(named: "play_count") : nil,
             lastPlayedAt: try row.optionalDate(named: "last_played_at"))
-    }
-
-    private static func artist(_ row: SQLiteStatement) throws -> Artist {
-        Artist(
-            id: try row.uuid(named: "id"), name: try row.string(named: "name") ?? "",
-            albumCount: try row.int(named: "album_count"), trackCount: try row.int(named: "track_count"),
-            coverHash: try row.string(named: "cover_hash"), createdAt: try row.date(named: "created_at"),
-            starredAt: try row.optionalDate(named: "starred_at"))
     }
 }

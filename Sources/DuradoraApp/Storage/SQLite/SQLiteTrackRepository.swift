@@ -107,10 +107,12 @@ struct SQLiteTrackRepository: TrackRepository {
             conditions.append("0")
         }
         let whereClause = conditions.joined(separator: " AND ")
-        let total = try connection.scalarInt("SELECT COUNT(*) FROM \(from) WHERE \(whereClause)", bindings)
         let items = try connection.query(
             "SELECT \(Self.columns) FROM \(from) WHERE \(whereClause) ORDER BY \(order) LIMIT ? OFFSET ?",
             bindings + [max(query.limit, 0), max(query.offset, 0)], row: Self.track)
+        let total = query.countsTotal
+            ? try connection.scalarInt("SELECT COUNT(*) FROM \(from) WHERE \(whereClause)", bindings)
+            : max(query.offset, 0) + items.count
         return Page(items: items, total: total, limit: query.limit, offset: query.offset)
     }
 

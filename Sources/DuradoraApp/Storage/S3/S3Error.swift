@@ -1,0 +1,34 @@
+/// A refusal from the object store, or no answer from it: what callers map to their own status (a missing object to
+/// 404, anything else to 502/503) and what the log shows.
+struct S3Error: Error, Equatable, CustomStringConvertible {
+    /// The HTTP status the store answered; nil when it could not be reached or did not answer in time.
+    let status: Int?
+    /// S3's error code (`NoSuchKey`, `SignatureDoesNotMatch`, `NoSuchUpload` …); `NotFound` for a bodiless 404
+    /// (HEAD), `Unreachable` without an answer, `HTTP<status>` when the body named none.
+    let code: String
+    let message: String
+
+    init(status: Int?, code: String, message: String) {
+        self.status = status
+        self.code = code
+        self.message = message
+    }
+
+    /// From an error answer: its status and the `<Error><Code>…</Code><Message>…</Message></Error>` body, if any.
+    init(status: Int, body: [UInt8]) {
+        let text = String(decoding: body, as: UTF8.self)
+        self.status = status
+        code = S3XML.value(of: "Code", in: text) ?? (status == 404 ? "NotFound" : "HTTP\(status)")
+        message = S3XML.value(of: "Message", in: text) ?? ""
+    }
+
+    static func unreachable(_ reason: String) -> S3Error {
+        S3Error(status: nil, code: "Unreachable", message: reason)
+    }
+
+    var isNotFound: Bool { status == 404 }
+
+    var description: String {
+        "S3 \(status.map(String.init) ?? "no answer") \(code)" + (message.isEmpty ? "" : ": \(message)")
+    }
+}
