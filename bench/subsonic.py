@@ -16,7 +16,9 @@ The generated files and supysonic's scanned database (its scan is slow: some 8 s
 
 `bench/subsonic.py --callgrind` measures instructions per request instead (noise-free on a busy machine): Duradora
 with the BENCH_TRACKS library restarted under `valgrind --tool=callgrind`, BENCH_CALLS requests per endpoint on one
-connection, counters zeroed before and dumped after each endpoint. DURADORA_BINARY picks the binary (compare two).
+connection, counters zeroed before and dumped after each endpoint. DURADORA_BINARY picks the binary (compare two);
+BENCH_CALLGRIND_OUT=PATH keeps the dumps (PATH.1, PATH.2, … in the order printed): read one with
+`callgrind_annotate --inclusive=yes PATH.1 | swift demangle --simplified`.
 """
 import glob, http.client, json, os, shutil, signal, struct, subprocess, sys, tempfile, time, urllib.parse, \
     urllib.request
@@ -36,6 +38,9 @@ GENERATOR = 1
 CONNECTIONS = 16
 WALK_PAGE = 500
 ENDPOINTS = ("getAlbumList2", "search3", "getAlbum")
+# Eleven songs on both servers: supysonic matches the title's text, we match every word in any of title, artist,
+# album and genre (as a prefix); the last album's number is no artist's, and that album holds the same songs.
+SEARCH = f"Tune {TRACKS // 10 - 1}"
 
 
 def id3_tag(frames):
@@ -171,7 +176,7 @@ def urls(base, auth):
     album = listed["album"][0]["id"]
     return {"getAlbumList2": rest_url(base, "getAlbumList2", auth, type="alphabeticalByName", size=50,
                                       offset=TRACKS // 50),
-            "search3": rest_url(base, "search3", auth, query="Tune 123", artistCount=20, albumCount=20, songCount=20),
+            "search3": rest_url(base, "search3", auth, query=SEARCH, artistCount=20, albumCount=20, songCount=20),
             "getAlbum": rest_url(base, "getAlbum", auth, id=album)}
 
 
@@ -274,7 +279,8 @@ def instructions():
         # Valgrind 3.19 cannot read the toolchain's DWARF 5 (see bench/callgrind.py): a copy without debug info.
         stripped = os.path.join(work, "duradora-stripped")
         subprocess.run(["objcopy", "--strip-debug", duradora_binary(), stripped], check=True)
-        out = os.path.join(work, "callgrind.out")
+        # BENCH_CALLGRIND_OUT keeps the dumps (one per call, in the order printed) for callgrind_annotate.
+        out = os.environ.get("BENCH_CALLGRIND_OUT") or os.path.join(work, "callgrind.out")
         process, base = serve_duradora(work, ["valgrind", "--tool=callgrind", "--fair-sched=yes",
                                               f"--callgrind-out-file={out}"], binary=stripped, start_seconds=600)
         print(f"\ninstructions per request under callgrind ({TRACKS} tracks, {CALLS} calls each, JSON unless said)")
@@ -291,7 +297,7 @@ def instructions():
                     if response.status != 200 or b'"failed"' in body or b'status="failed"' in body:
                         raise SystemExit(f"{label}: {body[:300]!r}")
 
-                for _ in range(20):
+                for _ in range(min(20, CALLS)):
                     get()
                 subprocess.run(["callgrind_control", "-z", str(process.pid)], capture_output=True, check=True)
                 for _ in range(CALLS):

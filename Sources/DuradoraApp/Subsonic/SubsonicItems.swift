@@ -9,8 +9,10 @@ enum SubsonicItems {
         let metadata = track.metadata
         var element = SubsonicElement()
         element.reserveAttributes(songAttributes)
+        // Computed (a SHA-256 of the album's key, `LibraryKey`): once per song, not once per attribute.
+        let albumID = track.albumID
         element.set("id", track.id)
-        element.set("parent", track.albumID)
+        element.set("parent", albumID)
         element.set("isDir", false)
         element.set("title", metadata.title ?? "Untitled")
         element.set("album", metadata.album)
@@ -29,7 +31,7 @@ enum SubsonicItems {
             element.set("channelCount", audio.channels)
         }
         element.set("created", track.createdAt)
-        element.set("albumId", track.albumID)
+        element.set("albumId", albumID)
         element.set("artistId", track.artistID)
         element.set("coverArt", track.shownCoverHash.map { _ in track.id })
         element.set("type", "music")
