@@ -5,6 +5,20 @@ import Testing
 
 /// Albums and artists grouped from tags, as a listener browsing them sees it.
 @Suite struct LibraryGroupingTests {
+    /// The plain-ASCII shortcut gives what the Unicode rule gives (an id must never change with the path taken).
+    @Test func asciiNamesNormaliseAsTheUnicodeRuleDoes() {
+        func unicodeRule(_ name: String) -> String? {
+            let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+            return trimmed.isEmpty ? nil
+                : trimmed.precomposedStringWithCanonicalMapping.lowercased().precomposedStringWithCanonicalMapping
+        }
+        let names = ["The Beatles", "the beatles ", " AC/DC", "\tTab\n", "MiXeD 123 !@#[]^_`{}~", "a", "Z",
+                     "\u{0B}v\u{0C}", "Sigur Rós", "Bjo\u{0308}rk", "ÉCOLE", "   ", "", "x\u{1F}", "\u{7F}del"]
+        for name in names {
+            #expect(LibraryKey.normalized(name) == unicodeRule(name), "\(name.debugDescription)")
+        }
+    }
+
     @Test func namesGroupTrimmedCaseInsensitiveAndInNFC() throws {
         let fixture = try AdminFixture()
         defer { fixture.stop() }
