@@ -194,6 +194,25 @@ def measure(calls):
     return {name: wrk(url, CONNECTIONS) for name, url in calls.items()}
 
 
+def one_connection(calls, count=300):
+    """p50 and p99 (ms) of each call made `count` times in turn on one keep-alive connection: the latency of a
+    request, where wrk's 16 connections on one server core measure mostly their own queue."""
+    results = {}
+    for name, url in calls.items():
+        parts = urllib.parse.urlsplit(url)
+        connection = http.client.HTTPConnection(parts.netloc, timeout=60)
+        times = []
+        for _ in range(count):
+            started = time.perf_counter()
+            connection.request("GET", f"{parts.path}?{parts.query}")
+            connection.getresponse().read()
+            times.append((time.perf_counter() - started) * 1000)
+        connection.close()
+        times.sort()
+        results[name] = (times[len(times) // 2], times[len(times) * 99 // 100])
+    return results
+
+
 def walk(base, auth, expected):
     """Every song through empty-query search3 pages of WALK_PAGE; returns the page times in ms."""
     connection = http.client.HTTPConnection(base.removeprefix("http://"), timeout=60)
@@ -227,6 +246,8 @@ def compare():
                 calls = urls(base, auth)
                 answers[name] = items(calls)
                 measured[name] = measure(calls)
+                if name == "duradora":
+                    alone = one_connection(calls)
                 peaks[name] = peak_rss_mb([process.pid])
             finally:
                 process.terminate()
@@ -244,6 +265,8 @@ def compare():
             print(f"{endpoint:<14}{name:<11}{r['rps']:>10.0f}{r['p50']:>9.2f}{r['p99']:>9.2f}{r['errors']:>8}")
         ratio = measured["duradora"][endpoint]["rps"] / max(measured["supysonic"][endpoint]["rps"], 0.001)
         print(f"{'':<14}{'ratio':<11}{ratio:>9.1f}x  (goal >= 20x, duradora p50 < 1 ms)")
+    print("duradora, one connection, one request at a time: " + ", ".join(
+        f"{name} p50 {p50:.2f} / p99 {p99:.2f} ms" for name, (p50, p99) in alone.items()) + "  (goal p50 < 1 ms)")
     print(f"peak RSS: duradora {peaks['duradora']:.0f} MB, supysonic {peaks['supysonic']:.0f} MB", flush=True)
 
 
