@@ -51,8 +51,10 @@ def to_mb(text):
     return float(value) * {"B": 1 / 2**20, "KB": 1 / 1024, "MB": 1, "GB": 1024}[unit]
 
 
-def wrk(url, connections, headers=()):
-    extra = [argument for header in headers for argument in ("-H", header)]
+def wrk(url, connections, headers=(), script=None):
+    """`script`: a wrk Lua script (bench/content-length-0.lua sends its GETs with `Content-Length: 0`, which
+    wrk's own request builder drops from `-H`)."""
+    extra = [argument for header in headers for argument in ("-H", header)] + (["-s", script] if script else [])
     out = subprocess.run(["taskset", "-c", CLIENT_CPU, "wrk", "-t1", f"-c{connections}", f"-d{DURATION}",
                           "--latency", "--timeout", "5s", *extra, url], capture_output=True, text=True, check=True).stdout
     result = {
