@@ -76,26 +76,21 @@ public struct PlainHTTPClient {
         for part in body {
             switch part {
             case .bytes(let bytes): try connection.write(bytes)
-            case .file(let path):
-                guard let file = FileHandle(forReadingAtPath: path) else { throw Failure(description: "cannot read \(path)") }
-                defer { try? file.close() }
-                while let piece = try file.read(upToCount: pieceSize), !piece.isEmpty { try connection.write(Array(piece)) }
-            case .fileRegion(let path, let offset, let length):
-                guard let file = FileHandle(forReadingAtPath: path) else { throw Failure(description: "cannot read \(path)") }
-                defer { try? file.close() }
-                try file.seek(toOffset: UInt64(offset))
-                var remaining = length
-                while remaining > 0 {
-                    guard let piece = try file.read(upToCount: Int(min(Int64(pieceSize), remaining))), !piece.isEmpty else {
-                        throw Failure(description: "\(path) ended before \(offset + length) bytes")
-                    }
-                    try connection.write(Array(piece))
-                    remaining -= Int64(piece.count)
-                }
+            case .file(let path): try send(path, offset: 0, length: nil, on: connection)
+            case .fileRegion(let path, let offset, let length): try send(path, offset: offset, length: length, on: connection)
             }
         }
         let bodiless = method.uppercased() == "HEAD"
         return try readResponse(connection, deadline: deadline, bodiless: bodiless, onHead: onHead, into: sink)
+    }
+
+    /// A file part of the body, a piece at a time; a file that cannot be read is this client's `Failure`.
+    private static func send(_ path: String, offset: Int64, length: Int64?, on connection: Connection) throws {
+        do {
+            try FilePieces.read(path, offset: offset, length: length, pieceSize: pieceSize) { try connection.write(Array($0)) }
+        } catch let failure as FilePieces.Failure {
+            throw Failure(description: failure.description)
+        }
     }
 
     private static func connect(host: String, port: Int, timeout: Double?) throws -> Int32 {

@@ -115,19 +115,11 @@ struct S3Client: Sendable {
 
     /// SHA-256 (hex) of `length` bytes of `file` from `offset` (nil: to the end), read 64 KiB at a time.
     static func sha256Hex(file: String, offset: Int64, length: Int64?) throws -> String {
-        guard let handle = FileHandle(forReadingAtPath: file) else {
-            throw S3Error(status: nil, code: "LocalFile", message: "cannot read \(file)")
-        }
-        defer { try? handle.close() }
-        try handle.seek(toOffset: UInt64(offset))
         var hasher = Sodium.SHA256Stream()
-        var remaining = length ?? Int64.max
-        while remaining > 0, let piece = try handle.read(upToCount: Int(min(64 * 1024, remaining))), !piece.isEmpty {
-            piece.withUnsafeBytes { hasher.update($0) }
-            remaining -= Int64(piece.count)
-        }
-        if length != nil, remaining > 0 {
-            throw S3Error(status: nil, code: "LocalFile", message: "\(file) ended before \(offset + length!) bytes")
+        do {
+            try FilePieces.read(file, offset: offset, length: length) { piece in piece.withUnsafeBytes { hasher.update($0) } }
+        } catch let failure as FilePieces.Failure {
+            throw S3Error(status: nil, code: "LocalFile", message: failure.description)
         }
         return hasher.finish().lowercaseHex
     }
