@@ -148,8 +148,7 @@ public final class LibraryScanner: Sendable {
         try MusicFolderWalk(root: root.path).forEachFile { file in
             if isStopping.load(ordering: .relaxed) { throw CancellationError() }
             let path = file.path
-            guard let dot = path.lastIndex(of: "."), AudioFormat(fileExtension: String(path[path.index(after: dot)...])) != nil
-            else { return true }
+            guard AudioFormat(fileExtension: (path as NSString).pathExtension) != nil else { return true }
             scan.filesSeen += 1
             seen.insert(path)
             let modifiedAt = file.modifiedAt.sqliteRounded

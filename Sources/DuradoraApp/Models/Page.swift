@@ -13,6 +13,12 @@ public struct Page<Item> {
         self.offset = offset
     }
 
+    /// A page whose `total` is counted by `total` only when `counted`; else it is what the page shows of the list
+    /// so far, `offset + items.count` (for callers that never show a total: the count can cost more than the page).
+    public init(items: [Item], limit: Int, offset: Int, counted: Bool, total: () throws -> Int) rethrows {
+        self.init(items: items, total: counted ? try total() : max(offset, 0) + items.count, limit: limit, offset: offset)
+    }
+
     public func map<Other>(_ transform: (Item) throws -> Other) rethrows -> Page<Other> {
         Page<Other>(items: try items.map(transform), total: total, limit: limit, offset: offset)
     }

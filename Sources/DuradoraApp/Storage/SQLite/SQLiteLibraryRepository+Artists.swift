@@ -42,7 +42,7 @@ extension SQLiteLibraryRepository {
             bindings + orderBindings + [max(query.limit, 0), max(query.offset, 0)]) { try $0.uuid(named: "id") }
         let items = try artists(ids, viewerID: query.viewerID)
         let unfiltered = conditions.isEmpty && !query.starredOnly
-        return try Self.page(items, limit: query.limit, offset: query.offset, counted: query.countsTotal) {
+        return try Page(items: items, limit: query.limit, offset: query.offset, counted: query.countsTotal) {
             try connection.scalarInt(
                 unfiltered ? SQLiteLibraryTotals.total(of: "artist") : "\(Self.ownArtistsCTE) SELECT COUNT(*) \(sources)",
                 unfiltered ? [query.viewerID] : bindings)

@@ -92,18 +92,11 @@ struct SQLiteLibraryRepository: LibraryRepository {
             bindings + [max(query.limit, 0), max(query.offset, 0)]) { try $0.uuid(named: "id") }
         let items = try albums(ids, viewerID: query.viewerID)
         let unfiltered = conditions.isEmpty && ["albums AS a", Self.publicAlbums].contains(driver)
-        return try Self.page(items, limit: query.limit, offset: query.offset, counted: query.countsTotal) {
+        return try Page(items: items, limit: query.limit, offset: query.offset, counted: query.countsTotal) {
             try connection.scalarInt(
                 unfiltered ? SQLiteLibraryTotals.total(of: "album") : "\(with) SELECT COUNT(*) \(sources)",
                 unfiltered ? [query.viewerID] : bindings)
         }
-    }
-
-    /// A page of `items`, with its total counted by `total` if `counted`, else `offset + items.count`.
-    static func page<Item>(_ items: [Item], limit: Int, offset: Int, counted: Bool, total: () throws -> Int) rethrows
-        -> Page<Item>
-    {
-        Page(items: items, total: counted ? try total() : offset + items.count, limit: limit, offset: offset)
     }
 
     /// Whether the viewer owns a track that is not public (the `tracks_unlisted` index: one probe).

@@ -113,10 +113,9 @@ struct SQLiteTrackRepository: TrackRepository {
         let items = try connection.query(
             "SELECT \(Self.columns) FROM \(from) WHERE \(whereClause) ORDER BY \(order) LIMIT ? OFFSET ?",
             bindings + [max(query.limit, 0), max(query.offset, 0)], row: Self.track)
-        let total = query.countsTotal
-            ? try connection.scalarInt("SELECT COUNT(*) FROM \(from) WHERE \(whereClause)", bindings)
-            : max(query.offset, 0) + items.count
-        return Page(items: items, total: total, limit: query.limit, offset: query.offset)
+        return try Page(items: items, limit: query.limit, offset: query.offset, counted: query.countsTotal) {
+            try connection.scalarInt("SELECT COUNT(*) FROM \(from) WHERE \(whereClause)", bindings)
+        }
     }
 
     func deleteAll(ownedBy ownerID: UUID) throws -> [UUID] {
