@@ -38,6 +38,52 @@ import Testing
         }
     }
 
+    /// The rank normalises by length (a short title holding the word beats a long one); a common word beside a rare
+    /// one finds the rare one's hits only; a two-letter prefix finds every word it starts.
+    @Test func rankWeighsLengthAndEveryColumnHit() throws {
+        let fixture = try AdminFixture()
+        defer { fixture.stop() }
+        let client = fixture.client
+        let admin = fixture.admin
+        _ = try client.createEmptyTrack(token: admin, query: "title=Storm%20over%20the%20long%20grey%20sea&artist=X")
+        _ = try client.createEmptyTrack(token: admin, query: "title=Storm&artist=Y")
+        for number in 1...30 {
+            _ = try client.createEmptyTrack(token: admin, query: "title=Tune%20\(number)&artist=Z")
+        }
+        #expect(try Self.titles(client.get("/api/v1/tracks?q=storm")) ==
+                ["Storm", "Storm over the long grey sea"])
+        #expect(try Self.titles(client.get("/api/v1/tracks?q=tune%203")) == ["Tune 30", "Tune 3"])
+        #expect(try client.get("/api/v1/tracks?q=tu").json()["total"] as? Int == 30)
+    }
+
+    /// Migration 13 rebuilds the search index with prefix indexes: tracks made before it are found after it, and
+    /// the triggers keep the new index in step.
+    @Test func prefixIndexMigrationKeepsEveryTrackSearchable() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path("old.sqlite3")
+        func track(_ title: String) -> Track {
+            Track(id: UUID(), ownerID: nil, metadata: TrackMetadata(title: title, artist: "Old Artist"),
+                  visibility: .public, status: .empty, createdAt: Date(), updatedAt: Date())
+        }
+        do {
+            let old = try SQLiteDatabase.openAndMigrate(
+                path: path, options: .init(migrations: Array(Migrations.sqlite.prefix(12))))
+            defer { old.close() }
+            try old.write { try $0.tracks.insert(track("Before the rebuild")) }
+        }
+        let database = try SQLiteDatabase.openAndMigrate(path: path)
+        defer { database.close() }
+        try database.write { try $0.tracks.insert(track("After the rebuild")) }
+        func titles(_ text: String) throws -> [String?] {
+            try database.read { try $0.tracks.list(TrackQuery(text: text)).items.map(\.metadata.title) }
+        }
+        #expect(try titles("befo") == ["Before the rebuild"])
+        #expect(try titles("reb").count == 2)
+        #expect(try titles("old art").count == 2)
+        #expect(try titles("af reb") == ["After the rebuild"])
+    }
+
     @Test func filtersAndPagination() throws {
         let fixture = try AdminFixture()
         defer { fixture.stop() }

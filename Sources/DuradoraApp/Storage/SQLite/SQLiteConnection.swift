@@ -195,6 +195,7 @@ public final class SQLiteConnection {
         }
         try executeScript("PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;")
         if mode == .readOnly { try executeScript("PRAGMA query_only=ON;") }
+        try SQLiteSearchRank.register(on: live())
     }
 
     private func cachedStatement(_ sql: String) throws -> SQLiteStatement {

@@ -18,8 +18,9 @@ extension SQLiteLibraryRepository {
         var conditions: [String] = []
         var bindings: [any SQLiteBindable] = [query.viewerID]
         if let text = LibraryKey.normalized(query.text) {
-            conditions.append("ar.name_key LIKE ? ESCAPE '\\'")
-            bindings.append("%" + Self.escapedForLike(text) + "%")
+            let (condition, values) = SQLiteNameSearch.artists(containing: text)
+            conditions.append(condition)
+            bindings += values
         }
         var driver = "artists AS ar"
         var orderBindings: [any SQLiteBindable] = []

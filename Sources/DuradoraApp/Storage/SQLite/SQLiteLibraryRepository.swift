@@ -43,9 +43,9 @@ struct SQLiteLibraryRepository: LibraryRepository {
         var conditions: [String] = []
         var bindings: [any SQLiteBindable] = [query.viewerID]
         if let text = LibraryKey.normalized(query.text) {
-            conditions.append("(a.name_key LIKE ? ESCAPE '\\' OR ar.name_key LIKE ? ESCAPE '\\')")
-            let pattern = "%" + Self.escapedForLike(text) + "%"
-            bindings += [pattern, pattern]
+            let (condition, values) = SQLiteNameSearch.albums(containing: text)
+            conditions.append(condition)
+            bindings += values
         }
         if let artistID = query.artistID {
             conditions.append("a.artist_id = ?")
@@ -212,11 +212,6 @@ struct SQLiteLibraryRepository: LibraryRepository {
     }
 
     // MARK: Rows
-
-    static func escapedForLike(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-            .replacingOccurrences(of: "_", with: "\\_")
-    }
 
     private static func album(_ row: SQLiteStatement) throws -> Album {
         let isSignedIn = try !row.isNull(named: "viewer")

@@ -2,7 +2,8 @@ import CSQLite
 import Foundation
 
 /// `TrackRepository` on one SQLite connection, inside the caller's transaction. Search goes through the
-/// `tracks_fts` FTS5 index (migration 3), ranked by bm25 with title weighted above artist, album and genre.
+/// `tracks_fts` FTS5 index (migrations 3 and 13), ranked by `SQLiteSearchRank` with title weighted above artist,
+/// album and genre.
 struct SQLiteTrackRepository: TrackRepository {
     let connection: SQLiteConnection
 
@@ -103,8 +104,8 @@ struct SQLiteTrackRepository: TrackRepository {
             from = "tracks_fts JOIN tracks AS t ON t.rowid = tracks_fts.rowid"
             conditions.append("tracks_fts MATCH ?")
             bindings.append(match)
-            // bm25 is lower for better matches; title counts most, then artist, album, genre.
-            order = "bm25(tracks_fts, 10.0, 5.0, 3.0, 1.0), t.created_at DESC, t.rowid DESC"
+            // Lower is better; title counts most, then artist, album, genre.
+            order = "\(SQLiteSearchRank.name)(tracks_fts, 10.0, 5.0, 3.0, 1.0), t.created_at DESC, t.rowid DESC"
         } else if query.text.map({ !$0.isEmpty }) == true {
             // Words made only of punctuation match nothing rather than everything.
             conditions.append("0")
