@@ -83,7 +83,7 @@ struct SQLiteListeningRepository: ListeningRepository {
     func personal(trackIDs: [UUID], userID: UUID) throws -> [UUID: TrackPersonal] {
         guard !trackIDs.isEmpty else { return [:] }
         // The ids as one JSON array: one statement (and one cached plan) for any number of tracks.
-        let ids = "[" + trackIDs.map { "\"\($0.uuidString.lowercased())\"" }.joined(separator: ",") + "]"
+        let ids = SQLiteLibraryRepository.jsonArray(trackIDs)
         let rows = try connection.query(
             """
             SELECT j.value AS id, s.starred_at, r.rating, pc.play_count, pc.last_played_at
