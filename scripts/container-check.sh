@@ -6,9 +6,10 @@
 # 0, a volume backup, uploads that survive `down` + `up`, and `down -v` removing the volumes. Prints the image size
 # and fails over the 150 MB goal.
 #
-# No registry is reachable on the build machines, so the two base images the Dockerfile names are built here as
-# stand-ins under those exact names: debian:<release>-slim from an mmdebstrap rootfs, swift:<version>-<release>
-# from it plus the host's toolchain, mounted (not copied) into the build with the host's SwiftPM mirror.
+# No registry is reachable on the build machines, so the image the Dockerfile builds in is made here as a stand-in
+# under its exact name: swift:<version>-<release> on a debian:<release>-slim stand-in (an mmdebstrap rootfs), with
+# the host's toolchain mounted (not copied) into the build with the host's SwiftPM mirror. (The runtime stage is
+# FROM scratch.)
 # See ../shared/research/containers.md for why each podman setting below exists.
 #
 # Podman keeps its store in $DURADORA_CONTAINER_CACHE (default /var/tmp/duradora-container-check), with its own
