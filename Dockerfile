@@ -17,15 +17,16 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 # libvips from Debian's own source package (the same 8.14.1, with Debian's security patches), configured with only
 # what covers need: JPEG, PNG, WebP and GIF in, JPEG and WebP out, EXIF orientation and ICC colour (lcms). Debian's
-# libvips42 links every loader it was built with (ImageMagick, poppler, librsvg, OpenEXR, HDF5, ICU…): 100 MB of
-# libraries a cover never needs. Installed where the package would put it, so the binary links it as libvips.so.42.
+# libvips42 links every loader it was built with (ImageMagick, poppler, librsvg, OpenEXR, HDF5, ICU…): its ldd
+# closure is 99 MB, this build's 10 MB. Installed where the package would put it (the multiarch directory, so the
+# binary links it as libvips.so.42 on any architecture).
 RUN sed -n 's/^deb /deb-src /p' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null \
       > /etc/apt/sources.list.d/duradora-src.list; \
     for f in /etc/apt/sources.list.d/*.sources; do [ ! -f "$f" ] || sed -i 's/^Types: deb$/Types: deb deb-src/' "$f"; done; \
     apt-get update \
  && mkdir /tmp/vips && cd /tmp/vips && apt-get source -q vips \
  && cd vips-*/ \
- && meson setup build --prefix=/usr --libdir=lib/x86_64-linux-gnu --buildtype=release -Dauto_features=disabled \
+ && meson setup build --prefix=/usr --libdir="lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)" --buildtype=release -Dauto_features=disabled \
       -Djpeg=enabled -Dpng=enabled -Dwebp=enabled -Dexif=enabled -Dlcms=enabled -Dzlib=enabled -Dnsgif=true \
       -Dppm=false -Danalyze=false -Dradiance=false -Dmodules=disabled -Dintrospection=false \
       -Ddeprecated=false -Dexamples=false -Dcplusplus=false \
