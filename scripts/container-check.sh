@@ -2,9 +2,9 @@
 # Builds the real Dockerfile and runs the real docker-compose.yml with podman (run by `make test` after ops-check),
 # and proves what a user of `docker compose up` relies on: /health through the published port, scripts/smoke.sh,
 # the healthcheck, a non-root process, the bootstrap admin from the environment, every shared library the binary
-# links present in the image, cover uploads and thumbnails through its libvips, a drained `compose stop` that exits
-# 0, a volume backup, uploads that survive `down` + `up`, and `down -v` removing the volumes. Prints the image size
-# and fails over the 150 MB goal.
+# links present in the image, cover uploads and thumbnails through its libvips, https trusting the image's CA file,
+# a drained `compose stop` that exits 0, a volume backup, uploads that survive `down` + `up`, and `down -v` removing
+# the volumes. Prints the image size and fails over the 150 MB goal.
 #
 # No registry is reachable on the build machines, so the image the Dockerfile builds in is made here as a stand-in
 # under its exact name: swift:<version>-<release> on a debian:<release>-slim stand-in (an mmdebstrap rootfs), with
@@ -31,7 +31,7 @@ step() { echo "container-check: $* ($((SECONDS - START)) s)"; }
 # Rootful podman (what the settings below were worked out for), mmdebstrap in root mode, and the server's /proc
 # entry read from outside the container.
 [ "$(id -u)" = 0 ] || fail "needs root (rootful podman): run it as root, e.g. sudo scripts/container-check.sh"
-for tool in podman mmdebstrap runc curl sox vips flock; do
+for tool in podman mmdebstrap runc curl sox vips openssl python3 flock; do
     command -v "$tool" >/dev/null || fail "$tool is not installed (make test-deps installs it)"
 done
 # Debian's podman-compose 1.0.3 passes `${VAR:-}` through literally (the server then refuses the admin name).
@@ -72,8 +72,10 @@ printf 'unqualified-search-registries = []\nshort-name-mode = "permissive"\n' > 
 compose() { "$VENV/bin/podman-compose" -p "$PROJECT" "$@"; }
 WORK="$(mktemp -d /tmp/duradora-container-check.XXXXXX)"
 CURL_PID=""
+TLS_PID=""
 cleanup() {
     [ -z "$CURL_PID" ] || kill "$CURL_PID" 2>/dev/null || true
+    [ -z "$TLS_PID" ] || kill "$TLS_PID" 2>/dev/null || true
     compose down -v -t 5 >/dev/null 2>&1 || true
     podman rm -af -t 5 >/dev/null 2>&1 || true
     podman volume prune -f >/dev/null 2>&1 || true
@@ -230,6 +232,43 @@ done
 thumbnail "$WORK/thumb.webp" -H 'Accept: image/webp'
 grep -qi '^content-type: image/webp' "$WORK/thumb.webp.headers" || fail "the thumbnail asked for as WebP is not one"
 pass "JPEG, PNG, WebP and GIF covers upload and thumbnail to 150 px JPEG and WebP"
+
+# ---- https from the image (S3, OIDC): its OpenSSL trusts the CA file at Debian's path, and only what is in it ----
+# A throwaway CA signs a certificate for localhost; a TLS server on the host serves a file. The container shares the
+# host's network, so it resolves localhost through the image's nsswitch.conf and the engine's /etc/hosts.
+mkdir -p "$WORK/tls/site" && echo container-check > "$WORK/tls/site/file"
+(cd "$WORK/tls" \
+ && openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=container-check-ca \
+        -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign \
+ && openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=localhost \
+ && printf 'subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\n' > server.ext \
+ && openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile server.ext \
+        -out server.pem) > "$WORK/tls/openssl.log" 2>&1 || { cat "$WORK/tls/openssl.log" >&2; fail "openssl: the test CA"; }
+python3 - "$WORK/tls" > "$WORK/tls/server.log" 2>&1 <<'PY' &
+import functools, http.server, ssl, sys
+d = sys.argv[1]
+server = http.server.HTTPServer(("127.0.0.1", 0), functools.partial(http.server.SimpleHTTPRequestHandler, directory=d + "/site"))
+context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+context.load_cert_chain(d + "/server.pem", d + "/server.key")
+server.socket = context.wrap_socket(server.socket, server_side=True)
+open(d + "/port", "w").write(str(server.server_address[1]))
+server.serve_forever()
+PY
+TLS_PID=$!
+for _ in $(seq 1 50); do [ -s "$WORK/tls/port" ] && break; sleep 0.1; done
+[ -s "$WORK/tls/port" ] || { cat "$WORK/tls/server.log" >&2; fail "the test TLS server did not start"; }
+fetch_https() {  # fetch_https [podman run args…]: GET the file over https from inside the image
+    podman run --rm --no-healthcheck --network host "$@" localhost/duradora:latest \
+        client -m mp3_download -o /tmp/file -a "https://localhost:$(cat "$WORK/tls/port")/file"
+}
+fetch_https -v "$WORK/tls/ca.pem:/etc/ssl/certs/ca-certificates.crt:ro" > "$WORK/tls/trusted.log" 2>&1 \
+    || { cat "$WORK/tls/trusted.log" >&2; fail "https with the test CA in the image's CA file"; }
+fetch_https > "$WORK/tls/untrusted.log" 2>&1 && fail "https to a certificate of an unknown CA succeeded"
+grep -q 'not trusted' "$WORK/tls/untrusted.log" \
+    || { cat "$WORK/tls/untrusted.log" >&2; fail "https to an unknown CA failed, but not on trust"; }
+kill "$TLS_PID" 2>/dev/null || true
+TLS_PID=""
+pass "https from the image verifies against /etc/ssl/certs/ca-certificates.crt (and refuses an unknown CA)"
 
 # ---- an upload in flight when compose stops the service is finished, and the server exits 0 ----
 curl -fsS -o "$WORK/user" -X POST "$BASE/user" -H 'Content-Type: application/json' -d '{"username":"container_check"}' \
