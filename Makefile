@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 SYSTEM_PACKAGES := libsqlite3-dev libmp3lame-dev libsndfile1-dev libsodium-dev zlib1g-dev pkg-config libsoxr-dev \
 	libopus-dev libvips-dev libssl-dev libpq-dev
-# sox/lame: audio fixtures; libvips-tools: the README's cover picture; curl, docker-compose (a Compose parser, no engine needed), python3-venv: scripts/ops-check.sh;
+# sox/lame: audio fixtures; libvips-tools: the README's cover picture and the container check's covers; curl, docker-compose (a Compose parser, no engine needed), python3-venv: scripts/ops-check.sh;
 # chromium, firefox-esr: scripts/browser-check.py (headless, no WebDriver, nothing downloaded);
 # haproxy, nginx: the request-smuggling matrix (Tests/DuradoraHTTPTests/SmugglingTests.swift) runs them in front of us;
 # ffmpeg: the transcoding tests decode what we encode; postgresql: the PostgreSQL tests start their own server

@@ -9,7 +9,7 @@ struct Duradora: ParsableCommand {
         abstract: "A self-hosted music server.",
         version: DuradoraVersion.current,
         subcommands: [ServeCommand.self, MigrateCommand.self, UserCommand.self, ImportCommand.self, CacheCommand.self,
-                      ClientCommand.self],
+                      ClientCommand.self, HealthcheckCommand.self],
         defaultSubcommand: nil
     )
 }

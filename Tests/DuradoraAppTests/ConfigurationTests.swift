@@ -77,6 +77,7 @@ private func configurationError(_ body: () throws -> Configuration) -> Configura
         #expect(configuration.log.format == .logfmt)
         #expect(configuration.log.level == .info)
         #expect(configuration.effectivePublicURL == "http://localhost:8080")
+        #expect(configuration.loopbackURL == "http://127.0.0.1:8080")  // duradora healthcheck: no name lookup
         try configuration.validate()
     }
 
@@ -236,6 +237,7 @@ private func configurationError(_ body: () throws -> Configuration) -> Configura
         #expect(configuration.server.port == 0)
         #expect(configuration.server.host == "::1")
         #expect(configuration.effectivePublicURL(boundPort: 4321) == "http://[::1]:4321")
+        #expect(configuration.loopbackURL == "http://[::1]:0")
     }
 
     @Test func badFlagNamesTheFlag() throws {

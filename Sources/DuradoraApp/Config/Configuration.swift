@@ -258,6 +258,14 @@ extension Configuration {
         return "http://\(Self.urlHost(forBindAddress: server.host)):\(boundPort)"
     }
 
+    /// `http://<host>:<port>` as a process on the server's own machine reaches it (`duradora healthcheck`): a wildcard
+    /// bind address becomes 127.0.0.1, not `localhost`, so no name lookup is needed (a minimal image has no resolver
+    /// configuration to rely on).
+    public var loopbackURL: String {
+        let host = Self.urlHost(forBindAddress: server.host)
+        return "http://\(host == "localhost" ? "127.0.0.1" : host):\(server.port)"
+    }
+
     /// The host part of a URL that reaches a server bound to `host`.
     static func urlHost(forBindAddress host: String) -> String {
         let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
