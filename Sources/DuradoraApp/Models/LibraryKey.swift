@@ -63,10 +63,3 @@ public enum LibraryKey {
                            digest[8], digest[9], digest[10], digest[11], digest[12], digest[13], digest[14], digest[15]))
     }
 }
-
-extension Track {
-    /// The album this track's tags file it under; nil without an album title.
-    public var albumID: UUID? { LibraryKey.albumID(of: metadata) }
-    /// The artist of that album (album artist, else artist); nil when the tags name neither.
-    public var artistID: UUID? { LibraryKey.artistID(of: metadata) }
-}
