@@ -1,7 +1,8 @@
 import Foundation
 
-/// The values of an answer spelled out as bytes: escaped text, numbers, ids and times, each appended in place.
-extension SubsonicWriter {
+/// The values of an answer spelled out as bytes: escaped text, numbers, ids and times, each appended in place
+/// (Subsonic's XML and JSON, the API's track JSON).
+extension ByteWriter {
     /// XML attribute values and character data: markup characters as entities, tab and line ends as character
     /// references (an attribute value keeps them then), and the characters XML 1.0 cannot carry at all dropped (the
     /// other C0 controls, U+FFFE, U+FFFF): a tag may hold anything, the document must still parse.
@@ -45,6 +46,12 @@ extension SubsonicWriter {
     /// `\u00XX` for the other controls), plus U+2028 and U+2029: legal in JSON but line ends in JavaScript (JSONP).
     mutating func appendJSONString(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
+        appendJSONEscaped(text)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// The inside of a JSON string literal, for a string written in parts (a URL from a base and an id).
+    mutating func appendJSONEscaped(_ text: String) {
         var text = text
         text.withUTF8 { utf8 in
             var verbatim = 0
@@ -79,7 +86,6 @@ extension SubsonicWriter {
             }
             flush(utf8, from: verbatim, to: utf8.count)
         }
-        bytes.append(UInt8(ascii: "\""))
     }
 
     private mutating func flush(_ utf8: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) {
@@ -127,7 +133,7 @@ extension SubsonicWriter {
         }
     }
 
-    static let idLength = 36
+    static var idLength: Int { 36 }
 
     /// Writes the 36 characters of `id` into `buffer` (which holds exactly that many).
     static func spell(_ id: UUID, into buffer: UnsafeMutableBufferPointer<UInt8>) {
@@ -178,6 +184,11 @@ extension SubsonicWriter {
         bytes.append(UInt8(ascii: "."))
         appendDigits(UInt64(millisecond), width: 3)
         bytes.append(UInt8(ascii: "Z"))
+    }
+
+    /// A stored time (whole milliseconds: rounded, since a `Date` from the database is the double nearest to them).
+    mutating func appendTime(_ date: Date) {
+        appendTime(milliseconds: Int64((date.timeIntervalSince1970 * 1000).rounded()))
     }
 
     /// Division rounding toward negative infinity, with the remainder that goes with it (times before 1970 too).
