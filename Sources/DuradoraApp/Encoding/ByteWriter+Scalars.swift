@@ -70,8 +70,8 @@ extension ByteWriter {
                 case 0..<0x20:
                     flush(utf8, from: verbatim, to: index)
                     markup("\\u00")
-                    bytes.append(Self.hexDigit(byte >> 4))
-                    bytes.append(Self.hexDigit(byte & 0xF))
+                    bytes.append(UInt8.lowercaseHexDigit(byte >> 4))
+                    bytes.append(UInt8.lowercaseHexDigit(byte & 0xF))
                 // U+2028 and U+2029 are E2 80 A8 and E2 80 A9.
                 case 0xE2 where index + 2 < utf8.count && utf8[index + 1] == 0x80 && (utf8[index + 2] & 0xFE) == 0xA8:
                     flush(utf8, from: verbatim, to: index)
@@ -124,35 +124,13 @@ extension ByteWriter {
         append(String(number))  // the shortest text that reads back as the same double
     }
 
-    /// A library id as a lowercase UUID, `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`.
+    /// A library id as a lowercase UUID, `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` (`UUID.lowercasedString`).
     mutating func appendID(_ id: UUID) {
         let start = bytes.count
-        bytes.append(contentsOf: repeatElement(0, count: Self.idLength))
+        bytes.append(contentsOf: repeatElement(0, count: UUID.textLength))
         bytes.withUnsafeMutableBufferPointer { buffer in
-            Self.spell(id, into: UnsafeMutableBufferPointer(rebasing: buffer[start..<start + Self.idLength]))
+            id.spellLowercased(into: UnsafeMutableBufferPointer(rebasing: buffer[start..<start + UUID.textLength]))
         }
-    }
-
-    static var idLength: Int { 36 }
-
-    /// Writes the 36 characters of `id` into `buffer` (which holds exactly that many).
-    static func spell(_ id: UUID, into buffer: UnsafeMutableBufferPointer<UInt8>) {
-        withUnsafeBytes(of: id.uuid) { raw in
-            var position = 0
-            for (index, byte) in raw.enumerated() {
-                if index == 4 || index == 6 || index == 8 || index == 10 {
-                    buffer[position] = UInt8(ascii: "-")
-                    position += 1
-                }
-                buffer[position] = hexDigit(byte >> 4)
-                buffer[position + 1] = hexDigit(byte & 0xF)
-                position += 2
-            }
-        }
-    }
-
-    private static func hexDigit(_ value: UInt8) -> UInt8 {
-        value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
     }
 
     /// A time as RFC 3339 in UTC with milliseconds, `2024-05-01T12:34:56.789Z`, by calendar arithmetic on the

@@ -25,7 +25,7 @@ struct EncoderFields: JSONFields {
     }
 
     mutating func id(_ key: StaticString, _ value: UUID?) throws {
-        try container.encode(value.map { id in Self.text { $0.appendID(id) } }, forKey: Key(key))
+        try container.encode(value?.lowercasedString, forKey: Key(key))
     }
 
     mutating func time(_ key: StaticString, _ value: Date?) throws {
