@@ -10,7 +10,7 @@ Valgrind 3.19 cannot read the Swift toolchain's DWARF 5: this script profiles a 
 (function names stay, from the symbol table). Threads take turns under valgrind (`--fair-sched=yes`, or the
 worker path starves).
 """
-import glob, json, os, re, signal, subprocess, sys, tempfile, urllib.request
+import glob, json, os, re, shutil, signal, subprocess, sys, tempfile, urllib.request
 
 from encode import request, start_app
 
@@ -24,8 +24,27 @@ def dump_total(name):
     return 0
 
 
+# The tools this script runs, and the Debian package each comes in.
+TOOLS = {"wrk": "wrk", "valgrind": "valgrind", "callgrind_control": "valgrind", "objcopy": "binutils"}
+
+
+def check_tools():
+    """Stops before starting anything when a tool is missing: without this, a missing `wrk` surfaced as a
+    FileNotFoundError traceback after minutes of valgrind start-up, and a missing valgrind as a server that never
+    answered."""
+    missing = sorted(name for name in TOOLS if shutil.which(name) is None)
+    if missing:
+        packages = " ".join(sorted({TOOLS[name] for name in missing}))
+        sys.exit(f"bench/callgrind.py: missing {', '.join(missing)} (install with: apt-get install {packages})")
+
+
 def main():
+    if len(sys.argv) < 4:
+        sys.exit(__doc__.strip().split("\n\n")[1] if "\n\n" in __doc__ else __doc__)
+    check_tools()
     binary, out, paths = sys.argv[1], sys.argv[2], sys.argv[3:]
+    if not os.access(binary, os.X_OK):
+        sys.exit(f"bench/callgrind.py: {binary} is not an executable (build it: swift build -c release)")
     workdir = tempfile.mkdtemp(prefix="duradora-callgrind-")
     stripped = os.path.join(workdir, "duradora")
     subprocess.run(["objcopy", "--strip-debug", binary, stripped], check=True)

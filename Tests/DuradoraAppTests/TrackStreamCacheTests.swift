@@ -207,6 +207,16 @@ import Testing
         }
     }
 
+    /// Ids are spelled by hand too (`lowercasedString`, the database's and the API's form): as Foundation does,
+    /// and they read back, from a `Substring` as well (a path segment).
+    @Test func spellsAsFoundationAndReadsBack() {
+        for _ in 0..<200 {
+            let id = UUID()
+            #expect(id.lowercasedString == id.uuidString.lowercased())
+            #expect(UUID.parse(("/" + id.lowercasedString + "/").dropFirst().dropLast()) == id)
+        }
+    }
+
     @Test func isStricterThanSscanf() {
         // Foundation's sscanf skips the space and reads "5" as the byte 0x05; an id in a URL must be exact.
         let lenient = " e621e1f8-c36c-495a-93fc-0c247a3e6e5"

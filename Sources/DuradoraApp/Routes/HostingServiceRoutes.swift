@@ -51,7 +51,7 @@ struct HostingServiceRoutes: Sendable {
             let page = try Pagination(request)
             let list = try tracks.tracks.list(TrackQuery(
                 ownerID: caller.id, viewerID: caller.id, viewerIsAdmin: caller.isAdmin, limit: page.limit, offset: page.offset))
-            return try .json(TrackList(list, baseURL: tracks.baseURL()))
+            return .json(bytes: TrackList(list, baseURL: tracks.baseURL()).json())
         }
         router.post("/v1/audio/file") { request, context in
             let owner = try context.requireUser()
@@ -60,7 +60,8 @@ struct HostingServiceRoutes: Sendable {
                 request, isFileRequired: true, mergesQuery: true, aliases: ["name": "title"]) { _ in
                 owner
             }
-            return try .json(TrackResource(track: track, baseURL: tracks.baseURL()), status: isProcessing ? .accepted : .created)
+            return .json(bytes: TrackResource(track: track, baseURL: tracks.baseURL()).json(),
+                         status: isProcessing ? .accepted : .created)
         }
         router.get("/v1/audio/file/{pk}") { request, context in
             guard let id = UUID.parse(context.parameters.require("pk")) else { throw APIError.notFound("Track") }

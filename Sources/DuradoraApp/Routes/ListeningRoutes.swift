@@ -33,7 +33,7 @@ struct ListeningRoutes: Sendable {
                 throw APIError.invalidField("rating", "is required")
             }
             let view = try library.rate(trackID: id, rating: rating, caller: caller)
-            return try .json(TrackResource(track: view.track, baseURL: baseURL(), personal: view.personal))
+            return .json(bytes: TrackResource(track: view.track, baseURL: baseURL(), personal: view.personal).json())
         }
         router.post("/api/v1/tracks/{id}/plays") { request, context in
             let caller = try context.requireUser()

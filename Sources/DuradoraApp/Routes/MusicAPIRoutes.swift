@@ -18,7 +18,8 @@ struct MusicAPIRoutes: Sendable {
         }
         router.get("/track") { request, context in
             let id = try CompatParameters(request, readsBody: false).id("id", of: "Track")
-            return try .json(TrackResource(track: tracks.tracks.show(id: id, caller: context.user), baseURL: tracks.baseURL()))
+            let track = try tracks.tracks.show(id: id, caller: context.user)
+            return .json(bytes: TrackResource(track: track, baseURL: tracks.baseURL()).json())
         }
         // HEAD reaches here through the GET route; Range, If-Range and ETag as on /api/v1/tracks/{id}/stream.
         router.get("/stream") { request, context in

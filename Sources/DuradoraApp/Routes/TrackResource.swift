@@ -8,70 +8,66 @@ struct TrackResource: Encodable {
     /// The signed-in caller's star, rating and plays (contract, "Library"); nil leaves those fields out.
     var personal: TrackPersonal? = nil
 
-    enum CodingKeys: String, CodingKey {
-        case id, title, artist, album, genre, year, visibility, status, error, bitrate, channels
-        case trackNumber = "track_number"
-        case durationSeconds = "duration_seconds"
-        case sampleRate = "sample_rate"
-        case sizeBytes = "size_bytes"
-        case contentType = "content_type"
-        case ownerID = "owner_id"
-        case createdAt = "created_at"
-        case updatedAt = "updated_at"
-        case streamURL = "stream_url"
-        case downloadURL = "download_url"
-        case format, rating
-        case albumID = "album_id"
-        case artistID = "artist_id"
-        case albumArtist = "album_artist"
-        case discNumber = "disc_number"
-        case coverURL = "cover_url"
-        case starredAt = "starred_at"
-        case playCount = "play_count"
+    /// Inside a larger `Encodable` answer (a playlist's entries, favourites).
+    func encode(to encoder: any Encoder) throws {
+        var fields = EncoderFields(encoder)
+        try write(to: &fields)
     }
 
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        let id = track.id.uuidString.lowercased()
+    /// The track alone as JSON bytes, without `JSONEncoder` (the worker path of `GET /api/v1/tracks/{id}`).
+    func json() -> [UInt8] {
+        var writer = JSONBytes()
+        write(into: &writer)
+        return writer.bytes
+    }
+
+    /// `{…}`, as an answer or an item of a list.
+    func write(into writer: inout JSONBytes) {
+        writer.beginObject()
+        write(to: &writer)
+        writer.endObject()
+    }
+
+    /// Every field, once, in the order of the names (see `JSONFields`); `TrackResourceTests` compares the bytes
+    /// with `JSONEncoder`'s.
+    private func write<Fields: JSONFields>(to fields: inout Fields) throws(Fields.Failure) {
         let metadata = track.metadata
         let audio = track.audio
-        try container.encode(id, forKey: .id)
-        try container.encode(metadata.title, forKey: .title)
-        try container.encode(metadata.artist, forKey: .artist)
-        try container.encode(metadata.album, forKey: .album)
-        try container.encode(metadata.genre, forKey: .genre)
-        try container.encode(metadata.year, forKey: .year)
-        try container.encode(metadata.trackNumber, forKey: .trackNumber)
-        try container.encode(audio?.durationSeconds, forKey: .durationSeconds)
-        try container.encode(audio?.bitrate, forKey: .bitrate)
-        try container.encode(audio?.sampleRate, forKey: .sampleRate)
-        try container.encode(audio?.channels, forKey: .channels)
-        try container.encode(audio?.sizeBytes, forKey: .sizeBytes)
-        try container.encode(audio == nil ? nil : track.format.contentType, forKey: .contentType)
-        try container.encode(track.visibility, forKey: .visibility)
-        try container.encode(track.ownerID?.uuidString.lowercased(), forKey: .ownerID)
-        try container.encode(RFC3339.string(from: track.createdAt), forKey: .createdAt)
-        try container.encode(RFC3339.string(from: track.updatedAt), forKey: .updatedAt)
-        try container.encode(track.status, forKey: .status)
-        try container.encode(track.error, forKey: .error)
-        try container.encode("\(baseURL)/api/v1/tracks/\(id)/stream", forKey: .streamURL)
-        try container.encode("\(baseURL)/api/v1/tracks/\(id)/download", forKey: .downloadURL)
-        try container.encode(track.albumID?.uuidString.lowercased(), forKey: .albumID)
-        try container.encode(track.artistID?.uuidString.lowercased(), forKey: .artistID)
-        try container.encode(metadata.albumArtist, forKey: .albumArtist)
-        try container.encode(metadata.discNumber, forKey: .discNumber)
-        try container.encode(track.shownCoverHash == nil ? nil : "\(baseURL)/api/v1/tracks/\(id)/cover", forKey: .coverURL)
-        try container.encode(track.format.rawValue, forKey: .format)
-        if let personal {
-            try container.encode(personal.starredAt.map(RFC3339.string(from:)), forKey: .starredAt)
-            try container.encode(personal.rating, forKey: .rating)
-            try container.encode(personal.playCount, forKey: .playCount)
-        }
+        try fields.string("album", metadata.album)
+        try fields.string("album_artist", metadata.albumArtist)
+        try fields.id("album_id", track.albumID)
+        try fields.string("artist", metadata.artist)
+        try fields.id("artist_id", track.artistID)
+        try fields.integer("bitrate", audio?.bitrate)
+        try fields.integer("channels", audio?.channels)
+        try fields.string("content_type", audio == nil ? nil : track.format.contentType)
+        try fields.link("cover_url", baseURL, "/api/v1/tracks/", track.shownCoverHash == nil ? nil : track.id, "/cover")
+        try fields.time("created_at", track.createdAt)
+        try fields.integer("disc_number", metadata.discNumber)
+        try fields.link("download_url", baseURL, "/api/v1/tracks/", track.id, "/download")
+        try fields.number("duration_seconds", audio?.durationSeconds)
+        try fields.string("error", track.error)
+        try fields.string("format", track.format.rawValue)
+        try fields.string("genre", metadata.genre)
+        try fields.id("id", track.id)
+        try fields.id("owner_id", track.ownerID)
+        if let personal { try fields.integer("play_count", personal.playCount) }
+        if let personal { try fields.integer("rating", personal.rating) }
+        try fields.integer("sample_rate", audio?.sampleRate)
+        try fields.integer("size_bytes", audio.map { Int($0.sizeBytes) })
+        if let personal { try fields.time("starred_at", personal.starredAt) }
+        try fields.string("status", track.status.rawValue)
+        try fields.link("stream_url", baseURL, "/api/v1/tracks/", track.id, "/stream")
+        try fields.string("title", metadata.title)
+        try fields.integer("track_number", metadata.trackNumber)
+        try fields.time("updated_at", track.updatedAt)
+        try fields.string("visibility", track.visibility.rawValue)
+        try fields.integer("year", metadata.year)
     }
 }
 
-/// `{"items": [...], "total": N, "limit": L, "offset": O}` of tracks.
-struct TrackList: Encodable {
+/// `{"items": [...], "total": N, "limit": L, "offset": O}` of tracks, written as bytes like a track alone.
+struct TrackList {
     let items: [TrackResource]
     let total: Int
     let limit: Int
@@ -84,5 +80,18 @@ struct TrackList: Encodable {
         total = page.total
         limit = page.limit
         offset = page.offset
+    }
+
+    func json() -> [UInt8] {
+        var writer = JSONBytes(capacity: 1024 * (items.count + 1))
+        writer.beginObject()
+        writer.beginArray("items")
+        for item in items { item.write(into: &writer) }
+        writer.endArray()
+        writer.integer("limit", limit)
+        writer.integer("offset", offset)
+        writer.integer("total", total)
+        writer.endObject()
+        return writer.bytes
     }
 }

@@ -1,12 +1,12 @@
 import DuradoraHTTP
 import Foundation
 
-/// `GET /api/v1/tracks/{id}`, the call every player view makes: on a worker the first time (SQLite read, JSON
-/// encoding), then from `ShownTracks` on the event loop until the next database write.
+/// `GET /api/v1/tracks/{id}`, the call every player view makes: on a worker the first time (SQLite read, the JSON
+/// written as bytes by `TrackResource`), then from `ShownTracks` on the event loop until the next database write.
 ///
 /// Why a cache of encoded answers: measured (callgrind, release build), two thirds of the worker path's
-/// instructions were Foundation's `JSONEncoder` (each field through `KeyedEncodingContainer`), then SQLite and
-/// the hop to a worker and back — for bytes that only a write can change. The cache is a `ReadCache`, so every
+/// instructions were Foundation's `JSONEncoder` (each field through `KeyedEncodingContainer`; `JSONBytes` since),
+/// then SQLite and the hop to a worker and back — for bytes that only a write can change. The cache is a `ReadCache`, so every
 /// write empties it, and an entry holds only what was read after its ticket was taken.
 extension TrackRoutes {
     /// One shown track for one viewer: the row, to check the rule at the time of each request, and the answer.
@@ -29,7 +29,7 @@ extension TrackRoutes {
         let caller = context.user
         let track = try tracks.show(id: try Self.trackID(context), caller: caller)
         let view = try library?.views(of: [track], caller: caller).first
-        let response = try Response.json(TrackResource(track: track, baseURL: baseURL(), personal: view?.personal))
+        let response = Response.json(bytes: TrackResource(track: track, baseURL: baseURL(), personal: view?.personal).json())
         shown.store(ShownTrack(track: track, response: response),
                     for: ShownKey(trackID: track.id, viewerID: caller?.id), ticket: ticket)
         return response

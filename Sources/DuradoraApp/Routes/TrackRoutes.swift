@@ -151,7 +151,7 @@ struct TrackRoutes: Sendable {
         let personal = try caller.flatMap { _ in try library?.views(of: found.items, caller: caller) }.map { views in
             Dictionary(views.map { ($0.track.id, $0.personal ?? TrackPersonal()) }) { first, _ in first }
         }
-        return try .json(TrackList(found, baseURL: baseURL(), personal: personal))
+        return .json(bytes: TrackList(found, baseURL: baseURL(), personal: personal).json())
     }
 
     /// `GET`/`HEAD` `/stream` and `/download` (HEAD reaches here through the GET route).
@@ -188,7 +188,7 @@ struct TrackRoutes: Sendable {
     }
 
     private func render(_ track: Track, status: HTTPStatus = .ok) throws -> Response {
-        try .json(TrackResource(track: track, baseURL: baseURL()), status: status)
+        .json(bytes: TrackResource(track: track, baseURL: baseURL()).json(), status: status)
     }
 
     /// The `{id}` parameter; a malformed id names no track, so it is a 404 like an unknown one.

@@ -60,10 +60,7 @@ enum SubsonicItems {
     /// Every id a client sees is one of the library's UUIDs, lowercased (clients treat ids as opaque strings); as
     /// text for the few places that need one (elements take the `UUID`, which `SubsonicWriter` spells out).
     static func id(_ uuid: UUID) -> String {
-        String(unsafeUninitializedCapacity: SubsonicWriter.idLength) { buffer in
-            SubsonicWriter.spell(uuid, into: buffer)
-            return SubsonicWriter.idLength
-        }
+        uuid.lowercasedString
     }
 
     /// A playlist; with its entries for `getPlaylist` (only those the caller may see, as in the REST API).

@@ -1,5 +1,5 @@
 /// Writes a `SubsonicResponse` as the bytes of its answer, in XML or JSON, straight into one `[UInt8]`: no `String`
-/// per value, no concatenated temporaries, no Foundation formatter (`SubsonicWriter+Scalars` spells out the
+/// per value, no concatenated temporaries, no Foundation formatter (`ByteWriter+Scalars` spells out the
 /// values). Both formats walk the same model, so they always carry the same values:
 /// - XML: scalars as attributes, children as elements (repeated for lists), the element's text as character data,
 ///   lowercase booleans, the `http://subsonic.org/restapi` namespace. DSub, Amperfy and Supersonic parse only this.
@@ -8,7 +8,7 @@
 ///
 /// Empty lists are left out of both formats unless the schema requires them (`keepsEmpty`, JSON only: an empty
 /// XML list and a missing one are the same document).
-struct SubsonicWriter {
+struct SubsonicWriter: ByteWriter {
     /// What the first growth would have reached anyway for most answers (a 50-album page is some 20 KB).
     private static let initialCapacity = 16 * 1024
 
@@ -164,19 +164,5 @@ struct SubsonicWriter {
             appendTime(milliseconds: milliseconds)
             if json { bytes.append(UInt8(ascii: "\"")) }
         }
-    }
-
-    // MARK: Raw bytes
-
-    /// Text that needs no escaping: element and attribute names from the model (ASCII identifiers), the namespace,
-    /// a checked JSONP callback.
-    mutating func append(_ text: String) {
-        var text = text
-        text.withUTF8 { bytes.append(contentsOf: $0) }
-    }
-
-    /// Markup and literals.
-    mutating func markup(_ text: StaticString) {
-        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 }

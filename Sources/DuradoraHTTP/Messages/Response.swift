@@ -22,6 +22,13 @@ public struct Response: Sendable {
         return Response(status: status, headers: headers, body: .bytes(Array(try JSONCoding.encoder.encode(value))))
     }
 
+    /// A JSON response whose bytes are written already (without `JSONEncoder`, for the answers every request pays for).
+    public static func json(bytes: [UInt8], status: HTTPStatus = .ok, headers: HTTPHeaders = HTTPHeaders()) -> Response {
+        var headers = headers
+        headers[.contentType] = jsonContentType
+        return Response(status: status, headers: headers, body: .bytes(bytes))
+    }
+
     /// A plain text response.
     public static func text(_ text: String, status: HTTPStatus = .ok, contentType: String = "text/plain; charset=utf-8") -> Response {
         Response(status: status, headers: [.contentType: contentType], body: .bytes(Array(text.utf8)))

@@ -18,12 +18,19 @@ public final class SQLiteConnection {
         case deferred = "DEFERRED"
         /// Takes the write lock at once, so a writer never fails half-way with SQLITE_BUSY on upgrade.
         case immediate = "IMMEDIATE"
+
+        /// Literals, not `"BEGIN \(rawValue)"`: every read runs one, and the text is made and hashed each time.
+        var begin: String {
+            switch self {
+            case .deferred: "BEGIN DEFERRED"
+            case .immediate: "BEGIN IMMEDIATE"
+            }
+        }
     }
 
     public let path: String
     private var handle: OpaquePointer?
-    private var statementCache: [String: SQLiteStatement] = [:]
-    private var statementsInUse: Set<String> = []
+    private var statementCache: [SQLiteStatementKey: SQLiteStatement] = [:]
     /// Statements run on this connection so far (each `withStatement` and `executeScript` counts once):
     /// lets tests prove a request runs a fixed number of queries however much data it reads.
     public private(set) var statementCount = 0
@@ -83,16 +90,16 @@ public final class SQLiteConnection {
         _ body: (SQLiteStatement) throws -> T
     ) throws -> T {
         statementCount += 1
-        if statementsInUse.contains(sql) {
-            let statement = try prepare(sql)
-            try statement.bind(bindings)
-            return try body(statement)
-        }
         let statement = try cachedStatement(sql)
-        statementsInUse.insert(sql)
+        if statement.isInUse {
+            let fresh = try prepare(sql)
+            try fresh.bind(bindings)
+            return try body(fresh)
+        }
+        statement.isInUse = true
         defer {
             statement.reset()
-            statementsInUse.remove(sql)
+            statement.isInUse = false
         }
         try statement.bind(bindings)
         return try body(statement)
@@ -167,7 +174,7 @@ public final class SQLiteConnection {
     /// Runs `body` in a transaction: commits when it returns, rolls back when it (or the commit) throws.
     @discardableResult
     public func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
-        try execute("BEGIN \(kind.rawValue)")
+        try execute(kind.begin)
         let value: T
         do {
             value = try body()
@@ -199,9 +206,10 @@ public final class SQLiteConnection {
     }
 
     private func cachedStatement(_ sql: String) throws -> SQLiteStatement {
-        if let statement = statementCache[sql] { return statement }
+        let key = SQLiteStatementKey(sql: sql)
+        if let statement = statementCache[key] { return statement }
         let statement = try prepare(sql)
-        statementCache[sql] = statement
+        statementCache[key] = statement
         return statement
     }
 

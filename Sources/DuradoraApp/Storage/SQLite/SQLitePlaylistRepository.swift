@@ -118,7 +118,7 @@ struct SQLitePlaylistRepository: PlaylistRepository {
         ) { row in
             PlaylistEntry(
                 id: try row.uuid(named: "entry_id"), position: try row.int(named: "entry_position"),
-                track: try SQLiteTrackRepository.track(row))
+                track: try SQLiteTrackRepository.track(row, from: try row.columnIndex(named: "id")))
         }
     }
 

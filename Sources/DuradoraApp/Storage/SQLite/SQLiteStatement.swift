@@ -10,6 +10,8 @@ public final class SQLiteStatement {
     private var handle: OpaquePointer?
     private let database: OpaquePointer
     private lazy var columnIndexes: [String: Int32] = makeColumnIndexes()
+    /// Set while `SQLiteConnection.withStatement` runs it: a nested use of the same SQL prepares its own.
+    var isInUse = false
 
     init(database: OpaquePointer, sql: String) throws {
         self.database = database

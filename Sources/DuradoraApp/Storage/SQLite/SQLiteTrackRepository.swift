@@ -7,17 +7,11 @@ import Foundation
 struct SQLiteTrackRepository: TrackRepository {
     let connection: SQLiteConnection
 
-    /// The row, and (read only, never written back) `album_cover_hash`: the album's uploaded cover, else a picture
-    /// of a track of the album that whoever sees this track may see too — a public one, or one of the same owner
-    /// kept at the same visibility. A correlated subquery, evaluated only for the rows a page returns.
-    static let columns = """
-        t.id, t.owner_id, t.title, t.artist, t.album, t.genre, t.year, t.track_number, t.visibility, t.status, \
-        t.error, t.duration_seconds, t.sample_rate, t.channels, t.bitrate, t.size_bytes, t.file_tag, t.created_at, \
-        t.updated_at, t.album_artist, t.disc_number, t.format, t.source_path, t.cover_hash, \
-        (SELECT COALESCE(a.cover_hash, (SELECT MAX(o.cover_hash) FROM tracks AS o WHERE o.album_id = t.album_id \
-            AND (o.visibility = 'public' OR (o.owner_id = t.owner_id AND o.visibility = t.visibility)))) \
-         FROM albums AS a WHERE a.id = t.album_id) AS album_cover_hash
-        """
+    /// The row, and (read only, never written back) `album_cover_hash` (see `SQLiteTrackColumn`).
+    static let columns = SQLiteTrackColumn.selectList
+
+    /// Made once: the text is the statement cache's key (see `SQLiteStatementKey`).
+    private static let findSQL = "SELECT \(columns) FROM tracks AS t WHERE t.id = ?"
 
     private var grouping: SQLiteLibraryGrouping { SQLiteLibraryGrouping(connection: connection) }
 
@@ -39,7 +33,7 @@ struct SQLiteTrackRepository: TrackRepository {
     }
 
     func find(id: UUID) throws -> Track? {
-        try connection.queryFirst("SELECT \(Self.columns) FROM tracks AS t WHERE t.id = ?", [id], row: Self.track)
+        try connection.queryFirst(Self.findSQL, [id], row: Self.track)
     }
 
     /// Files the track under its (possibly new) album and artist, and removes the ones it left if now empty.
@@ -148,43 +142,58 @@ struct SQLiteTrackRepository: TrackRepository {
         ]
     }
 
+    /// A row that starts with `columns`.
     static func track(_ row: SQLiteStatement) throws -> Track {
+        try track(row, from: 0)
+    }
+
+    /// A row of `columns`, read by position (`SQLiteTrackColumn`); `first`: where they start, for a query that
+    /// selects other columns before them.
+    static func track(_ row: SQLiteStatement, from first: Int32) throws -> Track {
+        func at(_ column: SQLiteTrackColumn) -> Int32 { column.index(from: first) }
+        assert(row.columnName(at: at(.id)) == "id" && row.columnName(at: at(.albumCoverHash)) == "album_cover_hash",
+               "the track columns do not start at \(first) in \(row.sql)")
         var audio: StoredAudio?
-        if let fileTag = try row.string(named: "file_tag") {
+        if let fileTag = row.string(at: at(.fileTag)) {
             audio = StoredAudio(
-                durationSeconds: try row.double(named: "duration_seconds"), sampleRate: try row.int(named: "sample_rate"),
-                channels: try row.int(named: "channels"), bitrate: try row.int(named: "bitrate"),
-                sizeBytes: try row.int64(named: "size_bytes"), fileTag: fileTag)
+                durationSeconds: row.double(at: at(.durationSeconds)), sampleRate: row.int(at: at(.sampleRate)),
+                channels: row.int(at: at(.channels)), bitrate: row.int(at: at(.bitrate)),
+                sizeBytes: row.int64(at: at(.sizeBytes)), fileTag: fileTag)
         }
         return Track(
-            id: try row.uuid(named: "id"),
-            ownerID: try row.optionalUUID(named: "owner_id"),
+            id: try row.uuid(at: at(.id)),
+            ownerID: try row.optionalUUID(at: at(.ownerID)),
             metadata: TrackMetadata(
-                title: try row.string(named: "title"), artist: try row.string(named: "artist"),
-                album: try row.string(named: "album"), genre: try row.string(named: "genre"),
-                year: try row.optionalInt(named: "year"), trackNumber: try row.optionalInt(named: "track_number"),
-                albumArtist: try row.string(named: "album_artist"), discNumber: try row.optionalInt(named: "disc_number")),
-            visibility: try row.enumeration(Visibility.self, named: "visibility"),
-            status: try row.enumeration(TrackStatus.self, named: "status"),
-            error: try row.string(named: "error"),
+                title: row.string(at: at(.title)), artist: row.string(at: at(.artist)),
+                album: row.string(at: at(.album)), genre: row.string(at: at(.genre)),
+                year: row.optionalInt(at: at(.year)), trackNumber: row.optionalInt(at: at(.trackNumber)),
+                albumArtist: row.string(at: at(.albumArtist)), discNumber: row.optionalInt(at: at(.discNumber))),
+            visibility: try row.enumeration(Visibility.self, at: at(.visibility)),
+            status: try row.enumeration(TrackStatus.self, at: at(.status)),
+            error: row.string(at: at(.error)),
             audio: audio,
-            createdAt: try row.date(named: "created_at"),
-            updatedAt: try row.date(named: "updated_at"),
-            format: AudioFormat(rawValue: try row.string(named: "format") ?? "") ?? .mp3,
-            sourcePath: try row.string(named: "source_path"),
-            coverHash: try row.string(named: "cover_hash"),
-            albumCoverHash: try row.string(named: "album_cover_hash"))
+            createdAt: row.date(at: at(.createdAt)),
+            updatedAt: row.date(at: at(.updatedAt)),
+            format: AudioFormat(rawValue: row.string(at: at(.format)) ?? "") ?? .mp3,
+            sourcePath: row.string(at: at(.sourcePath)),
+            coverHash: row.string(at: at(.coverHash)),
+            albumCoverHash: row.string(at: at(.albumCoverHash)))
     }
 }
 
 extension SQLiteStatement {
     func optionalInt(named name: String) throws -> Int? {
-        try isNull(named: name) ? nil : try int(named: name)
+        optionalInt(at: try columnIndex(named: name))
     }
 
-    fileprivate func enumeration<T: RawRepresentable>(_ type: T.Type, named name: String) throws -> T
+    func optionalInt(at index: Int32) -> Int? {
+        isNull(at: index) ? nil : int(at: index)
+    }
+
+    fileprivate func enumeration<T: RawRepresentable>(_ type: T.Type, at index: Int32) throws -> T
     where T.RawValue == String {
-        guard let text = try string(named: name), let value = T(rawValue: text) else {
+        guard let text = string(at: index), let value = T(rawValue: text) else {
+            let name = columnName(at: index) ?? "\(index)"
             throw SQLiteError(code: SQLITE_CORRUPT, message: "column \(name) holds an unknown value", sql: sql)
         }
         return value

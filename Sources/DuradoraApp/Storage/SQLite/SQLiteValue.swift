@@ -44,7 +44,7 @@ extension Bool: SQLiteBindable {
 
 /// Ids are stored as their lower-case text form, as the API shows them.
 extension UUID: SQLiteBindable {
-    public var sqliteValue: SQLiteValue { .text(uuidString.lowercased()) }
+    public var sqliteValue: SQLiteValue { .text(lowercasedString) }
 }
 
 /// Times are stored as whole milliseconds since 1970 (UTC), which sort and compare as integers.

@@ -1,7 +1,8 @@
 import Foundation
 
-/// The values of an answer spelled out as bytes: escaped text, numbers, ids and times, each appended in place.
-extension SubsonicWriter {
+/// The values of an answer spelled out as bytes: escaped text, numbers, ids and times, each appended in place
+/// (Subsonic's XML and JSON, the API's track JSON).
+extension ByteWriter {
     /// XML attribute values and character data: markup characters as entities, tab and line ends as character
     /// references (an attribute value keeps them then), and the characters XML 1.0 cannot carry at all dropped (the
     /// other C0 controls, U+FFFE, U+FFFF): a tag may hold anything, the document must still parse.
@@ -45,6 +46,12 @@ extension SubsonicWriter {
     /// `\u00XX` for the other controls), plus U+2028 and U+2029: legal in JSON but line ends in JavaScript (JSONP).
     mutating func appendJSONString(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
+        appendJSONEscaped(text)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// The inside of a JSON string literal, for a string written in parts (a URL from a base and an id).
+    mutating func appendJSONEscaped(_ text: String) {
         var text = text
         text.withUTF8 { utf8 in
             var verbatim = 0
@@ -63,8 +70,8 @@ extension SubsonicWriter {
                 case 0..<0x20:
                     flush(utf8, from: verbatim, to: index)
                     markup("\\u00")
-                    bytes.append(Self.hexDigit(byte >> 4))
-                    bytes.append(Self.hexDigit(byte & 0xF))
+                    bytes.append(UInt8.lowercaseHexDigit(byte >> 4))
+                    bytes.append(UInt8.lowercaseHexDigit(byte & 0xF))
                 // U+2028 and U+2029 are E2 80 A8 and E2 80 A9.
                 case 0xE2 where index + 2 < utf8.count && utf8[index + 1] == 0x80 && (utf8[index + 2] & 0xFE) == 0xA8:
                     flush(utf8, from: verbatim, to: index)
@@ -79,7 +86,6 @@ extension SubsonicWriter {
             }
             flush(utf8, from: verbatim, to: utf8.count)
         }
-        bytes.append(UInt8(ascii: "\""))
     }
 
     private mutating func flush(_ utf8: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) {
@@ -118,35 +124,13 @@ extension SubsonicWriter {
         append(String(number))  // the shortest text that reads back as the same double
     }
 
-    /// A library id as a lowercase UUID, `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`.
+    /// A library id as a lowercase UUID, `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` (`UUID.lowercasedString`).
     mutating func appendID(_ id: UUID) {
         let start = bytes.count
-        bytes.append(contentsOf: repeatElement(0, count: Self.idLength))
+        bytes.append(contentsOf: repeatElement(0, count: UUID.textLength))
         bytes.withUnsafeMutableBufferPointer { buffer in
-            Self.spell(id, into: UnsafeMutableBufferPointer(rebasing: buffer[start..<start + Self.idLength]))
+            id.spellLowercased(into: UnsafeMutableBufferPointer(rebasing: buffer[start..<start + UUID.textLength]))
         }
-    }
-
-    static let idLength = 36
-
-    /// Writes the 36 characters of `id` into `buffer` (which holds exactly that many).
-    static func spell(_ id: UUID, into buffer: UnsafeMutableBufferPointer<UInt8>) {
-        withUnsafeBytes(of: id.uuid) { raw in
-            var position = 0
-            for (index, byte) in raw.enumerated() {
-                if index == 4 || index == 6 || index == 8 || index == 10 {
-                    buffer[position] = UInt8(ascii: "-")
-                    position += 1
-                }
-                buffer[position] = hexDigit(byte >> 4)
-                buffer[position + 1] = hexDigit(byte & 0xF)
-                position += 2
-            }
-        }
-    }
-
-    private static func hexDigit(_ value: UInt8) -> UInt8 {
-        value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
     }
 
     /// A time as RFC 3339 in UTC with milliseconds, `2024-05-01T12:34:56.789Z`, by calendar arithmetic on the
@@ -178,6 +162,11 @@ extension SubsonicWriter {
         bytes.append(UInt8(ascii: "."))
         appendDigits(UInt64(millisecond), width: 3)
         bytes.append(UInt8(ascii: "Z"))
+    }
+
+    /// A stored time (whole milliseconds: rounded, since a `Date` from the database is the double nearest to them).
+    mutating func appendTime(_ date: Date) {
+        appendTime(milliseconds: Int64((date.timeIntervalSince1970 * 1000).rounded()))
     }
 
     /// Division rounding toward negative infinity, with the remainder that goes with it (times before 1970 too).

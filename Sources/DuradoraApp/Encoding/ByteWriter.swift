@@ -1,0 +1,21 @@
+/// Text written straight into bytes: the answers whose every request pays for their encoding (Subsonic's XML and
+/// JSON, a track's JSON) are spelled out into one `[UInt8]` instead of going through `String`s per value or
+/// Foundation's `JSONEncoder` and formatters. The values (escaped text, numbers, ids, times) are written by
+/// `ByteWriter+Scalars`, once for every such writer.
+protocol ByteWriter {
+    /// The answer so far.
+    var bytes: [UInt8] { get set }
+}
+
+extension ByteWriter {
+    /// Text that needs no escaping: names from the code (ASCII identifiers), a checked JSONP callback.
+    mutating func append(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
+    /// Markup and literals.
+    mutating func markup(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+}
