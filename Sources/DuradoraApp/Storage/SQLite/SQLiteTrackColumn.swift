@@ -5,7 +5,7 @@
 enum SQLiteTrackColumn: Int32, CaseIterable {
     case id, ownerID, title, artist, album, genre, year, trackNumber, visibility, status, error, durationSeconds
     case sampleRate, channels, bitrate, sizeBytes, fileTag, createdAt, updatedAt, albumArtist, discNumber, format
-    case sourcePath, coverHash, albumCoverHash
+    case sourcePath, coverHash, albumID, artistID, albumCoverHash
 
     /// The SELECT list, for `tracks AS t`.
     static let selectList = allCases.map(\.expression).joined(separator: ", ")
@@ -39,6 +39,8 @@ enum SQLiteTrackColumn: Int32, CaseIterable {
         case .format: "t.format"
         case .sourcePath: "t.source_path"
         case .coverHash: "t.cover_hash"
+        case .albumID: "t.album_id"
+        case .artistID: "t.artist_id"
         // Read only, never written back: the album's uploaded cover, else a picture of a track of the album that
         // whoever sees this track may see too — a public one, or one of the same owner kept at the same
         // visibility. A correlated subquery, evaluated only for the rows a page returns.

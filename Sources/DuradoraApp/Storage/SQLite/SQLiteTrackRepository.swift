@@ -177,7 +177,9 @@ struct SQLiteTrackRepository: TrackRepository {
             format: AudioFormat(rawValue: row.string(at: at(.format)) ?? "") ?? .mp3,
             sourcePath: row.string(at: at(.sourcePath)),
             coverHash: row.string(at: at(.coverHash)),
-            albumCoverHash: row.string(at: at(.albumCoverHash)))
+            albumCoverHash: row.string(at: at(.albumCoverHash)),
+            // Written from these tags by `insert`/`update`: read, not derived again (a SHA-256 each).
+            filing: (try row.optionalUUID(at: at(.albumID)), try row.optionalUUID(at: at(.artistID))))
     }
 }
 
