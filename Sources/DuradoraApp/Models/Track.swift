@@ -8,7 +8,7 @@ public struct Track: Sendable, Equatable, Identifiable {
     public var ownerID: UUID?
     /// Setting the tags refiles the track: `albumID` and `artistID` follow them.
     public var metadata: TrackMetadata {
-        didSet { (albumID, artistID) = (LibraryKey.albumID(of: metadata), LibraryKey.artistID(of: metadata)) }
+        didSet { (albumID, artistID) = Self.filing(of: metadata) }
     }
     /// The album these tags file the track under (`LibraryKey`); nil without an album title. Stored, not computed
     /// on each read: deriving it is a SHA-256 of the names (~8 000 instructions with the artist's, per song of a
@@ -45,7 +45,7 @@ public struct Track: Sendable, Equatable, Identifiable {
         self.ownerID = ownerID
         self.metadata = metadata
         // `filing`: the ids a stored row holds, which are these tags' (the repository writes them from the tags).
-        (albumID, artistID) = filing ?? (LibraryKey.albumID(of: metadata), LibraryKey.artistID(of: metadata))
+        (albumID, artistID) = filing ?? Self.filing(of: metadata)
         self.visibility = visibility
         self.status = status
         self.error = error
@@ -56,6 +56,11 @@ public struct Track: Sendable, Equatable, Identifiable {
         self.sourcePath = sourcePath
         self.coverHash = coverHash
         self.albumCoverHash = albumCoverHash
+    }
+
+    /// The album and artist `metadata` files a track under (`LibraryKey`).
+    private static func filing(of metadata: TrackMetadata) -> (albumID: UUID?, artistID: UUID?) {
+        (LibraryKey.albumID(of: metadata), LibraryKey.artistID(of: metadata))
     }
 
     /// The picture shown for the track: its own, else its album's.

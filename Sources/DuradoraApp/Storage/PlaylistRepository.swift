@@ -71,11 +71,6 @@ public struct PlaylistQuery: Sendable, Equatable {
     /// `text` as a LIKE pattern with `\` as the escape character: `50%_off` matches only that text.
     public var likePattern: String? {
         guard let text, !text.isEmpty else { return nil }
-        var escaped = ""
-        for character in text {
-            if character == "\\" || character == "%" || character == "_" { escaped.append("\\") }
-            escaped.append(character)
-        }
-        return "%" + escaped + "%"
+        return LikePattern.containing(text)
     }
 }

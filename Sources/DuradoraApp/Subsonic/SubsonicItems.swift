@@ -9,7 +9,6 @@ enum SubsonicItems {
         let metadata = track.metadata
         var element = SubsonicElement()
         element.reserveAttributes(songAttributes)
-        // Computed (a SHA-256 of the album's key, `LibraryKey`): once per song, not once per attribute.
         let albumID = track.albumID
         element.set("id", track.id)
         element.set("parent", albumID)

@@ -32,7 +32,7 @@ enum SQLiteNameSearch {
     /// are the statement's album and artist. Written as one `a.rowid IN (…)`, so the planner starts from the hits.
     static func albums(containing key: String) -> (String, [any SQLiteBindable]) {
         guard let phrase = phrase(key) else {
-            let pattern = likePattern(key)
+            let pattern = LikePattern.containing(key)
             return ("(a.name_key LIKE ? ESCAPE '\\' OR ar.name_key LIKE ? ESCAPE '\\')", [pattern, pattern])
         }
         return ("""
@@ -45,7 +45,7 @@ enum SQLiteNameSearch {
 
     /// A condition true for the artists (`ar`) whose name holds `key`.
     static func artists(containing key: String) -> (String, [any SQLiteBindable]) {
-        guard let phrase = phrase(key) else { return ("ar.name_key LIKE ? ESCAPE '\\'", [likePattern(key)]) }
+        guard let phrase = phrase(key) else { return ("ar.name_key LIKE ? ESCAPE '\\'", [LikePattern.containing(key)]) }
         return ("ar.rowid IN (SELECT rowid FROM artists_names WHERE artists_names MATCH ?)", [phrase])
     }
 
@@ -54,11 +54,5 @@ enum SQLiteNameSearch {
     private static func phrase(_ key: String) -> String? {
         guard key.unicodeScalars.count >= 3 else { return nil }
         return "\"" + key.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-
-    private static func likePattern(_ key: String) -> String {
-        let escaped = key.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-            .replacingOccurrences(of: "_", with: "\\_")
-        return "%" + escaped + "%"
     }
 }
