@@ -154,7 +154,7 @@ public final class Application: @unchecked Sendable {
         }
         switch try users.bootstrapAdmin(username: admin.username, password: admin.password) {
         case .created(let user):
-            log.log(.info, "created bootstrap admin", [("username", user.username), ("user_id", user.id.uuidString.lowercased())])
+            log.log(.info, "created bootstrap admin", [("username", user.username), ("user_id", user.id.lowercasedString)])
         case .adminExists:
             break
         case .usernameTaken:

@@ -23,7 +23,7 @@ public enum Maintenance {
         try withUsers(configuration) { users in
             let generated = password == nil ? generatePassword() : nil
             let user = try users.create(username: username, password: password ?? generated ?? "", role: admin ? .admin : .user)
-            var summary = "created \(user.role.rawValue) \(user.username) (id \(user.id.uuidString.lowercased()))"
+            var summary = "created \(user.role.rawValue) \(user.username) (id \(user.id.lowercasedString))"
             if let generated { summary += "\npassword: \(generated)" }
             return summary
         }
@@ -37,7 +37,7 @@ public enum Maintenance {
             while true {
                 let page = try users.list(limit: 500, offset: offset)
                 lines += page.items.map {
-                    "\($0.id.uuidString.lowercased())  \($0.username)  \($0.role.rawValue)  \(RFC3339.string(from: $0.createdAt))"
+                    "\($0.id.lowercasedString)  \($0.username)  \($0.role.rawValue)  \(RFC3339.string(from: $0.createdAt))"
                 }
                 offset += page.items.count
                 if page.items.isEmpty || offset >= page.total { return lines }

@@ -51,7 +51,7 @@ public final class OpenTrack: Sendable {
     /// "Artist - Title.mp3", "Title.mp3", or the id when the track has no title (the extension is the format's).
     public var downloadFilename: String {
         let metadata = track.metadata
-        let title = metadata.title ?? track.id.uuidString.lowercased()
+        let title = metadata.title ?? track.id.lowercasedString
         return (metadata.artist.map { "\($0) - \(title)" } ?? title) + "." + track.format.rawValue
     }
 

@@ -58,7 +58,7 @@ public struct TokenService: Sendable {
 
     /// A UUID v4 string in lower case (122 random bits).
     public static func makeAPIToken() -> String {
-        UUID().uuidString.lowercased()
+        UUID().lowercasedString
     }
 
     /// What is stored for `token`: SHA-256 of its UTF-8 bytes.

@@ -84,7 +84,7 @@ public final class LibraryScanner: Sendable {
         let scan = LibraryScan(startedAt: clock.now().sqliteRounded)
         try registry.withLock { registry in
             if let running = registry.runningID {
-                throw APIError.conflict("scan_running", "Scan \(running.uuidString.lowercased()) is still running.")
+                throw APIError.conflict("scan_running", "Scan \(running.lowercasedString) is still running.")
             }
             registry.runningID = scan.id
             registry.scans[scan.id] = scan
@@ -107,7 +107,7 @@ public final class LibraryScanner: Sendable {
         } catch {
             scan.state = .failed
             scan.report(folders.joined(separator: ", "), "the scan stopped: \(error)")
-            log?.log(.error, "library scan failed", [("scan_id", scan.id.uuidString.lowercased()), ("error", "\(error)")])
+            log?.log(.error, "library scan failed", [("scan_id", scan.id.lowercasedString), ("error", "\(error)")])
         }
         if scan.state == .finished, let covers {
             // What the scan replaced or removed may have been a picture's last reference.
@@ -124,7 +124,7 @@ public final class LibraryScanner: Sendable {
         }
         progress?(scan)
         log?.log(.info, "library scan ended", [
-            ("scan_id", scan.id.uuidString.lowercased()), ("files", "\(scan.filesSeen)"), ("added", "\(scan.added)"),
+            ("scan_id", scan.id.lowercasedString), ("files", "\(scan.filesSeen)"), ("added", "\(scan.added)"),
             ("updated", "\(scan.updated)"), ("removed", "\(scan.removed)"), ("failed", "\(scan.failed)"),
         ])
         return scan

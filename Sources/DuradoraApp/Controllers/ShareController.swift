@@ -108,7 +108,7 @@ public struct ShareController: Sendable {
         if let view = try Self.unlessNotFound({ try playlists.show(id: id, caller: owner) }) {
             return (view.entries ?? []).map(\.track.id)
         }
-        throw APIError.notFound("Song, album or playlist \(id.uuidString.lowercased())")
+        throw APIError.notFound("Song, album or playlist \(id.lowercasedString)")
     }
 
     /// nil for a 404 (the id may name another kind of item); other failures go on.

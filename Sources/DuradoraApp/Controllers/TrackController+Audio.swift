@@ -81,7 +81,7 @@ extension TrackController {
             return  // the next start marks the track failed
         } catch {
             let reason = (error as? APIError)?.message ?? String(describing: error)
-            log?.log(.warning, "background encode failed", [("track_id", track.id.uuidString.lowercased()), ("error", reason)])
+            log?.log(.warning, "background encode failed", [("track_id", track.id.lowercasedString), ("error", reason)])
             _ = try? database.write { transaction in
                 guard var current = try transaction.tracks.find(id: track.id) else { return }
                 current.status = .failed

@@ -11,12 +11,12 @@ public struct TrackFiles: Sendable {
     }
 
     public func audioPath(for id: UUID) -> String {
-        directory(for: id) + "/" + id.uuidString.lowercased() + ".mp3"
+        directory(for: id) + "/" + id.lowercasedString + ".mp3"
     }
 
     /// The upload as received, kept only with `audio.keep_originals`.
     public func originalPath(for id: UUID) -> String {
-        directory(for: id) + "/" + id.uuidString.lowercased() + ".original"
+        directory(for: id) + "/" + id.lowercasedString + ".original"
     }
 
     public var incomingDirectory: String { root + "/incoming" }
@@ -24,7 +24,7 @@ public struct TrackFiles: Sendable {
     /// A fresh temporary path for a request body being received.
     public func makeIncomingPath() throws -> String {
         try FileManager.default.createDirectory(atPath: incomingDirectory, withIntermediateDirectories: true)
-        return StagedAudioFile.temporaryPath(for: incomingDirectory + "/" + UUID().uuidString.lowercased() + ".upload")
+        return StagedAudioFile.temporaryPath(for: incomingDirectory + "/" + UUID().lowercasedString + ".upload")
     }
 
     /// Creates the directory `audioPath(for:)` is in.
@@ -52,7 +52,7 @@ public struct TrackFiles: Sendable {
     }
 
     private func directory(for id: UUID) -> String {
-        let hex = id.uuidString.lowercased()
+        let hex = id.lowercasedString
         return root + "/" + hex.prefix(2) + "/" + hex.dropFirst(2).prefix(2)
     }
 

@@ -54,7 +54,7 @@ extension User: Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id.uuidString.lowercased(), forKey: .id)
+        try container.encode(id.lowercasedString, forKey: .id)
         try container.encode(username, forKey: .username)
         try container.encode(role, forKey: .role)
         try container.encode(RFC3339.string(from: createdAt), forKey: .createdAt)

@@ -47,7 +47,7 @@ struct AppPasswordResource: Encodable {
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(appPassword.id.uuidString.lowercased(), forKey: .id)
+        try container.encode(appPassword.id.lowercasedString, forKey: .id)
         try container.encode(appPassword.name, forKey: .name)
         if let password { try container.encode(password, forKey: .password) }
         try container.encode(RFC3339.string(from: appPassword.createdAt), forKey: .createdAt)

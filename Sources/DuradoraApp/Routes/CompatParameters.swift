@@ -57,7 +57,7 @@ struct CompatSuccess: Encodable {
     var token: String?
 
     init(id: UUID? = nil, token: String? = nil) {
-        self.id = id?.uuidString.lowercased()
+        self.id = id?.lowercasedString
         self.token = token
     }
 }

@@ -21,11 +21,11 @@ struct AlbumResource: Encodable {
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        let id = album.id.uuidString.lowercased()
+        let id = album.id.lowercasedString
         try container.encode(id, forKey: .id)
         try container.encode(album.name, forKey: .name)
         try container.encode(album.artistName, forKey: .artist)
-        try container.encode(album.artistID?.uuidString.lowercased(), forKey: .artistID)
+        try container.encode(album.artistID?.lowercasedString, forKey: .artistID)
         try container.encode(album.year, forKey: .year)
         try container.encode(album.genre, forKey: .genre)
         try container.encode(album.trackCount, forKey: .trackCount)
@@ -60,7 +60,7 @@ struct ArtistResource: Encodable {
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        let id = artist.id.uuidString.lowercased()
+        let id = artist.id.lowercasedString
         try container.encode(id, forKey: .id)
         try container.encode(artist.name, forKey: .name)
         try container.encode(artist.albumCount, forKey: .albumCount)

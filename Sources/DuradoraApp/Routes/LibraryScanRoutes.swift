@@ -23,7 +23,7 @@ struct LibraryScanRoutes: Sendable {
             }
             let scan = try scanner.start(folders: folders, options: LibraryScanner.Options(owner: admin))
             var response = try Response.json(LibraryScanResource(scan), status: .accepted)
-            response.headers[.location] = "/api/v1/library/scans/\(scan.id.uuidString.lowercased())"
+            response.headers[.location] = "/api/v1/library/scans/\(scan.id.lowercasedString)"
             return response
         }
         router.get("/api/v1/library/scans/{id}") { _, context in
@@ -52,7 +52,7 @@ struct LibraryScanResource: Encodable {
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(scan.id.uuidString.lowercased(), forKey: .id)
+        try container.encode(scan.id.lowercasedString, forKey: .id)
         try container.encode(scan.state.rawValue, forKey: .state)
         try container.encode(scan.filesSeen, forKey: .filesSeen)
         try container.encode(scan.added, forKey: .added)

@@ -26,11 +26,11 @@ struct PlaylistResource: Encodable {
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         let playlist = view.playlist
-        try container.encode(playlist.id.uuidString.lowercased(), forKey: .id)
+        try container.encode(playlist.id.lowercasedString, forKey: .id)
         try container.encode(playlist.name, forKey: .name)
         try container.encode(playlist.description, forKey: .description)
         try container.encode(playlist.visibility, forKey: .visibility)
-        try container.encode(playlist.ownerID.uuidString.lowercased(), forKey: .ownerID)
+        try container.encode(playlist.ownerID.lowercasedString, forKey: .ownerID)
         try container.encode(playlist.ownerName, forKey: .owner)
         try container.encode(showsShareToken ? playlist.shareToken : nil, forKey: .shareToken)
         try container.encode(view.trackCount, forKey: .trackCount)
@@ -55,7 +55,7 @@ struct PlaylistEntryResource: Encodable {
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(entry.id.uuidString.lowercased(), forKey: .entryID)
+        try container.encode(entry.id.lowercasedString, forKey: .entryID)
         try container.encode(entry.position, forKey: .position)
         try container.encode(TrackResource(track: entry.track, baseURL: baseURL), forKey: .track)
     }

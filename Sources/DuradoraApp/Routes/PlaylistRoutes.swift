@@ -55,7 +55,7 @@ struct PlaylistRoutes: Sendable {
         }
         let view = try playlists.create(owner: owner, fields: fields)
         var response = try render(view, context, status: .created)
-        response.headers[.location] = "/api/v1/playlists/\(view.playlist.id.uuidString.lowercased())"
+        response.headers[.location] = "/api/v1/playlists/\(view.playlist.id.lowercasedString)"
         return response
     }
 

@@ -59,8 +59,8 @@ struct RecordURL: Encodable {
     let recordURL: String
 
     init(_ track: Track, baseURL: String) {
-        let id = track.id.uuidString.lowercased()
-        let user = track.ownerID?.uuidString.lowercased() ?? ""
+        let id = track.id.lowercasedString
+        let user = track.ownerID?.lowercasedString ?? ""
         recordURL = "\(baseURL)/api/v1/record?record_id=\(id)&user_id=\(user)"
     }
 

@@ -41,8 +41,8 @@ struct SeedRoutes: Sendable {
     /// ones are taken from the form fields, wherever they were in the form, and a failure removes the file.
     func record(_ request: Request, _ context: RequestContext) throws -> Response {
         let (track, isProcessing) = try upload(request, context)
-        let id = track.id.uuidString.lowercased()
-        let user = track.ownerID?.uuidString.lowercased() ?? ""
+        let id = track.id.lowercasedString
+        let user = track.ownerID?.lowercasedString ?? ""
         return try .json(SeedRecord(url: "\(tracks.baseURL())/record?id=\(id)&user=\(user)"),
                          status: isProcessing ? .accepted : .created)
     }
@@ -93,7 +93,7 @@ struct SeedRoutes: Sendable {
         try UserRoutes.checkRegistrationIsOpen(users.settings, context)
         guard let username else { throw APIError.invalidField(field, "is required") }
         let (user, token) = try users.createWithAPIToken(username: username, password: nil)
-        return try .json(SeedUser(userID: user.id.uuidString.lowercased(), token: token), status: .created)
+        return try .json(SeedUser(userID: user.id.lowercasedString, token: token), status: .created)
     }
 }
 

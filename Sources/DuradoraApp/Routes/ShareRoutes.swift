@@ -68,8 +68,8 @@ struct ShareRoutes: Sendable {
         let base = baseURL() + Self.pagePath(token)
         let entries = try shares.entries(of: share, owner: owner).map { view in
             let track = view.track
-            let path = "\(base)/tracks/\(track.id.uuidString.lowercased())"
-            return Entry(id: track.id.uuidString.lowercased(), title: track.metadata.title, artist: track.metadata.artist,
+            let path = "\(base)/tracks/\(track.id.lowercasedString)"
+            return Entry(id: track.id.lowercasedString, title: track.metadata.title, artist: track.metadata.artist,
                          album: track.metadata.album, durationSeconds: track.audio?.durationSeconds,
                          streamURL: path + "/stream", coverURL: track.coverHash == nil ? nil : path + "/cover")
         }

@@ -94,7 +94,7 @@ struct TrackRoutes: Sendable {
 
     private func created(_ track: Track, isProcessing: Bool) throws -> Response {
         var response = try render(track, status: isProcessing ? .accepted : .created)
-        response.headers[.location] = "/api/v1/tracks/\(track.id.uuidString.lowercased())"
+        response.headers[.location] = "/api/v1/tracks/\(track.id.lowercasedString)"
         return response
     }
 

@@ -81,7 +81,7 @@ struct CreatedUser: Encodable {
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(user.id.uuidString.lowercased(), forKey: .userID)
+        try container.encode(user.id.lowercasedString, forKey: .userID)
         try container.encode(user.username, forKey: .username)
         try container.encode(user.role, forKey: .role)
         try container.encode(accessToken, forKey: .accessToken)

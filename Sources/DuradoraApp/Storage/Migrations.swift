@@ -220,5 +220,13 @@ public enum Migrations {
             );
             INSERT INTO tracks_fts (tracks_fts) VALUES ('rebuild');
             """ + SQLiteNameSearch.sql),
+        Migration(version: 14, name: "newest tracks index covers the visibility rule", sql: """
+            -- A deep page of the newest-first list (Subsonic's empty-query sync at offset 99 000 of 100 000) skipped
+            -- its offset by reading each track's row for the visibility rule: 34 ms a page. With the rule's columns
+            -- in the index the skipped rows are decided from the index alone (8 ms); the list's order breaks ties
+            -- on created_at by these columns before the rowid, so the walk is still the index's order.
+            DROP INDEX tracks_newest;
+            CREATE INDEX tracks_newest ON tracks (created_at, visibility, owner_id);
+            """),
     ]
 }

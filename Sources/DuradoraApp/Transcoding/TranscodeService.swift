@@ -246,7 +246,7 @@ public final class TranscodeService: Sendable {
     }
 
     private func logFailure(_ error: any Error, trackID: UUID) {
-        log?.log(.error, "transcode failed", [("track_id", trackID.uuidString.lowercased()),
+        log?.log(.error, "transcode failed", [("track_id", trackID.lowercasedString),
                                               ("error", String(describing: error))])
     }
 

@@ -239,7 +239,7 @@ final class Connection: @unchecked Sendable, EventLoopClient {
         }
         let accepted = server.workers.submit { [self] in
             let (response, route) = answer()
-            queue.async { self.handlerFinished(exchange, response: response, route: route) }
+            loop.deliver { self.handlerFinished(exchange, response: response, route: route) }
         }
         if !accepted {
             exchange.keepAlive = false

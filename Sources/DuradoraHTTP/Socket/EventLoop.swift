@@ -3,6 +3,7 @@ import Glibc
 #endif
 import CEpoll
 import Dispatch
+import Synchronization
 
 /// What a socket registered with an `EventLoop` is told.
 protocol EventLoopClient: AnyObject {
@@ -45,6 +46,8 @@ final class EventLoop: @unchecked Sendable {
     /// The handler is handing out a batch of events (on `queue`).
     private(set) var isHandlingBatch = false
     private var deferredWrites: [EventLoopClient] = []
+    /// Answers finished on worker threads, waiting to be taken up on `queue` (see `deliver`).
+    private let deliveries = Mutex<[@Sendable () -> Void]>([])
     /// Where the loop's connections read their sockets into, one at a time (they never run at once), before their
     /// parsers copy the bytes. One buffer for the loop's life: a 64 KiB buffer allocated per read cost a
     /// `malloc` and, freed, glibc's `malloc_consolidate` (64 KiB is its threshold) on every request.
@@ -94,6 +97,34 @@ final class EventLoop: @unchecked Sendable {
         deferredWrites.append(client)
     }
 
+    /// Runs `completion` on `queue` (a worker's finished answer). Answers that finish while the loop is busy are
+    /// taken up together, as one batch whose responses are written at its end, like those of a batch of socket
+    /// events: one `queue.async` (a Dispatch wake-up) per batch of answers instead of one per answer, and the
+    /// client is woken once for the batch. Measured on the worker path (64 connections): see the README.
+    func deliver(_ completion: @escaping @Sendable () -> Void) {
+        let isFirst = deliveries.withLock { waiting in
+            waiting.append(completion)
+            return waiting.count == 1
+        }
+        if isFirst { queue.async { [self] in takeDeliveries() } }
+    }
+
+    private func takeDeliveries() {
+        var taken: [@Sendable () -> Void] = []
+        deliveries.withLock { waiting in swap(&taken, &waiting) }
+        isHandlingBatch = true
+        for completion in taken { completion() }
+        finishBatch()
+    }
+
+    /// Ends a batch: the responses deferred by `writeAfterBatch` go out now.
+    private func finishBatch() {
+        isHandlingBatch = false
+        let writes = deferredWrites
+        deferredWrites.removeAll(keepingCapacity: true)
+        for client in writes { client.writeDeferredResponse() }
+    }
+
     /// Stops the loop's source (server shutdown, once its connections are gone).
     func stop() {
         queue.async { [self] in
@@ -116,10 +147,7 @@ final class EventLoop: @unchecked Sendable {
                     readable: failed || event.events & EPOLLIN.rawValue != 0,
                     writable: failed || event.events & EPOLLOUT.rawValue != 0, hungUp: failed)
             }
-            isHandlingBatch = false
-            let writes = deferredWrites
-            deferredWrites.removeAll(keepingCapacity: true)
-            for client in writes { client.writeDeferredResponse() }
+            finishBatch()
             if Int(count) < Self.batch { return }
         }
     }

@@ -138,7 +138,7 @@ struct SQLiteLibraryRepository: LibraryRepository {
 
     /// `ids` as a JSON array, bound as one value (`json_each`): one statement text for any number of ids.
     static func jsonArray(_ ids: [UUID]) -> String {
-        "[" + ids.map { "\"\($0.uuidString.lowercased())\"" }.joined(separator: ",") + "]"
+        "[" + ids.map { "\"\($0.lowercasedString)\"" }.joined(separator: ",") + "]"
     }
 
     /// `rows` in the order of `ids` (a page's order, chosen by the statement that picked them).

@@ -93,7 +93,9 @@ struct SQLiteTrackRepository: TrackRepository {
         // index backwards and stop after the page. Left to itself the planner answers the rule's OR from two
         // indexes and then sorts every visible track (migration 12). With a filter, the filter's index is better.
         var from = conditions.count == 1 && query.text == nil ? "tracks AS t INDEXED BY tracks_newest" : "tracks AS t"
-        var order = "t.created_at DESC, t.rowid DESC"
+        // Newest first; tracks made in the same millisecond by visibility, owner and then insertion: the order of
+        // the `tracks_newest` index (migration 14), walked backwards.
+        var order = "t.created_at DESC, t.visibility DESC, t.owner_id DESC, t.rowid DESC"
         if let match = query.matchExpression {
             from = "tracks_fts JOIN tracks AS t ON t.rowid = tracks_fts.rowid"
             conditions.append("tracks_fts MATCH ?")
