@@ -1,0 +1,85 @@
+import Foundation
+
+/// Where a track's stored bytes live: a folder on this machine (`LocalTrackStore`) or an S3 bucket shared by several
+/// instances (`S3TrackStore`). Objects are written once and never changed: a replaced file gets a new key (a new
+/// `fileTag`), so a stream in progress keeps reading the bytes it started with until the old key is removed.
+///
+/// Every operation blocks (disk or network), so it runs on a worker thread, never on a connection's queue.
+protocol TrackObjectStore: Sendable {
+    /// Stores the finished local `file` under `key` and removes `file`. On failure nothing is left under `key`, and
+    /// `file` is removed too (the caller has nothing to clean up either way).
+    func store(file: String, key: TrackObjectKey) throws
+
+    /// The object's size and entity tag; nil when there is none under `key`.
+    func info(key: TrackObjectKey) throws -> TrackObjectInfo?
+
+    /// Hands the object (or the bytes of `range`, which must lie inside it) to `sink` piece by piece, never the whole
+    /// object at once. A missing object throws `TrackObjectStoreError.notFound`; whatever `sink` throws ends the read.
+    func read(key: TrackObjectKey, range: ClosedRange<Int64>?, into sink: ([UInt8]) throws -> Void) throws
+
+    /// Removes the object; a key with nothing under it is fine.
+    func remove(key: TrackObjectKey) throws
+
+    /// Removes what a crash left half-written before `cutoff` (staged temporary files, unfinished multipart
+    /// uploads) and returns how many. Younger leftovers may belong to a store still in progress, so they stay.
+    @discardableResult
+    func sweepStale(olderThan cutoff: Date) throws -> Int
+}
+
+/// The name of one stored file of a track: `ab/cd/<id>-<fileTag>.<ext>`, fanned out over directories (or key
+/// prefixes) by the id's first two pairs of hex digits, as `TrackFiles` does for the older `ab/cd/<id>.mp3` layout.
+struct TrackObjectKey: Sendable, Hashable, CustomStringConvertible {
+    let trackID: UUID
+    /// The file's random tag (`StoredAudio.fileTag`): new for every replacement, so keys are never reused.
+    let fileTag: String
+    /// Without the dot: `mp3`, `flac` …
+    let fileExtension: String
+
+    /// `fileTag` and `fileExtension` end up in a path: only ASCII letters and digits, so neither can add a `/`, a
+    /// `..` or a character a key must encode. They come from this program (`StoredAudio.makeFileTag`, `AudioFormat`),
+    /// never from a request, so anything else is a programmer error.
+    init(trackID: UUID, fileTag: String, fileExtension: String) {
+        precondition(Self.isPlain(fileTag) && Self.isPlain(fileExtension), "file tag and extension must be ASCII alphanumerics")
+        self.trackID = trackID
+        self.fileTag = fileTag
+        self.fileExtension = fileExtension
+    }
+
+    var path: String {
+        let hex = trackID.uuidString.lowercased()
+        return "\(hex.prefix(2))/\(hex.dropFirst(2).prefix(2))/\(hex)-\(fileTag).\(fileExtension)"
+    }
+
+    /// The `Content-Type` the object is stored and served with.
+    var contentType: String {
+        AudioFormat(fileExtension: fileExtension)?.contentType ?? "application/octet-stream"
+    }
+
+    var description: String { path }
+
+    private static func isPlain(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x41...0x5a).contains($0) || (0x61...0x7a).contains($0) }
+    }
+}
+
+/// What a store knows of one object without reading it.
+struct TrackObjectInfo: Sendable, Equatable {
+    var size: Int64
+    /// An HTTP entity tag, quotes included (S3's own, or one made from the local file's size and modification time).
+    var eTag: String
+}
+
+/// Failures every store reports the same way, so callers map them once (a missing object is a 404).
+enum TrackObjectStoreError: Error, Equatable, CustomStringConvertible {
+    /// Nothing is stored under the key (its path or object key).
+    case notFound(String)
+    /// The object is shorter than the range asked for.
+    case truncated(String)
+
+    var description: String {
+        switch self {
+        case .notFound(let key): "no stored object \(key)"
+        case .truncated(let key): "the stored object \(key) ended before the range asked for"
+        }
+    }
+}
