@@ -143,6 +143,8 @@ import Testing
         let started = Date()
         let down = #expect(throws: S3Error.self) { try unreachable.store(file: file, key: Self.key()) }
         #expect(down?.code == "Unreachable" && down?.status == nil)
+        // Refused before sending: the store cannot hold anything, so no delete is sent after it.
+        #expect(down?.wasNeverSent == true)
         #expect(Date().timeIntervalSince(started) < 5)
         #expect(!FileManager.default.fileExists(atPath: file))
     }

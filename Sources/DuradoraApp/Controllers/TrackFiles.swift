@@ -52,8 +52,14 @@ public struct TrackFiles: Sendable {
     }
 
     private func directory(for id: UUID) -> String {
+        root + "/" + Self.fanOut(of: id)
+    }
+
+    /// `ab/cd` for an id starting `abcd`: the two directory levels (or key prefixes, `TrackObjectKey`) a track's
+    /// files go under, so no directory holds more than a few hundred of a large library's files.
+    static func fanOut(of id: UUID) -> String {
         let hex = id.lowercasedString
-        return root + "/" + hex.prefix(2) + "/" + hex.dropFirst(2).prefix(2)
+        return hex.prefix(2) + "/" + hex.dropFirst(2).prefix(2)
     }
 
     static func size(of path: String) throws -> Int64 {

@@ -46,8 +46,7 @@ struct TrackObjectKey: Sendable, Hashable, CustomStringConvertible {
     }
 
     var path: String {
-        let hex = trackID.uuidString.lowercased()
-        return "\(hex.prefix(2))/\(hex.dropFirst(2).prefix(2))/\(hex)-\(fileTag).\(fileExtension)"
+        "\(TrackFiles.fanOut(of: trackID))/\(trackID.lowercasedString)-\(fileTag).\(fileExtension)"
     }
 
     /// The `Content-Type` the object is stored and served with.

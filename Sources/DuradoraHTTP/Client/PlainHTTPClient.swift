@@ -28,8 +28,14 @@ public struct PlainHTTPClient {
 
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
+        /// The request never left this machine (no usable URL, no address, no connection), so the server cannot
+        /// have acted on it; after any other failure it may have.
+        public let wasNeverSent: Bool
 
-        public init(description: String) { self.description = description }
+        public init(description: String, wasNeverSent: Bool = false) {
+            self.description = description
+            self.wasNeverSent = wasNeverSent
+        }
     }
 
     static let pieceSize = 64 * 1024
@@ -46,11 +52,11 @@ public struct PlainHTTPClient {
         into sink: ([UInt8]) throws -> Void
     ) throws -> Head {
         guard let components = URLComponents(string: url), let host = components.host, !host.isEmpty else {
-            throw Failure(description: "not an http URL: \(url)")
+            throw Failure(description: "not an http URL: \(url)", wasNeverSent: true)
         }
         let secure = components.scheme?.lowercased() == "https"
         guard secure || components.scheme?.lowercased() == "http" else {
-            throw Failure(description: "only http:// and https:// addresses are supported (\(url))")
+            throw Failure(description: "only http:// and https:// addresses are supported (\(url))", wasNeverSent: true)
         }
         let port = components.port ?? (secure ? 443 : 80)
         let target = (components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath)
@@ -99,7 +105,7 @@ public struct PlainHTTPClient {
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         var list: UnsafeMutablePointer<addrinfo>?
         guard getaddrinfo(host, String(port), &hints, &list) == 0, let first = list else {
-            throw Failure(description: "cannot resolve \(host)")
+            throw Failure(description: "cannot resolve \(host)", wasNeverSent: true)
         }
         defer { freeaddrinfo(list) }
         var candidate: UnsafeMutablePointer<addrinfo>? = first
@@ -118,7 +124,7 @@ public struct PlainHTTPClient {
             }
             candidate = info.pointee.ai_next
         }
-        throw Failure(description: "cannot connect to \(host):\(port): \(String(cString: strerror(errno)))")
+        throw Failure(description: "cannot connect to \(host):\(port): \(String(cString: strerror(errno)))", wasNeverSent: true)
     }
 
     /// The socket, or TLS over it.

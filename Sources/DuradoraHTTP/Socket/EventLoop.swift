@@ -100,7 +100,7 @@ final class EventLoop: @unchecked Sendable {
     /// Runs `completion` on `queue` (a worker's finished answer). Answers that finish while the loop is busy are
     /// taken up together, as one batch whose responses are written at its end, like those of a batch of socket
     /// events: one `queue.async` (a Dispatch wake-up) per batch of answers instead of one per answer, and the
-    /// client is woken once for the batch. Measured on the worker path (64 connections): see the README.
+    /// client is woken once for the batch. (Not yet measured on its own: bench/api.py's worker-path row will say.)
     func deliver(_ completion: @escaping @Sendable () -> Void) {
         let isFirst = deliveries.withLock { waiting in
             waiting.append(completion)

@@ -89,7 +89,7 @@ struct S3Client: Sendable {
                     if errorBody.count < Self.maxXMLBytes { errorBody += piece.prefix(Self.maxXMLBytes - errorBody.count) }
                 })
         } catch let failure as PlainHTTPClient.Failure {
-            throw S3Error.unreachable("\(method) \(endpoint.hostHeader): \(failure.description)")
+            throw S3Error.unreachable("\(method) \(endpoint.hostHeader): \(failure.description)", wasNeverSent: failure.wasNeverSent)
         }
         if failed { throw S3Error(status: head.status, body: errorBody) }
         return head

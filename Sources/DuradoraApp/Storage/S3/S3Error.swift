@@ -7,11 +7,14 @@ struct S3Error: Error, Equatable, CustomStringConvertible {
     /// (HEAD), `Unreachable` without an answer, `HTTP<status>` when the body named none.
     let code: String
     let message: String
+    /// No answer, and the request never left this machine: the store cannot have acted on it.
+    let wasNeverSent: Bool
 
-    init(status: Int?, code: String, message: String) {
+    init(status: Int?, code: String, message: String, wasNeverSent: Bool = false) {
         self.status = status
         self.code = code
         self.message = message
+        self.wasNeverSent = wasNeverSent
     }
 
     /// From an error answer: its status and the `<Error><Code>…</Code><Message>…</Message></Error>` body, if any.
@@ -20,10 +23,11 @@ struct S3Error: Error, Equatable, CustomStringConvertible {
         self.status = status
         code = S3XML.value(of: "Code", in: text) ?? (status == 404 ? "NotFound" : "HTTP\(status)")
         message = S3XML.value(of: "Message", in: text) ?? ""
+        wasNeverSent = false
     }
 
-    static func unreachable(_ reason: String) -> S3Error {
-        S3Error(status: nil, code: "Unreachable", message: reason)
+    static func unreachable(_ reason: String, wasNeverSent: Bool = false) -> S3Error {
+        S3Error(status: nil, code: "Unreachable", message: reason, wasNeverSent: wasNeverSent)
     }
 
     var isNotFound: Bool { status == 404 }

@@ -78,10 +78,7 @@ struct S3TrackStore: TrackObjectStore {
                 return
             } catch {}
         }
-        guard let failure = error as? S3Error, failure.code == "Unreachable",
-            // PlainHTTPClient's words for a request that never left this machine.
-            !failure.message.contains("cannot connect"), !failure.message.contains("cannot resolve")
-        else { return }
+        guard let failure = error as? S3Error, failure.code == "Unreachable", !failure.wasNeverSent else { return }
         try? client.deleteObject(key: name)
     }
 
