@@ -53,10 +53,13 @@ public final class Application: @unchecked Sendable {
             log.log(.error, "unhandled error", [("request_id", request.id), ("error", String(describing: error))])
         }
         database = try SQLiteDatabase.openAndMigrate(path: configuration.storage.database)
-        users = try UserController.make(configuration: configuration, database: database, clock: clock)
-        let covers = CoverStore(uploads: configuration.storage.uploads)
+        let transcoding = configuration.audio.transcoding
+        let transcodeCache = try TranscodeCache(directory: transcoding.cacheDir, capacity: transcoding.cacheBytes)
+        let trackAudio = try TrackAudioStore.make(configuration: configuration, copies: transcodeCache, log: log)
+        users = try UserController.make(configuration: configuration, database: database, trackAudio: trackAudio, clock: clock)
+        let covers = CoverStore(uploads: configuration.storage.localUploads)
         tracks = TrackController(
-            database: database, files: TrackFiles(root: configuration.storage.uploads),
+            database: database, audio: trackAudio,
             transcoder: Transcoder(settings: MP3EncoderSettings(configuration.audio)),
             slots: TranscodeSlots(capacity: configuration.audio.effectiveMaxConcurrentTranscodes),
             settings: TrackController.Settings(
@@ -66,10 +69,8 @@ public final class Application: @unchecked Sendable {
                 syncEncodeSeconds: configuration.audio.syncEncodeSeconds),
             clock: clock, log: log, covers: covers)
         playlists = PlaylistController(database: database, clock: clock)
-        let transcoding = configuration.audio.transcoding
         transcodes = TranscodeService(
-            cache: try TranscodeCache(directory: transcoding.cacheDir, capacity: transcoding.cacheBytes),
-            maxLive: transcoding.effectiveMaxLive, maxPerUser: transcoding.maxPerUser, log: log)
+            cache: transcodeCache, maxLive: transcoding.effectiveMaxLive, maxPerUser: transcoding.maxPerUser, log: log)
         library = LibraryController(
             database: database, settings: LibraryController.Settings(configuration.library), covers: covers, clock: clock)
         scanner = LibraryScanner(database: database, covers: covers, clock: clock, log: log)

@@ -16,7 +16,7 @@ extension Maintenance {
             }
             ownerUser = user
         }
-        let scanner = LibraryScanner(database: database, covers: CoverStore(uploads: configuration.storage.uploads))
+        let scanner = LibraryScanner(database: database, covers: CoverStore(uploads: configuration.storage.localUploads))
         let scan: LibraryScan
         do {
             scan = try scanner.run(folders: [directory], options: LibraryScanner.Options(owner: ownerUser, visibility: visibility),

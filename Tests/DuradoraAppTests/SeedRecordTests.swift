@@ -67,7 +67,7 @@ import Testing
         #expect(download.header("Accept-Ranges") == "bytes")
         #expect(download.header("Content-Length") == "\(download.body.count)")
         #expect(Self.isMP3(download.body))
-        let stored = app.application.tracks.files.audioPath(for: try #require(UUID(uuidString: trackID)))
+        let stored = app.application.tracks.storedPath(of: try #require(UUID(uuidString: trackID)))
         #expect(download.body == Array(try Data(contentsOf: URL(fileURLWithPath: stored))))
 
         // A Range request: 206 with exactly those bytes.

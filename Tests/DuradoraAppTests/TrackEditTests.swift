@@ -1,4 +1,4 @@
-import DuradoraApp
+@testable import DuradoraApp
 import DuradoraTestSupport
 import Foundation
 import Testing
@@ -24,7 +24,7 @@ import Testing
         let fixture = try AdminFixture()
         defer { fixture.stop() }
         let id = try Self.upload(fixture, token: fixture.admin, fields: [("title", "Old"), ("genre", "Jazz")])
-        let path = fixture.app.application.tracks.files.audioPath(for: UUID(uuidString: id)!)
+        let path = fixture.app.application.tracks.storedPath(of: UUID(uuidString: id)!)
         let audioBefore = try Self.audioBytesAfterTag(path)
 
         let response = try fixture.client.patchJSON(
@@ -36,11 +36,15 @@ import Testing
         #expect(json["title"] as? String == "Nouveau Titre ✓")
         #expect(json["genre"] is NSNull)
         #expect(json["year"] as? Int == 2021)
-        #expect(json["size_bytes"] as? Int == (try AudioFixtures.fileSize(path)))
+        // The edit is a new version of the file: the old one is gone, only the new one is stored.
+        let edited = fixture.app.application.tracks.storedPath(of: UUID(uuidString: id)!)
+        #expect(edited != path && !FileManager.default.fileExists(atPath: path))
+        #expect(fixture.app.uploadedFiles.count == 1)
+        #expect(json["size_bytes"] as? Int == (try AudioFixtures.fileSize(edited)))
 
-        let tag = try ID3Tag.read(fromFileAt: path)
+        let tag = try ID3Tag.read(fromFileAt: edited)
         #expect(tag == ID3Tag(title: "Nouveau Titre ✓", artist: "Someone", album: "LP", year: 2021, trackNumber: 7))
-        #expect(try Self.audioBytesAfterTag(path) == audioBefore)
+        #expect(try Self.audioBytesAfterTag(edited) == audioBefore)
         // And GET agrees with what PATCH answered.
         let shown = try fixture.client.track(id, token: fixture.admin).json()
         #expect(shown["artist"] as? String == "Someone")
@@ -112,5 +116,37 @@ import Testing
             #expect(try fixture.app.trackCount() == 0)
             #expect(fixture.app.uploadedFiles.isEmpty)
         }
+    }
+
+    /// Installations from before versioned names keep `ab/cd/<id>.mp3`: such a file still streams, and its track's
+    /// next version (here a tag edit) replaces it; a delete removes whichever is there.
+    @Test func aFileInTheOlderLayoutStreamsAndGoesAtTheNextVersion() throws {
+        let fixture = try AdminFixture()
+        defer { fixture.stop() }
+        let id = try Self.upload(fixture, token: fixture.admin, fields: [("title", "Old layout")])
+        let tracks = fixture.app.application.tracks
+        let older = tracks.files.audioPath(for: UUID(uuidString: id)!)
+        try FileManager.default.moveItem(atPath: tracks.storedPath(of: UUID(uuidString: id)!), toPath: older)
+        let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: older)))
+        #expect(try fixture.client.get("/api/v1/tracks/\(id)/stream", headers: bearer(fixture.admin)).body == bytes)
+
+        let patched = try fixture.client.patchJSON("/api/v1/tracks/\(id)", #"{"title":"New layout"}"#, token: fixture.admin)
+        #expect(patched.status == 200, "\(patched.text)")
+        let keyed = tracks.storedPath(of: UUID(uuidString: id)!)
+        #expect(!FileManager.default.fileExists(atPath: older))
+        #expect(try ID3Tag.read(fromFileAt: keyed)?.title == "New layout")
+        #expect(try Self.audioBytesAfterTag(keyed) == (try Self.audioBytesAfterTag(
+            { () throws -> String in
+                let path = NSTemporaryDirectory() + "older-\(UUID().uuidString).mp3"
+                try Data(bytes).write(to: URL(fileURLWithPath: path))
+                return path
+            }())))
+
+        let second = try Self.upload(fixture, token: fixture.admin)
+        let secondOlder = tracks.files.audioPath(for: UUID(uuidString: second)!)
+        try FileManager.default.moveItem(atPath: tracks.storedPath(of: UUID(uuidString: second)!), toPath: secondOlder)
+        #expect(try fixture.client.delete("/api/v1/tracks/\(second)", token: fixture.admin).status == 204)
+        #expect(try fixture.client.delete("/api/v1/tracks/\(id)", token: fixture.admin).status == 204)
+        #expect(fixture.app.uploadedFiles.isEmpty)
     }
 }

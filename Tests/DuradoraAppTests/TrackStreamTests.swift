@@ -14,7 +14,7 @@ import Testing
         let bytes: [UInt8]
         var client: TestClient { base.client }
         var admin: String { base.admin }
-        var path: String { base.app.application.tracks.files.audioPath(for: UUID(uuidString: id)!) }
+        var path: String { base.app.application.tracks.storedPath(of: UUID(uuidString: id)!) }
 
         init(seconds: Double = 1, fields: [(String, String)] = [("title", "Tone"), ("artist", "Sine")],
              configure: (inout Configuration) -> Void = { _ in }) throws {
@@ -24,7 +24,7 @@ import Testing
                 token: base.admin, fields: fields, file: ("a.wav", try scratch.tone("a.wav", seconds: seconds)))
             #expect(response.status == 201, "\(response.text)")
             id = try response.json()["id"] as? String ?? ""
-            bytes = Array(try Data(contentsOf: URL(fileURLWithPath: base.app.application.tracks.files.audioPath(for: UUID(uuidString: id)!))))
+            bytes = Array(try Data(contentsOf: URL(fileURLWithPath: base.app.application.tracks.storedPath(of: UUID(uuidString: id)!))))
         }
 
         func get(_ suffix: String = "stream", _ headers: [String: String] = [:], method: String = "GET") throws -> TestResponse {

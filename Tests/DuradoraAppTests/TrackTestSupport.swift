@@ -1,7 +1,19 @@
-import DuradoraApp
+@testable import DuradoraApp
 import DuradoraTestSupport
 import Foundation
 import Testing
+
+extension TrackController {
+    /// Where the folder store keeps the current version of track `id` (`original`: the kept upload); "" when
+    /// the track has no audio or its audio is in a bucket.
+    func storedPath(of id: UUID, original: Bool = false) -> String {
+        guard case .folder(let store) = audio.home,
+              let fileTag = (try? database.read { try $0.tracks.find(id: id) })??.audio?.fileTag,
+              let key = original ? TrackAudioStore.originalKey(id, fileTag) : TrackAudioStore.audioKey(id, fileTag)
+        else { return "" }
+        return store.path(of: key)
+    }
+}
 
 /// Uploads and track look-ups over a real socket.
 extension TestClient {

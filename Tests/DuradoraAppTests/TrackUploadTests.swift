@@ -1,4 +1,4 @@
-import DuradoraApp
+@testable import DuradoraApp
 import DuradoraTestSupport
 import Foundation
 import Testing
@@ -28,9 +28,12 @@ import Testing
         let id = json["id"] as? String ?? ""
         #expect(response.header("Location") == "/api/v1/tracks/\(id)")
         #expect((json["stream_url"] as? String)?.hasSuffix("/api/v1/tracks/\(id)/stream") == true)
-        #expect(fixture.app.uploadedFiles == ["\(id.prefix(2))/\(id.dropFirst(2).prefix(2))/\(id).mp3"])
+        // One file, named by the id and the version (the row's file tag, which is also the ETag).
+        let stored = fixture.app.application.tracks.storedPath(of: UUID(uuidString: id)!)
+        #expect(fixture.app.uploadedFiles.count == 1
+            && fixture.app.uploadedFiles[0].hasPrefix("\(id.prefix(2))/\(id.dropFirst(2).prefix(2))/\(id)-")
+            && stored.hasSuffix(fixture.app.uploadedFiles[0]))
         // The stored file is what the row says, decodes to the same length, and carries the tag.
-        let stored = fixture.app.application.tracks.files.audioPath(for: UUID(uuidString: id)!)
         #expect(try AudioFixtures.fileSize(stored) == json["size_bytes"] as? Int)
         let decoded = try AudioFixtures.decode(stored)
         #expect(abs(Double(decoded.frames) / 44100 - 1) <= 0.01)
@@ -215,7 +218,7 @@ import Testing
             (try? fixture.client.track(id, token: fixture.admin).json()["status"] as? String) == "ready"
         })
         #expect(try fixture.client.track(id, token: fixture.admin).json()["title"] as? String == "Second")
-        let path = fixture.app.application.tracks.files.audioPath(for: UUID(uuidString: id)!)
+        let path = fixture.app.application.tracks.storedPath(of: UUID(uuidString: id)!)
         #expect(try ID3Tag.read(fromFileAt: path)?.title == "Second")
     }
 
@@ -281,7 +284,7 @@ import Testing
         let response = try fixture.client.uploadMultipart(token: fixture.admin, file: ("a.flac", bytes))
         #expect(response.status == 201)
         let id = UUID(uuidString: try response.json()["id"] as? String ?? "")!
-        let original = fixture.app.application.tracks.files.originalPath(for: id)
+        let original = fixture.app.application.tracks.storedPath(of: id, original: true)
         #expect(Array(try Data(contentsOf: URL(fileURLWithPath: original))) == bytes)
     }
 }

@@ -1,4 +1,4 @@
-import DuradoraApp
+@testable import DuradoraApp
 import DuradoraTestSupport
 import Foundation
 import Testing
@@ -13,7 +13,7 @@ struct TranscodeFixture {
     var client: TestClient { base.client }
     var admin: String { base.admin }
     var service: TranscodeService { base.app.application.transcodes }
-    var storedPath: String { base.app.application.tracks.files.audioPath(for: UUID(uuidString: id)!) }
+    var storedPath: String { base.app.application.tracks.storedPath(of: UUID(uuidString: id)!) }
 
     init(seconds: Double = 4, configure: (inout Configuration) -> Void = { _ in }) throws {
         base = try AdminFixture(configure: configure)

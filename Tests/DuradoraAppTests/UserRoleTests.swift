@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import DuradoraApp
+@testable import DuradoraApp
 import DuradoraTestSupport
 
 /// Roles: who may raise whom, and the server never losing its last admin.

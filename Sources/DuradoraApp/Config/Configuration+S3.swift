@@ -1,3 +1,5 @@
+import Foundation
+
 extension Configuration.Storage {
     /// `[storage.s3]`: how to reach the store `storage.uploads = "s3://…"` names. Read only then.
     public struct S3: Sendable, Equatable {
@@ -12,9 +14,19 @@ extension Configuration.Storage {
         /// Streams answer `302` to a short-lived presigned URL instead of proxying the bytes (browsers only:
         /// Subsonic clients do not follow redirects reliably).
         public var redirect = false
+        /// This instance's own working files when the audio is in a bucket: uploads being received and encoded,
+        /// and the pictures embedded in uploads (absolute, resolved like the storage paths). Local copies of objects
+        /// the decoders read live in the transcode cache, under its cap.
+        public var localDir = Configuration.absolutePath(defaultLocalDir, relativeTo: FileManager.default.currentDirectoryPath)
+
+        public static let defaultLocalDir = "data/s3-local"
 
         public init() {}
     }
+
+    /// This instance's local folder for received bodies, staged encodes and covers: `uploads` itself, or
+    /// `[storage.s3] local_dir` when the audio is in a bucket.
+    public var localUploads: String { s3Uploads == nil ? uploads : s3.localDir }
 
     /// The bucket and prefix `uploads` names; nil when it is a directory.
     public var s3Uploads: S3UploadsURL? {
@@ -24,9 +36,7 @@ extension Configuration.Storage {
 }
 
 extension Configuration {
-    /// When `storage.uploads` names a bucket: the endpoint and both keys must be set. Then the start is refused by
-    /// name until track files go through the store (issue 16) — read as a directory, the URL would silently become
-    /// an empty local folder called `s3:`.
+    /// When `storage.uploads` names a bucket: the endpoint and both keys must be set.
     func validateS3Uploads() throws {
         guard let bucket = storage.s3Uploads else { return }
         for (key, value) in [
@@ -36,9 +46,10 @@ extension Configuration {
             throw ConfigurationError(
                 source: .combined, key: "storage.s3.\(key)", message: "must be set when storage.uploads names an S3 bucket (\(bucket))")
         }
-        throw ConfigurationError(
-            source: .combined, key: "storage.uploads",
-            message: "names an S3 bucket (\(bucket)), which this build cannot store uploads in yet (issue 16): "
-                + "point storage.uploads at a directory")
+        if storage.s3.redirect {
+            throw ConfigurationError(
+                source: .combined, key: "storage.s3.redirect",
+                message: "is not available yet: streams from \(bucket) are proxied through this server; set it to false")
+        }
     }
 }

@@ -41,6 +41,7 @@ public struct Configuration: Sendable, Equatable {
         var configuration = Configuration(storage: Storage(baseDirectory: baseDirectory))
         configuration.auth.secretKeyFile = absolutePath(Auth.defaultSecretKeyFile, relativeTo: baseDirectory)
         configuration.audio.transcoding.cacheDir = absolutePath(Transcoding.defaultCacheDir, relativeTo: baseDirectory)
+        configuration.storage.s3.localDir = absolutePath(Storage.S3.defaultLocalDir, relativeTo: baseDirectory)
         return configuration
     }
 

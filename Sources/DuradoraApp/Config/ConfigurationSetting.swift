@@ -71,6 +71,7 @@ extension ConfigurationSetting {
         string("storage.s3.secret_access_key", \.storage.s3.secretAccessKey),
         boolean("storage.s3.path_style", \.storage.s3.pathStyle),
         boolean("storage.s3.redirect", \.storage.s3.redirect),
+        path("storage.s3.local_dir", \.storage.s3.localDir),
 
         integer("audio.bitrate", \.audio.bitrate, oneOf: Configuration.Audio.allowedBitrates),
         integer("audio.vbr_quality", \.audio.vbrQuality, in: 0...9),

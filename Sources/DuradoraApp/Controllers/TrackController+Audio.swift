@@ -7,7 +7,8 @@ extension TrackController {
 
     /// The upload path (see `Transcoder`): plan (415 for what libsndfile cannot open), take a transcode slot (503
     /// when all are busy), then encode now (201) or in the background (202, the row says `processing`).
-    /// The final file is renamed into place before the row commits; on failure neither is left behind.
+    /// The new version is stored before the row commits and the old one removed after; on failure neither the row
+    /// nor the new version is left behind, and the track keeps the audio it had.
     func attachAudio(_ upload: UploadedAudio, to track: Track, isNew: Bool) throws -> (track: Track, isProcessing: Bool) {
         var isHandedOver = false
         defer { if !isHandedOver { upload.discard() } }
@@ -28,15 +29,16 @@ extension TrackController {
                 guard let current else { throw APIError.notFound("Track") }
                 let committed = try commit(staged, from: upload, into: current)
                 do {
-                    return try database.write { try $0.tracks.save(committed, isNew: isNew) }
+                    let saved = try database.write { try $0.tracks.save(committed, isNew: isNew) }
+                    audio.retire(current.audio?.fileTag, of: track.id)
+                    return saved
                 } catch {
-                    // A new track's file must not outlive its failed row; nor a file whose track was deleted meanwhile.
-                    let isGone = (error as? StorageError) == .notFound
-                    if isNew || isGone { files.removeFiles(of: track.id) }
-                    throw isGone ? APIError.notFound("Track") : error
+                    // The new version is named by no row: it goes, and the track keeps the audio it had.
+                    if let version = committed.audio { audio.discard(version.fileTag, of: track.id) }
+                    throw (error as? StorageError) == .notFound ? APIError.notFound("Track") : error
                 }
             }
-            isHandedOver = keepOriginal(upload, of: track.id)
+            isHandedOver = keepOriginal(upload, of: stored)
             return (stored, false)
         }
 
@@ -67,16 +69,24 @@ extension TrackController {
         do {
             let staged = try stage(upload, for: track.id, metadata: track.metadata)
             defer { staged.discard() }
-            try locks.withLock(track.id) {
+            let stored = try locks.withLock(track.id) {
                 guard let current = try database.read({ try $0.tracks.find(id: track.id) }) else {
                     throw StorageError.notFound
                 }
                 let stored = try commit(staged, from: upload, into: current)
-                try database.write { try $0.tracks.update(stored) }
+                do {
+                    try database.write { try $0.tracks.update(stored) }
+                } catch {
+                    if let version = stored.audio { audio.discard(version.fileTag, of: track.id) }
+                    throw error
+                }
+                audio.retire(current.audio?.fileTag, of: track.id)
+                return stored
             }
-            isKept = keepOriginal(upload, of: track.id)
+            isKept = keepOriginal(upload, of: stored)
         } catch StorageError.notFound {
-            files.removeFiles(of: track.id)
+            // Deleted meanwhile: whatever this encode stored went with the failed update above.
+            return
         } catch AudioError.cancelled where isStopping.load(ordering: .relaxed) {
             return  // the next start marks the track failed
         } catch {
@@ -92,11 +102,10 @@ extension TrackController {
         }
     }
 
-    /// The long step, without any lock: transcode into a temporary sibling of the final path, tagged with
+    /// The long step, without any lock: transcode into a staged file of the working area, tagged with
     /// `metadata`; the upload's embedded picture goes into the cover store.
     private func stage(_ upload: UploadedAudio, for id: UUID, metadata: TrackMetadata) throws -> StagedEncode {
-        try files.prepareDirectory(for: id)
-        let path = StagedAudioFile.temporaryPath(for: files.audioPath(for: id))
+        let path = try files.makeStagingPath(for: id)
         let info = try Self.inputErrorsAs415 {
             try transcoder.transcode(from: upload.path, to: path, tag: metadata) { _ in
                 !self.isStopping.load(ordering: .relaxed)
@@ -108,17 +117,17 @@ extension TrackController {
     }
 
     /// The short step, under the track's lock: completes `track`'s metadata from the input's own tag (and the file
-    /// name for a missing title), rewrites the staged file's tag if that changed it, renames the file into place,
-    /// and returns the row to write.
+    /// name for a missing title), rewrites the staged file's tag if that changed it, stores it as the track's
+    /// new version, and returns the row to write.
     private func commit(_ staged: StagedEncode, from upload: UploadedAudio, into track: Track) throws -> Track {
         var metadata = track.metadata.filled(from: staged.info.sourceTag)
         if metadata.title == nil { metadata.title = upload.titleFromFilename }
         if metadata != staged.taggedWith { try ID3Tag.rewrite(metadata, inFileAt: staged.path) }
-        let size = try TrackFiles.size(of: staged.path)
-        try StagedAudioFile.commit(staged.path, to: files.audioPath(for: track.id))
+        let version = StoredAudio(staged.info, sizeBytes: try TrackFiles.size(of: staged.path))
+        try audio.store(staged.path, as: version, of: track.id)
         var stored = track
         stored.metadata = metadata
-        stored.audio = StoredAudio(staged.info, sizeBytes: size)
+        stored.audio = version
         // The new audio's picture; audio without one keeps the track's (a re-encode or a better rip of the same
         // record is no reason to lose its cover).
         stored.coverHash = staged.coverHash ?? track.coverHash
@@ -128,10 +137,10 @@ extension TrackController {
         return stored
     }
 
-    /// With `audio.keep_originals`, moves the upload next to the MP3; returns whether it did.
-    private func keepOriginal(_ upload: UploadedAudio, of id: UUID) -> Bool {
-        guard settings.keepOriginals else { return false }
-        return (try? StagedAudioFile.commit(upload.path, to: files.originalPath(for: id))) != nil
+    /// With `audio.keep_originals`, moves the upload next to the MP3 of `track`'s version; whether it took it.
+    private func keepOriginal(_ upload: UploadedAudio, of track: Track) -> Bool {
+        guard settings.keepOriginals, let version = track.audio else { return false }
+        return audio.storeOriginal(upload.path, of: version, of: track.id)
     }
 
     /// Runs `body`, turning audio the upload is to blame for into the contract's 415.

@@ -17,7 +17,7 @@ extension TrackController {
             throw APIError.unauthenticated
         }
         let ticket = recentStreams.ticket()
-        let stream = try OpenTrack.open(id: id, files: files) {
+        let stream = try OpenTrack.open(id: id, audio: audio) {
             guard let track = try database.read({ try $0.tracks.find(id: id) }) else { throw APIError.notFound("Track") }
             try checkStreamable(track, caller: caller, ownerID: ownerID)
             return track

@@ -22,7 +22,10 @@ public final class TrackController: Sendable {
     }
 
     public let database: any Database
-    public let files: TrackFiles
+    /// Where the audio of uploads is stored (the uploads folder or an S3 bucket).
+    let audio: TrackAudioStore
+    /// This instance's working area (received bodies, staged encodes).
+    public var files: TrackFiles { audio.files }
     public let slots: TranscodeSlots
     public let settings: Settings
     let transcoder: Transcoder
@@ -37,12 +40,12 @@ public final class TrackController: Sendable {
     /// Tracks streamed lately, row and open file: see `TrackController+Streaming.swift`.
     let recentStreams = ReadCache<UUID, OpenTrack>(capacity: 64, maxAge: 10)
 
-    public init(
-        database: any Database, files: TrackFiles, transcoder: Transcoder, slots: TranscodeSlots,
+    init(
+        database: any Database, audio: TrackAudioStore, transcoder: Transcoder, slots: TranscodeSlots,
         settings: Settings = Settings(), clock: TimeSource = .system, log: AccessLog? = nil, covers: CoverStore? = nil
     ) {
         self.database = database
-        self.files = files
+        self.audio = audio
         self.transcoder = transcoder
         self.slots = slots
         self.settings = settings
@@ -52,9 +55,10 @@ public final class TrackController: Sendable {
         recentStreams.invalidate(onWritesTo: database)
     }
 
-    /// Start-up: removes temp files a crash left in the uploads area and fails the encodes it interrupted.
+    /// Start-up: removes temp files a crash left in the working area (and the store's own leftovers an hour old)
+    /// and fails the encodes it interrupted.
     public func recoverAfterStart() throws {
-        let removed = StagedAudioFile.removeTemporaryFiles(under: files.root)
+        let removed = StagedAudioFile.removeTemporaryFiles(under: files.root) + audio.sweepStale(now: clock.now())
         let failed = try database.write {
             try $0.tracks.failUnfinished(reason: "the server stopped while encoding", at: clock.now())
         }
@@ -131,29 +135,51 @@ public final class TrackController: Sendable {
         let metadata = changes.applied(to: track.metadata)
         if let visibility = changes.visibility { track.visibility = visibility }
         // An imported file is never written to: its tags change in the database only.
-        if metadata != track.metadata, track.isReady, track.sourcePath == nil, var audio = track.audio {
-            let path = files.audioPath(for: id)
-            try ID3Tag.rewrite(metadata, inFileAt: path)
-            audio.sizeBytes = try TrackFiles.size(of: path)
-            audio.fileTag = StoredAudio.makeFileTag()
-            track.audio = audio
+        let previous = track.audio
+        var isNewVersion = false
+        if metadata != track.metadata, track.isReady, track.sourcePath == nil, let current = track.audio {
+            track.audio = try retagged(track, current, metadata)
+            isNewVersion = true
         }
         track.metadata = metadata
         track.updatedAt = clock.now().sqliteRounded
-        return try database.write { transaction in
-            do {
-                return try transaction.tracks.save(track, isNew: false)
-            } catch StorageError.notFound {
-                throw APIError.notFound("Track")
+        do {
+            let saved = try database.write { transaction in
+                do {
+                    return try transaction.tracks.save(track, isNew: false)
+                } catch StorageError.notFound {
+                    throw APIError.notFound("Track")
+                }
             }
+            if isNewVersion { audio.retire(previous?.fileTag, of: id) }
+            return saved
+        } catch {
+            if isNewVersion, let version = track.audio { audio.discard(version.fileTag, of: id) }
+            throw error
         }
     }
 
-    /// Deletes the row, then the files (under the track's lock, so no tag rewrite is half-way through them).
+    /// A new version of the stored MP3 with `metadata` in its tag (the audio frames copied, never re-encoded).
+    private func retagged(_ track: Track, _ current: StoredAudio, _ metadata: TrackMetadata) throws -> StoredAudio {
+        let source = try audio.open(track)
+        let staged = try files.makeStagingPath(for: track.id)
+        defer { StagedAudioFile.remove(staged) }
+        let output = try BinaryFile.create(staged)
+        try output.copyRemainder(of: try BinaryFile.openForReading(try audio.localPath(of: source)))
+        output.close()
+        try ID3Tag.rewrite(metadata, inFileAt: staged)
+        var version = current
+        version.sizeBytes = try TrackFiles.size(of: staged)
+        version.fileTag = StoredAudio.makeFileTag()
+        try audio.store(staged, as: version, of: track.id)
+        return version
+    }
+
+    /// Deletes the row, then the stored audio (under the track's lock, so no tag rewrite is half-way through it).
     /// A background encode still running notices the missing row and removes what it wrote.
     public func delete(id: UUID, caller: User) throws {
         try locks.withLock(id) {
-            _ = try editable(id: id, caller: caller)
+            let track = try editable(id: id, caller: caller)
             try database.write { transaction in
                 do {
                     try transaction.tracks.delete(id: id)
@@ -161,7 +187,8 @@ public final class TrackController: Sendable {
                     throw APIError.notFound("Track")
                 }
             }
-            files.removeFiles(of: id)
+            // An imported file is the user's own, where it was found: never removed.
+            if track.sourcePath == nil { audio.removeAll(of: id) }
         }
     }
 

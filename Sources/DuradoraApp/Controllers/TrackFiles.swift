@@ -1,7 +1,9 @@
 import Foundation
 
-/// Where track audio lives under the uploads directory: `ab/cd/<id>.mp3` (the id's first two pairs of hex digits
-/// fan the files out over directories), originals beside them, and request bodies being received in `incoming/`.
+/// The working area of one instance — request bodies being received and files being encoded, in `incoming/` —
+/// and where track audio lived before versions had keys (`TrackAudioStore`): `ab/cd/<id>.mp3` (the id's first two
+/// pairs of hex digits fan the files out over directories), originals beside them. Those older files are read
+/// and removed, never written.
 /// Every temporary name carries `StagedAudioFile`'s marker, so the start-up sweep finds what a crash left.
 public struct TrackFiles: Sendable {
     public let root: String
@@ -27,9 +29,11 @@ public struct TrackFiles: Sendable {
         return StagedAudioFile.temporaryPath(for: incomingDirectory + "/" + UUID().lowercasedString + ".upload")
     }
 
-    /// Creates the directory `audioPath(for:)` is in.
-    public func prepareDirectory(for id: UUID) throws {
-        try FileManager.default.createDirectory(atPath: directory(for: id), withIntermediateDirectories: true)
+    /// A fresh temporary path for a file of track `id` being written (an encode, a tag edit) before it is stored.
+    /// Beside the received bodies, on the same file system as the folder store, so storing it is a rename.
+    public func makeStagingPath(for id: UUID) throws -> String {
+        try FileManager.default.createDirectory(atPath: incomingDirectory, withIntermediateDirectories: true)
+        return StagedAudioFile.temporaryPath(for: incomingDirectory + "/" + id.lowercasedString + ".mp3")
     }
 
     /// Removes the track's audio and original, if any.

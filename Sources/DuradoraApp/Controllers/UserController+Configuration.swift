@@ -1,10 +1,12 @@
 import Foundation
 
 extension UserController {
-    /// The controller as `[auth]` configures it, over `database`. Shared by the server and the CLI.
-    public static func make(configuration: Configuration, database: any Database, clock: TimeSource = .system) throws
-        -> UserController
-    {
+    /// The controller as `[auth]` configures it, over `database`; `trackAudio` is where a deleted user's tracks'
+    /// audio is removed from (the CLI, which deletes no user, has none). Shared by the server and the CLI.
+    static func make(
+        configuration: Configuration, database: any Database, trackAudio: TrackAudioStore? = nil,
+        clock: TimeSource = .system
+    ) throws -> UserController {
         let auth = configuration.auth
         let tokens = TokenService(
             database: database,
@@ -18,6 +20,6 @@ extension UserController {
             settings: Settings(
                 openRegistration: auth.openRegistration,
                 keepTracksOfDeletedUsers: configuration.library.keepTracksOfDeletedUsers),
-            clock: clock, trackFiles: TrackFiles(root: configuration.storage.uploads))
+            clock: clock, trackAudio: trackAudio)
     }
 }

@@ -22,13 +22,13 @@ public final class UserController: Sendable {
     let throttle: LoginThrottle
     let clock: TimeSource
     /// Where deleted users' track files are removed from; nil: no files to remove (tests without uploads).
-    let trackFiles: TrackFiles?
+    let trackAudio: TrackAudioStore?
 
-    public init(
+    init(
         database: any Database, tokens: TokenService, hasher: any PasswordHashing, throttle: LoginThrottle,
-        settings: Settings = Settings(), clock: TimeSource = .system, trackFiles: TrackFiles? = nil
+        settings: Settings = Settings(), clock: TimeSource = .system, trackAudio: TrackAudioStore? = nil
     ) {
-        self.trackFiles = trackFiles
+        self.trackAudio = trackAudio
         self.database = database
         self.tokens = tokens
         self.hasher = hasher
@@ -172,7 +172,7 @@ public final class UserController: Sendable {
             try transaction.users.delete(id: id)
             return tracks
         }
-        deletedTracks.forEach { trackFiles?.removeFiles(of: $0) }
+        deletedTracks.forEach { trackAudio?.removeAll(of: $0) }
     }
 
     // MARK: Private

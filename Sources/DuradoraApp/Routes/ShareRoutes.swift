@@ -51,7 +51,7 @@ struct ShareRoutes: Sendable {
             let id = try LibraryRoutes.id(context, "Track")
             try ShareController.grants(share, trackID: id)
             let stream = try tracks.cachedStream(id: id, caller: owner) ?? tracks.openStream(id: id, caller: owner)
-            return stream.response(to: request, anonymousStreaming: false, isDownload: false)
+            return try stream.response(to: request, anonymousStreaming: false, isDownload: false)
         }
         router.get("/share/{token}/tracks/{id}/cover") { request, context in
             let (share, owner) = try shares.open(token: context.parameters.require("token"))

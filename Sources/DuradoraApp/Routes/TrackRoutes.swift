@@ -170,7 +170,7 @@ struct TrackRoutes: Sendable {
             anonymousStreaming: tracks.settings.anonymousStreaming) {
             return transcode
         }
-        return stream.response(to: request, anonymousStreaming: tracks.settings.anonymousStreaming, isDownload: isDownload)
+        return try stream.response(to: request, anonymousStreaming: tracks.settings.anonymousStreaming, isDownload: isDownload)
     }
 
     /// The fast path of `/stream` and `/download`, on the event loop: a track streamed lately, for a caller who
@@ -184,7 +184,8 @@ struct TrackRoutes: Sendable {
         guard isDownload || (!StreamOptions.isPresent(in: request) && caller?.maxBitrate == nil),
               let id = try? Self.trackID(context), let stream = tracks.cachedStream(id: id, caller: caller)
         else { return nil }
-        return stream.response(to: request, anonymousStreaming: tracks.settings.anonymousStreaming, isDownload: isDownload)
+        // A refusal here (every bucket reader busy) is answered by the worker path, in the contract's words.
+        return try? stream.response(to: request, anonymousStreaming: tracks.settings.anonymousStreaming, isDownload: isDownload)
     }
 
     private func render(_ track: Track, status: HTTPStatus = .ok) throws -> Response {

@@ -94,6 +94,17 @@ struct LocalTrackStore: TrackObjectStore {
         }
     }
 
+    func removeAll(trackID: UUID) throws -> Int {
+        // `TrackObjectKey.prefix(of:)`, split into its directory and the names' start.
+        let directory = root + "/" + TrackFiles.fanOut(of: trackID)
+        let namePrefix = trackID.lowercasedString + "-"
+        var removed = 0
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where name.hasPrefix(namePrefix) {
+            if unlink(directory + "/" + name) == 0 { removed += 1 }
+        }
+        return removed
+    }
+
     /// Staged temporary files (`StagedAudioFile`'s marker) anywhere under `root`, received bodies included, last
     /// modified before `cutoff`: younger ones may be an upload or a store still being written.
     func sweepStale(olderThan cutoff: Date) throws -> Int {

@@ -20,6 +20,11 @@ protocol TrackObjectStore: Sendable {
     /// Removes the object; a key with nothing under it is fine.
     func remove(key: TrackObjectKey) throws
 
+    /// Removes every object of track `trackID`, whatever its version (a deleted track's, including versions an
+    /// earlier failure left behind); returns how many.
+    @discardableResult
+    func removeAll(trackID: UUID) throws -> Int
+
     /// Removes what a crash left half-written before `cutoff` (staged temporary files, unfinished multipart
     /// uploads) and returns how many. Younger leftovers may belong to a store still in progress, so they stay.
     @discardableResult
@@ -45,8 +50,20 @@ struct TrackObjectKey: Sendable, Hashable, CustomStringConvertible {
         self.fileExtension = fileExtension
     }
 
+    /// The key of a row's stored file, or nil when its tag is not one this program made (rows written before
+    /// file tags were plain hex): such a file has no object of its own and is found by its older path only.
+    init?(trackID: UUID, storedFileTag: String, fileExtension: String) {
+        guard Self.isPlain(storedFileTag), Self.isPlain(fileExtension) else { return nil }
+        self.init(trackID: trackID, fileTag: storedFileTag, fileExtension: fileExtension)
+    }
+
     var path: String {
-        "\(TrackFiles.fanOut(of: trackID))/\(trackID.lowercasedString)-\(fileTag).\(fileExtension)"
+        Self.prefix(of: trackID) + "\(fileTag).\(fileExtension)"
+    }
+
+    /// What every key of track `id` starts with, whatever the version.
+    static func prefix(of id: UUID) -> String {
+        "\(TrackFiles.fanOut(of: id))/\(id.lowercasedString)-"
     }
 
     /// The `Content-Type` the object is stored and served with.

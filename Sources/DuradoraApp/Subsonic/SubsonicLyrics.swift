@@ -64,7 +64,10 @@ struct SubsonicLyrics: Sendable {
     /// The track's lyrics, read from its file (an imported file's own, with a `.lrc` beside it; an upload's MP3).
     private func lyrics(of track: Track) -> [Lyrics] {
         guard track.isReady else { return [] }
-        return Lyrics.read(audioAt: track.sourcePath ?? services.tracks.files.audioPath(for: track.id),
-                           format: track.format, besideFile: track.sourcePath != nil)
+        if let path = track.sourcePath { return Lyrics.read(audioAt: path, format: track.format, besideFile: true) }
+        // The open source keeps the descriptor the path names alive while the tag is read.
+        guard let source = try? services.tracks.audio.open(track), let path = try? services.tracks.audio.localPath(of: source)
+        else { return [] }
+        return withExtendedLifetime(source) { Lyrics.read(audioAt: path, format: track.format, besideFile: false) }
     }
 }

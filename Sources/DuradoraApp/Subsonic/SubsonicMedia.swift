@@ -40,7 +40,7 @@ struct SubsonicMedia: Sendable {
             },
             "download": SubsonicEndpoint { call in
                 let stream = try open(try Self.trackID(call), call)
-                return .raw(stream.response(
+                return .raw(try stream.response(
                     to: Self.asRead(call.request), anonymousStreaming: services.tracks.settings.anonymousStreaming, isDownload: true))
             },
             "getCoverArt": SubsonicEndpoint { call in .raw(try coverArt(call)) },
@@ -66,7 +66,7 @@ struct SubsonicMedia: Sendable {
             to: request, stream: stream, options: transcoding, caller: call.user, anonymousStreaming: anonymousStreaming) {
             return transcode
         }
-        return stream.response(to: request, anonymousStreaming: anonymousStreaming, isDownload: false)
+        return try stream.response(to: request, anonymousStreaming: anonymousStreaming, isDownload: false)
     }
 
     /// `getCoverArt`: the `coverArt` id items carry is the item's own id (album, artist or song; the library's

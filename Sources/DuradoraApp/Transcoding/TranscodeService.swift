@@ -85,7 +85,7 @@ public final class TranscodeService: Sendable {
     /// an MP3 without a Xing tag makes the decoder scan the whole file to count its frames.
     private func probe(_ track: OpenTrack, fileTag: String) throws -> SourceAudio {
         // The descriptor's path opens the very file this request opened, even if the track was replaced since.
-        let path = "/proc/self/fd/\(track.file.descriptor)"
+        let path = "/proc/self/fd/\(try track.localFile().descriptor)"
         if let known = probes.withLock({ $0[fileTag] }) {
             return SourceAudio(path: path, frames: known.frames, sampleRate: known.sampleRate, channels: known.channels)
         }

@@ -16,7 +16,58 @@ public enum FileResponse {
         file: OpenFile, method: HTTPMethod, requestHeaders: HTTPHeaders, etag: EntityTag,
         lastModified: Int64? = nil, contentType: String, headers extra: HTTPHeaders = HTTPHeaders()
     ) -> Response {
-        let lastModified = lastModified ?? file.modificationTime
+        switch evaluate(length: file.size, method: method, requestHeaders: requestHeaders, etag: etag,
+                        lastModified: lastModified ?? file.modificationTime, headers: extra) {
+        case .answered(let response): return response
+        case .proceed(let headers, let range): return make(file: file, range: range, contentType: contentType, headers: headers)
+        }
+    }
+
+    /// The same rules for bytes that are not an open file here (an object in a remote store): `body` makes the
+    /// stream of one range, or of the whole representation when `nil`, and is called for GET only. Several ranges
+    /// are answered with the whole representation (RFC 9110 §14.2 lets a server ignore Range): a remote part
+    /// per range would cost one request each.
+    public static func make(
+        length: Int64, lastModified: Int64, method: HTTPMethod, requestHeaders: HTTPHeaders, etag: EntityTag,
+        contentType: String, headers extra: HTTPHeaders = HTTPHeaders(),
+        body: (ClosedRange<Int64>?) throws -> any BodyStream
+    ) rethrows -> Response {
+        switch evaluate(length: length, method: method, requestHeaders: requestHeaders, etag: etag,
+                        lastModified: lastModified, headers: extra) {
+        case .answered(let response):
+            return response
+        case .proceed(var headers, let outcome):
+            headers[.contentType] = contentType
+            var range: ClosedRange<Int64>?
+            var status = HTTPStatus.ok
+            switch outcome {
+            case .unsatisfiable:
+                return unsatisfiable(length: length, headers: headers)
+            case .satisfiable(let ranges) where ranges.count == 1:
+                range = ranges[0]
+                status = .partialContent
+                headers[.contentRange] = "bytes \(ranges[0].lowerBound)-\(ranges[0].upperBound)/\(length)"
+            case .satisfiable, .ignored:
+                break
+            }
+            let count = range.map { $0.upperBound - $0.lowerBound + 1 } ?? length
+            let stream = method == .head || count == 0 ? LengthOnlyBody(length: count) : try body(range)
+            return Response(status: status, headers: headers, body: .stream(stream))
+        }
+    }
+
+    /// What the validators decide before any byte is read.
+    private enum Evaluation {
+        /// 304 or 412, complete.
+        case answered(Response)
+        /// Send the representation: these headers (validators, `Accept-Ranges`, the caller's) and this Range outcome.
+        case proceed(HTTPHeaders, ByteRange.Outcome)
+    }
+
+    private static func evaluate(
+        length: Int64, method: HTTPMethod, requestHeaders: HTTPHeaders, etag: EntityTag, lastModified: Int64,
+        headers extra: HTTPHeaders
+    ) -> Evaluation {
         var validators = HTTPHeaders()
         validators[.etag] = etag.description
         validators[.lastModified] = HTTPDate.format(lastModified)
@@ -27,18 +78,17 @@ public enum FileResponse {
         case .notModified:
             var headers = validators
             for field in extra where notModifiedHeaders.contains(field.name) { headers.add(field.name, field.value) }
-            return Response(status: .notModified, headers: headers)
+            return .answered(Response(status: .notModified, headers: headers))
         case .preconditionFailed:
-            return Response.error(
+            return .answered(Response.error(
                 .preconditionFailed, code: "precondition_failed",
-                message: "A precondition of the request does not hold for the current file.", headers: validators)
+                message: "A precondition of the request does not hold for the current file.", headers: validators))
         case .proceed(let isRangeAllowed):
             var headers = validators
             headers[.acceptRanges] = "bytes"
             for field in extra { headers.add(field.name, field.value) }
             let usesRange = isRangeAllowed && (method == .get || method == .head)
-            let range = usesRange ? ByteRange.evaluate(requestHeaders[.range], length: file.size) : .ignored
-            return make(file: file, range: range, contentType: contentType, headers: headers)
+            return .proceed(headers, usesRange ? ByteRange.evaluate(requestHeaders[.range], length: length) : .ignored)
         }
     }
 

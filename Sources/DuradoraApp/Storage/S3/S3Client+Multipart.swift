@@ -68,4 +68,18 @@ extension S3Client {
             markers = [("key-marker", key), ("upload-id-marker", id)]
         }
     }
+
+    /// The keys of every object whose key starts with `prefix` (ListObjectsV2, all pages followed), in key order.
+    func listObjects(prefix: String) throws -> [String] {
+        var keys: [String] = []
+        var continuation: [(name: String, value: String)] = []
+        while true {
+            let answer = try performXML("GET", key: nil, query: [("list-type", "2"), ("prefix", prefix)] + continuation)
+            keys += S3XML.elements("Contents", in: answer).compactMap { S3XML.value(of: "Key", in: String($0)) }
+            guard S3XML.value(of: "IsTruncated", in: answer) == "true",
+                let token = S3XML.value(of: "NextContinuationToken", in: answer), continuation.first?.value != token
+            else { return keys }
+            continuation = [("continuation-token", token)]
+        }
+    }
 }

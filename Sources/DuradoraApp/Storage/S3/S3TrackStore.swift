@@ -142,6 +142,13 @@ struct S3TrackStore: TrackObjectStore {
         try client.deleteObject(key: objectKey(key))
     }
 
+    func removeAll(trackID: UUID) throws -> Int {
+        let keys = try client.listObjects(prefix: prefix.isEmpty ? TrackObjectKey.prefix(of: trackID)
+                                                                 : prefix + "/" + TrackObjectKey.prefix(of: trackID))
+        for key in keys { try client.deleteObject(key: key) }
+        return keys.count
+    }
+
     /// Aborts the multipart uploads under the prefix begun before `cutoff`: what an instance that died mid-store
     /// left. Younger ones may be another instance's store in progress; one whose start cannot be read is left too.
     func sweepStale(olderThan cutoff: Date) throws -> Int {
