@@ -42,11 +42,21 @@ import Testing
         #expect(defaults.region == "us-east-1" && defaults.pathStyle && !defaults.redirect && defaults.endpoint.isEmpty)
     }
 
-    @Test func aCompleteBucketIsParsedThenRefusedByName() throws {
-        let error = try Self.error(Self.complete)
-        #expect(error?.key == "storage.uploads")
-        #expect(error?.message.contains("names an S3 bucket (s3://audio/tracks)") == true)
-        #expect(error?.message.contains("cannot store uploads in yet (issue 16)") == true)
+    @Test func aCompleteBucketIsAccepted() throws {
+        let configuration = try Self.load(Self.complete).get()
+        #expect(configuration.storage.s3Uploads?.description == "s3://audio/tracks")
+        // The instance's own working files go to local_dir (default data/s3-local), not to a folder called "s3:".
+        #expect(configuration.storage.localUploads == configuration.storage.s3.localDir)
+        #expect(configuration.storage.s3.localDir.hasSuffix("/data/s3-local"))
+        let moved = try Self.load(Self.complete + "\nlocal_dir = \"work\"").get()
+        #expect(moved.storage.localUploads.hasSuffix("/work") && moved.storage.localUploads.hasPrefix("/"))
+    }
+
+    /// Presigned redirects are not built yet: asking for them is refused by name rather than silently proxied.
+    @Test func redirectIsRefusedByName() throws {
+        let error = try Self.error(Self.complete + "\nredirect = true")
+        #expect(error?.key == "storage.s3.redirect")
+        #expect(error?.message.contains("not available yet") == true)
         #expect(error?.description.contains("secret") == false)
     }
 
@@ -68,7 +78,13 @@ import Testing
             "DURADORA_STORAGE_S3_ACCESS_KEY_ID": "k", "DURADORA_STORAGE_S3_SECRET_ACCESS_KEY": "s",
             "DURADORA_STORAGE_S3_PATH_STYLE": "false",
         ])
-        #expect(fromEnvironment?.key == "storage.uploads" && fromEnvironment?.message.contains("(s3://audio)") == true)
+        #expect(fromEnvironment == nil, "\(fromEnvironment?.description ?? "")")
+        let fromEnvironmentWithoutKey = try Self.error("", environment: [
+            "DURADORA_STORAGE_UPLOADS": "s3://audio", "DURADORA_STORAGE_S3_ENDPOINT": "https://s3.example.org",
+            "DURADORA_STORAGE_S3_ACCESS_KEY_ID": "k",
+        ])
+        #expect(fromEnvironmentWithoutKey?.key == "storage.s3.secret_access_key"
+            && fromEnvironmentWithoutKey?.message.contains("(s3://audio)") == true)
         for (toml, key) in [
             ("[storage]\nuploads = \"s3://Bad_Bucket/x\"", "storage.uploads"),
             ("[storage]\nuploads = \"s3://ab\"", "storage.uploads"),
