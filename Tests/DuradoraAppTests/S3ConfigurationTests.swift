@@ -52,12 +52,9 @@ import Testing
         #expect(moved.storage.localUploads.hasSuffix("/work") && moved.storage.localUploads.hasPrefix("/"))
     }
 
-    /// Presigned redirects are not built yet: asking for them is refused by name rather than silently proxied.
-    @Test func redirectIsRefusedByName() throws {
-        let error = try Self.error(Self.complete + "\nredirect = true")
-        #expect(error?.key == "storage.s3.redirect")
-        #expect(error?.message.contains("not available yet") == true)
-        #expect(error?.description.contains("secret") == false)
+    @Test func redirectIsAnOptIn() throws {
+        #expect(try Self.load(Self.complete).get().storage.s3.redirect == false)
+        #expect(try Self.load(Self.complete + "\nredirect = true").get().storage.s3.redirect == true)
     }
 
     @Test(arguments: [

@@ -184,4 +184,32 @@ import Testing
         #expect(try fixture.bucket.listMultipartUploads(prefix: "tracks/").isEmpty)
         #expect(try fixture.base.app.application.database.read { try $0.tracks.count() } == 0)
     }
+
+    /// `storage.s3.redirect`: a browser (it sends `Sec-Fetch-Dest`) is sent to a presigned URL it can seek in;
+    /// anything else — a Subsonic app, a script — still gets the bytes proxied.
+    @Test func redirectSendsBrowsersToAPresignedURLAndProxiesTheRest() throws {
+        let fixture = try Fixture { $0.storage.s3.redirect = true }
+        defer { fixture.stop() }
+        let id = try fixture.upload(title: "Redirected")
+        let stored = try fixture.object(try fixture.key(of: id))
+        var browser = bearer(fixture.admin)
+        browser["Sec-Fetch-Dest"] = "audio"
+        let redirect = try fixture.client.get("/api/v1/tracks/\(id)/stream", headers: browser)
+        #expect(redirect.status == 302 && redirect.header("Cache-Control") == "no-store")
+        let location = try #require(redirect.header("Location"))
+        #expect(location.hasPrefix(fixture.s3.endpoint + "/") && location.contains("X-Amz-Signature="))
+        #expect(!location.contains(TestS3.secretAccessKey))
+
+        var slice: [UInt8] = []
+        let head = try PlainHTTPClient.send(
+            "GET", location, headers: [("Host", "127.0.0.1:\(fixture.s3.port)"), ("Range", "bytes=10-1009")], timeout: 10
+        ) { slice += $0 }
+        #expect(head.status == 206 && slice == Array(stored[10...1009]))
+
+        // Not a browser: proxied as before, on the REST route and on Subsonic's.
+        let proxied = try fixture.client.get("/api/v1/tracks/\(id)/stream", headers: bearer(fixture.admin))
+        #expect(proxied.status == 200 && proxied.body == stored)
+        let download = try fixture.client.get("/api/v1/tracks/\(id)/download", headers: browser)
+        #expect(download.status == 200 && download.body == stored)
+    }
 }

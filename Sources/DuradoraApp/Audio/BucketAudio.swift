@@ -16,25 +16,39 @@ final class BucketAudio: Sendable {
     let readers: WorkerPool
     /// Where a copy goes when the cache has no room for it: received-body scratch space, unlinked once open.
     let scratchDirectory: String
+    /// `storage.s3.redirect`: how long a browser's presigned URL is valid; nil: always proxy.
+    let redirectSeconds: Int?
     /// The copy opened for this version, kept while this value lives so a transcode reading it by descriptor
     /// never loses it to an eviction.
     private let opened = Mutex<OpenFile?>(nil)
 
     init(store: S3TrackStore, key: TrackObjectKey, info: TrackObjectInfo, copies: TranscodeCache, readers: WorkerPool,
-         scratchDirectory: String) {
+         scratchDirectory: String, redirectSeconds: Int?) {
         self.store = store
         self.key = key
         self.info = info
         self.copies = copies
         self.readers = readers
         self.scratchDirectory = scratchDirectory
+        self.redirectSeconds = redirectSeconds
     }
 
     /// The response to a GET or HEAD: validators, Range and 304/412/416 as for a file (`FileResponse`); the body
     /// proxied from the bucket, started only for a GET. 503 when every reader thread is busy.
+    ///
+    /// With `redirectSeconds` (`storage.s3.redirect`), a browser's GET (it sends `Sec-Fetch-Dest`; players, apps
+    /// and scripts do not, and many of them do not follow redirects) is sent to a presigned URL of the object
+    /// instead, valid that long: the bytes then flow from the store, not through this server.
     func response(method: HTTPMethod, requestHeaders: HTTPHeaders, etag: EntityTag, lastModified: Int64,
-                  contentType: String, headers: HTTPHeaders) throws -> Response {
-        try FileResponse.make(
+                  contentType: String, headers: HTTPHeaders, redirectSeconds: Int?) throws -> Response {
+        if let redirectSeconds, method == .get, requestHeaders.contains("Sec-Fetch-Dest") {
+            var redirect = HTTPHeaders()
+            redirect[.location] = store.client.presignedGetURL(key: store.objectKey(key), expires: redirectSeconds)
+            // The URL expires: no cache may keep the redirect longer than the request.
+            redirect[.cacheControl] = "no-store"
+            return Response(status: .found, headers: redirect)
+        }
+        return try FileResponse.make(
             length: info.size, lastModified: lastModified, method: method, requestHeaders: requestHeaders, etag: etag,
             contentType: contentType, headers: headers
         ) { range in

@@ -11,8 +11,8 @@ extension Configuration.Storage {
         public var secretAccessKey = ""
         /// `endpoint/bucket/key` (self-hosted stores) rather than `bucket.endpoint/key`.
         public var pathStyle = true
-        /// Streams answer `302` to a short-lived presigned URL instead of proxying the bytes (browsers only:
-        /// Subsonic clients do not follow redirects reliably).
+        /// Streams answer `302` to a presigned URL (an hour long) instead of proxying the bytes — for browsers
+        /// only, told by `Sec-Fetch-Dest`: Subsonic clients and scripts do not follow redirects reliably.
         public var redirect = false
         /// This instance's own working files when the audio is in a bucket: uploads being received and encoded,
         /// and the pictures embedded in uploads (absolute, resolved like the storage paths). Local copies of objects
@@ -45,11 +45,6 @@ extension Configuration {
         ] where value.isEmpty {
             throw ConfigurationError(
                 source: .combined, key: "storage.s3.\(key)", message: "must be set when storage.uploads names an S3 bucket (\(bucket))")
-        }
-        if storage.s3.redirect {
-            throw ConfigurationError(
-                source: .combined, key: "storage.s3.redirect",
-                message: "is not available yet: streams from \(bucket) are proxied through this server; set it to false")
         }
     }
 }

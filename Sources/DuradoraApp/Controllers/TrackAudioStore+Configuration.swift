@@ -6,6 +6,10 @@ extension TrackAudioStore {
     /// the socket): past this many streams at once, and as many waiting, a stream answers 503 instead of queueing.
     static let bucketReaders = 64
 
+    /// How long a presigned URL a browser is redirected to stays valid (`storage.s3.redirect`): long enough for
+    /// the seeks of a long track, short enough that a revoked listener's link soon stops working.
+    static let redirectSeconds = 3_600
+
     /// The store `storage.uploads` names — a folder, or a bucket with `[storage.s3]` — with this instance's working
     /// area (`storage.localUploads`). `copies` keeps local copies of bucket objects for the decoders.
     static func make(configuration: Configuration, copies: TranscodeCache, log: AccessLog?) throws -> TrackAudioStore {
@@ -20,6 +24,8 @@ extension TrackAudioStore {
         }
         try FileManager.default.createDirectory(atPath: storage.localUploads, withIntermediateDirectories: true)
         let readers = WorkerPool(threadCount: bucketReaders, maxQueued: bucketReaders)
-        return TrackAudioStore(home: .bucket(store, copies: copies, readers: readers), files: files, log: log)
+        return TrackAudioStore(
+            home: .bucket(store, copies: copies, readers: readers, redirectSeconds: storage.s3.redirect ? redirectSeconds : nil),
+            files: files, log: log)
     }
 }

@@ -21,8 +21,9 @@ enum TrackAudioSource: Sendable {
 final class TrackAudioStore: Sendable {
     enum Home: Sendable {
         case folder(LocalTrackStore)
-        /// `copies`: where the decoders' local copies go; `readers`: the threads proxying objects to listeners.
-        case bucket(S3TrackStore, copies: TranscodeCache, readers: WorkerPool)
+        /// `copies`: where the decoders' local copies go; `readers`: the threads proxying objects to listeners;
+        /// `redirectSeconds`: how long the presigned URLs browsers are sent to last (nil: always proxy).
+        case bucket(S3TrackStore, copies: TranscodeCache, readers: WorkerPool, redirectSeconds: Int?)
     }
 
     let home: Home
@@ -39,7 +40,7 @@ final class TrackAudioStore: Sendable {
     private var objects: any TrackObjectStore {
         switch home {
         case .folder(let store): store
-        case .bucket(let store, _, _): store
+        case .bucket(let store, _, _, _): store
         }
     }
 
@@ -115,10 +116,10 @@ final class TrackAudioStore: Sendable {
                 if let file = try? OpenFile(path: path) { return .file(file) }
             }
             throw APIError.notFound("Track")
-        case .bucket(let store, let copies, let readers):
+        case .bucket(let store, let copies, let readers, let redirectSeconds):
             guard let key, let info = try reaching({ try store.info(key: key) }) else { throw APIError.notFound("Track") }
             return .bucket(BucketAudio(store: store, key: key, info: info, copies: copies, readers: readers,
-                                       scratchDirectory: files.incomingDirectory))
+                                       scratchDirectory: files.incomingDirectory, redirectSeconds: redirectSeconds))
         }
     }
 
@@ -142,7 +143,7 @@ final class TrackAudioStore: Sendable {
     /// misconfigured: nothing the client did), with the store's own words in the log line the router writes.
     @discardableResult
     func reaching<T>(_ body: () throws -> T) throws -> T {
-        guard case .bucket(let store, _, _) = home else { return try body() }
+        guard case .bucket(let store, _, _, _) = home else { return try body() }
         return try Self.reaching(store, body)
     }
 

@@ -35,7 +35,7 @@ struct OIDCRoutes: Sendable {
         let (location, state) = try logins.begin(provider, redirectURL: redirectURL)
         var headers: HTTPHeaders = [.cacheControl: "no-store", .location: location]
         headers.add(.setCookie, cookie.setting(OIDCLoginState.cookieName, state, maxAge: OIDCLoginState.lifetime, path: "/"))
-        return Response(status: HTTPStatus(code: 302), headers: headers)
+        return Response(status: .found, headers: headers)
     }
 
     private func finish(_ name: String, _ request: Request) throws -> Response {

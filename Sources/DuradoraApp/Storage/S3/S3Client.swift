@@ -62,6 +62,13 @@ struct S3Client: Sendable {
         try perform("DELETE", key: key)
     }
 
+    /// A URL anyone holding it may GET `key` with (ranges included) for `expires` seconds from `date`: the
+    /// signature is in its query, so the key never leaves this server.
+    func presignedGetURL(key: String, expires: Int, at date: Date = Date()) -> String {
+        let request = SigV4Request(method: "GET", path: endpoint.path(of: key), headers: [("Host", endpoint.hostHeader)])
+        return endpoint.url(request.encodedPath + "?" + signer.presignedQuery(for: request, expires: expires, at: date))
+    }
+
     /// Signs, sends, and turns any status outside 2xx into `S3Error` (with the XML body's code and message).
     /// Success bodies go to `sink`; error bodies are collected instead (bounded) to build the error.
     @discardableResult
