@@ -8,7 +8,7 @@ struct Duradora: ParsableCommand {
         commandName: "duradora",
         abstract: "A self-hosted music server.",
         version: DuradoraVersion.current,
-        subcommands: [ServeCommand.self, MigrateCommand.self, UserCommand.self, ImportCommand.self, CacheCommand.self,
+        subcommands: [ServeCommand.self, MigrateCommand.self, MigrateDataCommand.self, UserCommand.self, ImportCommand.self, CacheCommand.self,
                       ClientCommand.self, HealthcheckCommand.self],
         defaultSubcommand: nil
     )
