@@ -57,7 +57,7 @@ public final class Application: @unchecked Sendable {
         let transcodeCache = try TranscodeCache(directory: transcoding.cacheDir, capacity: transcoding.cacheBytes)
         let trackAudio = try TrackAudioStore.make(configuration: configuration, copies: transcodeCache, log: log)
         users = try UserController.make(configuration: configuration, database: database, trackAudio: trackAudio, clock: clock)
-        let covers = CoverStore(uploads: configuration.storage.localUploads)
+        let covers = CoverStore(uploads: configuration.storage.localUploads, bucket: trackAudio.bucket)
         tracks = TrackController(
             database: database, audio: trackAudio,
             transcoder: Transcoder(settings: MP3EncoderSettings(configuration.audio)),

@@ -18,6 +18,9 @@ extension Maintenance {
         public var present = 0
         /// Files no track names (left behind by an old crash, or of a deleted track): not copied.
         public var unreferenced: [String] = []
+        /// Cover pictures (`covers/ab/<sha256>`) copied now, and found there already.
+        public var coversCopied = 0
+        public var coversPresent = 0
         /// SHA-256 over the sorted `key digest` lines of every object copied or present: the same folder gives
         /// the same digest, whichever run copied what.
         public var digest = ""
@@ -26,6 +29,7 @@ extension Maintenance {
             var lines = [
                 "copied \(copied) objects (\(copiedBytes) bytes, each read back and checked), \(present) already there",
                 "sha256 of the set: \(digest)",
+                "covers: \(coversCopied) copied, \(coversPresent) already there",
             ]
             if !unreferenced.isEmpty {
                 lines.append("left out \(unreferenced.count) files no track names: " + unreferenced.prefix(10).joined(separator: ", ")
@@ -73,7 +77,26 @@ extension Maintenance {
             lines.append("\(store.objectKey(key)) \(digest)")
         }
         result.digest = Sodium.sha256(Array(lines.sorted().joined(separator: "\n").utf8)).lowercaseHex
+        try copyCovers(from: root + "/covers", to: store, into: &result)
         return result
+    }
+
+    /// The pictures of `CoverStore`, by content: an object whose size matches is the same picture.
+    private static func copyCovers(from root: String, to store: S3TrackStore, into result: inout UploadsMigration) throws {
+        for directory in (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [] where directory.count == 2 {
+            for hash in (try? FileManager.default.contentsOfDirectory(atPath: root + "/" + directory)) ?? []
+            where hash.count == 64 && hash.hasPrefix(directory) {
+                let path = root + "/" + directory + "/" + hash
+                let key = CoverStore.objectKey(hash, in: store)
+                let size = try TrackFiles.size(of: path)
+                if let stored = try? store.client.headObject(key: key), stored.contentLength == size {
+                    result.coversPresent += 1
+                } else {
+                    try store.client.putObject(key: key, file: path)
+                    result.coversCopied += 1
+                }
+            }
+        }
     }
 
     /// Each track file under `root` with the key it goes under: versioned names keep theirs, the older

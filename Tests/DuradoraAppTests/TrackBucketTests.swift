@@ -230,7 +230,10 @@ import Testing
             config.storage.s3.localDir = data.path("s3-local")
         }
         let folder = try AdminFixture(configure: configure)
-        let first = try TrackEditTests.upload(folder, token: folder.admin, fields: [("title", "One")])
+        let scratch = try AudioScratch()
+        let first = try #require(try LibraryTrackCoverTests.upload(
+            folder.client, token: folder.admin,
+            try LibraryTrackCoverTests.mp3(scratch, title: "One", picture: try LibraryCoverTests.jpeg(in: scratch)))["id"] as? String)
         let second = try TrackEditTests.upload(folder, token: folder.admin, fields: [("title", "Two")])
         let tracks = folder.app.application.tracks
         // The second as an older installation stored it; and a file no track names.
@@ -246,9 +249,11 @@ import Testing
 
         let run = try Maintenance.migrateUploads(configuration: configuration, to: "s3://\(TestS3.bucket)/moved")
         #expect(run.copied == 2 && run.present == 0 && run.unreferenced.count == 1, "\(run.summary)")
-        #expect(try S3ClientTests.client(s3).listObjects(prefix: "moved/").count == 2)
+        #expect(run.coversCopied == 1, "\(run.summary)")
+        #expect(try S3ClientTests.client(s3).listObjects(prefix: "moved/").count == 3)
         let again = try Maintenance.migrateUploads(configuration: configuration, to: "s3://\(TestS3.bucket)/moved")
         #expect(again.copied == 0 && again.present == 2 && again.digest == run.digest)
+        #expect(again.coversCopied == 0 && again.coversPresent == 1)
         let refused = #expect(throws: MaintenanceError.self) {
             try Maintenance.migrateUploads(configuration: configuration, to: "/somewhere/else")
         }
@@ -261,5 +266,34 @@ import Testing
         defer { bucket.stop() }
         let admin = bearer(bucket.admin)
         #expect(try [first, second].map { try bucket.client.get("/api/v1/tracks/\($0)/stream", headers: admin).body } == bytes)
+        // The cover comes from the bucket: the new instance's working folder never had it.
+        try FileManager.default.removeItem(atPath: data.path("s3-local"))
+        #expect(try bucket.client.get("/api/v1/tracks/\(first)/cover?size=32").status == 200)
+    }
+
+    /// Two instances on one database and one bucket, each with its own working folder: a cover taken from an
+    /// upload through A is shown by B, which never saw the upload.
+    @Test func aCoverStoredThroughOneInstanceIsShownByAnother() throws {
+        let first = try Fixture()
+        defer { first.stop() }
+        let scratch = try AudioScratch()
+        let picture = try LibraryCoverTests.jpeg(in: scratch)
+        let track = try LibraryTrackCoverTests.upload(
+            first.client, token: first.admin, try LibraryTrackCoverTests.mp3(scratch, title: "Shared", picture: picture))
+        let id = try #require(track["id"] as? String)
+        let hash = try #require(try first.base.app.application.database.read {
+            try $0.tracks.find(id: UUID(uuidString: id)!)
+        }?.coverHash)
+        #expect(try first.objects().contains("tracks/covers/\(hash.prefix(2))/\(hash)"))
+
+        let configuration = first.base.app.application.configuration
+        let second = try AdminFixture { config in
+            config.storage = configuration.storage
+            config.storage.s3.localDir = config.audio.transcoding.cacheDir + "-second-instance"
+        }
+        defer { second.stop() }
+        let cover = try second.client.get("/api/v1/tracks/\(id)/cover?size=32")
+        #expect(cover.status == 200 && cover.header("Content-Type")?.hasPrefix("image/") == true, "\(cover.text.prefix(200))")
+        #expect(cover.body == (try first.client.get("/api/v1/tracks/\(id)/cover?size=32").body))
     }
 }

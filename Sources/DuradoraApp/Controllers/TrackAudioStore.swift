@@ -37,6 +37,12 @@ final class TrackAudioStore: Sendable {
         self.log = log
     }
 
+    /// The bucket, when the audio is in one (covers are shared through it too).
+    var bucket: S3TrackStore? {
+        guard case .bucket(let store, _, _, _) = home else { return nil }
+        return store
+    }
+
     private var objects: any TrackObjectStore {
         switch home {
         case .folder(let store): store
@@ -147,10 +153,12 @@ final class TrackAudioStore: Sendable {
         return try Self.reaching(store, body)
     }
 
+    /// A missing object (404) is not an outage: it passes through as the `S3Error` it is.
+    @discardableResult
     static func reaching<T>(_ store: S3TrackStore, _ body: () throws -> T) throws -> T {
         do {
             return try body()
-        } catch let error as S3Error {
+        } catch let error as S3Error where !error.isNotFound {
             throw APIError.unavailable("The audio store is not answering (\(error.code)); try again shortly.", retryAfter: 5)
         }
     }
