@@ -80,10 +80,11 @@ public final class PostgresConnection {
         return try rows(of: result, on: connection, sql: sql)
     }
 
-    /// Runs `body` between BEGIN and COMMIT; ROLLBACK when it throws.
+    /// Runs `body` between `begin` (BEGIN, or BEGIN with an isolation level and access mode) and COMMIT;
+    /// ROLLBACK when it throws.
     @discardableResult
-    public func transaction<T>(_ body: () throws -> T) throws -> T {
-        try simple("BEGIN")
+    public func transaction<T>(begin: String = "BEGIN", _ body: () throws -> T) throws -> T {
+        try simple(begin)
         inTransaction = true
         defer { inTransaction = false }
         let value: T
