@@ -7,7 +7,7 @@ extension Maintenance {
         configuration: Configuration, directory: String, owner: String?, visibility: Visibility,
         progress: ((LibraryScan) -> Void)? = nil
     ) throws -> (summary: String, scan: LibraryScan) {
-        let database = try SQLiteDatabase.openAndMigrate(path: configuration.storage.database)
+        let database = try DatabaseFactory.openAndMigrate(configuration.storage)
         defer { database.close() }
         var ownerUser: User?
         if let owner {

@@ -32,6 +32,8 @@ public final class PostgresConnection {
     private var inTransaction = false
     /// How many times `PQprepare` ran, for tests of re-preparation.
     public private(set) var prepareCount = 0
+    /// Statements sent (`query` and `simple`), for `Database.statementCount`.
+    public private(set) var statementCount = 0
 
     public init(url: PostgresURL, options: Options = Options()) throws {
         self.url = url
@@ -58,6 +60,7 @@ public final class PostgresConnection {
     /// Runs `sql` with `$1…` bound to `parameters`; its rows.
     @discardableResult
     public func query(_ sql: String, _ parameters: [any PostgresBindable] = []) throws -> PostgresRows {
+        statementCount += 1
         let values = parameters.map(\.postgresValue)
         let encoded = try values.map { try $0.encoded() }
         let connection = try live()
@@ -100,6 +103,7 @@ public final class PostgresConnection {
 
     /// A statement without parameters through the simple protocol (transaction control, session settings).
     public func simple(_ sql: String) throws {
+        statementCount += 1
         let connection = try live()
         let result = PQexec(connection, sql)
         defer { PQclear(result) }

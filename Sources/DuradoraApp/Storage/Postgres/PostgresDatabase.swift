@@ -45,6 +45,9 @@ public final class PostgresDatabase: Database, @unchecked Sendable {
     private let writeObservers = Mutex<[@Sendable () -> Void]>([])
     private let listener = Mutex<PostgresListener?>(nil)
     private let isClosed = Atomic<Bool>(false)
+    private let statementTotal = Atomic<Int>(0)
+
+    public var statementCount: Int { statementTotal.load(ordering: .relaxed) }
 
     /// Connects once (a wrong URL or a stopped server fails here) and refuses a schema newer than this binary.
     /// Does not migrate: call `migrate()`.
@@ -71,7 +74,9 @@ public final class PostgresDatabase: Database, @unchecked Sendable {
     public func read<T>(_ body: (any DatabaseTransaction) throws -> T) throws -> T {
         try checkOpen()
         return try pool.withConnection { connection in
-            try connection.transaction(begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") {
+            let before = connection.statementCount
+            defer { statementTotal.add(connection.statementCount - before, ordering: .relaxed) }
+            return try connection.transaction(begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") {
                 try body(PostgresTransaction(connection: connection))
             }
         }
@@ -90,7 +95,9 @@ public final class PostgresDatabase: Database, @unchecked Sendable {
             notifyWriteObservers()
         }
         return try pool.withConnection { connection in
-            try connection.transaction(begin: "BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE") {
+            let before = connection.statementCount
+            defer { statementTotal.add(connection.statementCount - before, ordering: .relaxed) }
+            return try connection.transaction(begin: "BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE") {
                 try connection.query("SELECT pg_advisory_xact_lock($1)", [Self.writeLockKey])
                 let value = try body(PostgresTransaction(connection: connection))
                 try connection.notify(channel: Self.channel, payload: instanceID)
