@@ -55,6 +55,7 @@ test: test-deps
 	scripts/subsonic-check.py
 	scripts/mopidy-check.py
 	scripts/oidc-check.py
+	scripts/scale-check.py
 	swift test --skip-build
 	scripts/fuzz.sh 60
 
@@ -62,6 +63,13 @@ test: test-deps
 ops-check: test-deps
 	swift build --product duradora
 	scripts/ops-check.sh
+
+# Two instances on one PostgreSQL and one SeaweedFS bucket behind haproxy: cross-instance streams, revocations
+# within 250 ms, a lost LISTEN connection, PostgreSQL restarted under load, an instance killed mid-upload.
+.PHONY: scale-check
+scale-check: test-deps
+	swift build --product duradora
+	scripts/scale-check.py
 
 # The real Dockerfile built and the real docker-compose.yml run with podman (local stand-ins for the base images;
 # podman-compose from PyPI in a venv): health, smoke, healthcheck, uid, drained stop, backup, volumes, image size.

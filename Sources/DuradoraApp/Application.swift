@@ -13,7 +13,8 @@ public final class Application: @unchecked Sendable {
     public let configuration: Configuration
     public let router: Router
     public let log: AccessLog
-    public let database: SQLiteDatabase
+    /// SQLite or PostgreSQL, as `storage.database` says (`DatabaseFactory`).
+    public let database: any Database
     public let users: UserController
     public let tracks: TrackController
     public let playlists: PlaylistController
@@ -49,10 +50,10 @@ public final class Application: @unchecked Sendable {
         let metrics = Metrics()
         self.metrics = metrics
         router = Router { error, request in
-            if error is SQLiteError { metrics.recordDatabaseError() }
+            if APIError.isDatabaseFailure(error) { metrics.recordDatabaseError() }
             log.log(.error, "unhandled error", [("request_id", request.id), ("error", String(describing: error))])
         }
-        database = try SQLiteDatabase.openAndMigrate(path: configuration.storage.database)
+        database = try DatabaseFactory.openAndMigrate(configuration.storage, workers: Self.workerThreads)
         let transcoding = configuration.audio.transcoding
         let transcodeCache = try TranscodeCache(directory: transcoding.cacheDir, capacity: transcoding.cacheBytes)
         let trackAudio = try TrackAudioStore.make(configuration: configuration, copies: transcodeCache, log: log)
@@ -96,6 +97,8 @@ public final class Application: @unchecked Sendable {
         // JSONEncoder was the largest part of the route's instructions (callgrind, see the README's benchmarks).
         let health = Result { try Response.json(HealthStatus(status: "ok", version: DuradoraVersion.current)) }
         router.getInline("/health") { _, _ in try health.get() }
+        // Outermost, so that a lost database connection met anywhere (the token lookup included) is a 503.
+        router.use(StorageFailureMiddleware(metrics: metrics))
         router.use(AuthMiddleware(tokens: users.tokens, skipping: [SubsonicRoutes.pattern]))
         router.use(CrossOriginGuard(skipping: [SubsonicRoutes.pattern]))
         // Expensive routes, metered per client address (`server.upload_rate_per_minute`).
@@ -219,13 +222,16 @@ public final class Application: @unchecked Sendable {
         sources.forEach { $0.cancel() }
     }
 
+    /// Worker threads of the server, and so the PostgreSQL pool's size (one connection each).
+    static let workerThreads = max(16, ProcessInfo.processInfo.activeProcessorCount * 8)
+
     var serverConfiguration: ServerConfiguration {
         let server = configuration.server
         return ServerConfiguration(
             host: server.host, port: server.port,
             limits: ParserLimits(maxHeaderBytes: server.maxHeaderBytes, maxTargetBytes: 8_192, maxBodyBytes: server.maxBodyBytes),
             readTimeoutSeconds: Double(server.readTimeoutSeconds), idleTimeoutSeconds: Double(server.idleTimeoutSeconds),
-            maxConnections: server.maxConnections, workerThreads: max(16, ProcessInfo.processInfo.activeProcessorCount * 8),
+            maxConnections: server.maxConnections, workerThreads: Self.workerThreads,
             maxQueuedRequests: 4096, shutdownGraceSeconds: 10, serverName: "duradora/\(DuradoraVersion.current)",
             minBodyBytesPerSecond: server.minBodyBytesPerSecond, maxConnectionsPerAddress: server.maxConnectionsPerIP,
             trustedProxies: (try? TrustedProxies.parse(server.trustedProxies).get()) ?? TrustedProxies())

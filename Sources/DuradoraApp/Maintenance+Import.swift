@@ -7,7 +7,7 @@ extension Maintenance {
         configuration: Configuration, directory: String, owner: String?, visibility: Visibility,
         progress: ((LibraryScan) -> Void)? = nil
     ) throws -> (summary: String, scan: LibraryScan) {
-        let database = try SQLiteDatabase.openAndMigrate(path: configuration.storage.database)
+        let database = try DatabaseFactory.openAndMigrate(configuration.storage)
         defer { database.close() }
         var ownerUser: User?
         if let owner {
@@ -16,7 +16,8 @@ extension Maintenance {
             }
             ownerUser = user
         }
-        let scanner = LibraryScanner(database: database, covers: CoverStore(uploads: configuration.storage.localUploads))
+        let scanner = LibraryScanner(database: database, covers: CoverStore(
+            uploads: configuration.storage.localUploads, bucket: try TrackAudioStore.bucket(of: configuration.storage)))
         let scan: LibraryScan
         do {
             scan = try scanner.run(folders: [directory], options: LibraryScanner.Options(owner: ownerUser, visibility: visibility),

@@ -54,7 +54,7 @@ extension Maintenance {
         guard let store = S3TrackStore(uploads: bucket, settings: configuration.storage.s3) else {
             throw MaintenanceError(message: "storage.s3.endpoint must be an http:// or https:// base URL")
         }
-        let database = try SQLiteDatabase.openAndMigrate(path: configuration.storage.database)
+        let database = try DatabaseFactory.openAndMigrate(configuration.storage)
         defer { database.close() }
         let root = configuration.storage.uploads
         var result = UploadsMigration()

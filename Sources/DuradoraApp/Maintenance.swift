@@ -5,10 +5,10 @@ import Foundation
 public enum Maintenance {
     /// Applies pending migrations; returns a summary to print.
     public static func migrate(configuration: Configuration) throws -> String {
-        let database = try SQLiteDatabase(path: configuration.storage.database)
+        let database = try DatabaseFactory.open(configuration.storage)
         defer { database.close() }
         let report = try database.migrate()
-        let path = configuration.storage.database
+        let path = DatabaseFactory.displayName(configuration.storage)
         guard !report.applied.isEmpty else {
             return "\(path): schema is up to date (version \(report.toVersion))"
         }
@@ -51,7 +51,7 @@ public enum Maintenance {
     }
 
     private static func withUsers<T>(_ configuration: Configuration, _ body: (UserController) throws -> T) throws -> T {
-        let database = try SQLiteDatabase.openAndMigrate(path: configuration.storage.database)
+        let database = try DatabaseFactory.openAndMigrate(configuration.storage)
         defer { database.close() }
         do {
             return try body(try UserController.make(configuration: configuration, database: database))

@@ -72,7 +72,8 @@ import Testing
         #expect(page["album_count"] as? Int == 1)
     }
 
-    @Test func idsSurviveUnrelatedRetagsAndEmptyAlbumsGo() throws {
+    @Test(.disabled(if: TestApplication.backendIsPostgres, "counts rows in SQLite's file"))
+    func idsSurviveUnrelatedRetagsAndEmptyAlbumsGo() throws {
         let fixture = try AdminFixture()
         defer { fixture.stop() }
         let client = fixture.client
@@ -100,7 +101,8 @@ import Testing
         #expect(try client.delete("/api/v1/tracks/\(two)", token: admin).status == 204)
         #expect(try client.items("/api/v1/albums").isEmpty)
         #expect(try client.get("/api/v1/artists/\(artistID)").status == 404)
-        let rows = try fixture.app.application.database.withWriter { connection in
+        let database = try #require(fixture.app.application.database as? SQLiteDatabase, "reads SQLite's tables")
+        let rows = try database.withWriter { connection in
             try connection.scalarInt("SELECT (SELECT COUNT(*) FROM albums) + (SELECT COUNT(*) FROM artists)")
         }
         #expect(rows == 0)

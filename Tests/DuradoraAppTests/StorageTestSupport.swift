@@ -1,4 +1,6 @@
 import Foundation
+import DuradoraTestSupport
+import Testing
 @testable import DuradoraApp
 
 /// A fresh directory under the system temp directory, removed by `remove()`.
@@ -53,5 +55,49 @@ struct TestDatabase {
     func cleanUp() {
         database.close()
         directory.remove()
+    }
+}
+
+/// The storage backends the repository tests run against: every test body taking a `Backend` runs on each.
+enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite, postgres
+
+    var testDescription: String { rawValue }
+}
+
+/// A migrated, empty database of either backend: SQLite in a temp directory, or a database of its own on the
+/// test process's throw-away PostgreSQL server (`TestPostgres`). Gone after `cleanUp()`.
+struct TestStore {
+    let backend: Backend
+    let database: any Database
+    /// PostgreSQL: the database's URL (for a second instance on the same data); SQLite: the file's path.
+    let location: String
+    private let directory: TemporaryDirectory?
+
+    init(_ backend: Backend) throws {
+        self.backend = backend
+        switch backend {
+        case .sqlite:
+            let directory = try TemporaryDirectory()
+            self.directory = directory
+            location = directory.path("duradora.sqlite3")
+            database = try SQLiteDatabase.openAndMigrate(path: location)
+        case .postgres:
+            directory = nil
+            location = try TestPostgres.start().makeDatabase()
+            database = try PostgresDatabase.openAndMigrate(url: try Self.postgresURL(location),
+                                                           options: .init(poolSize: 4))
+        }
+    }
+
+    static func postgresURL(_ text: String) throws -> PostgresURL {
+        var problem = ""
+        guard let url = PostgresURL(text, problem: &problem) else { throw TestPostgresError(problem) }
+        return url
+    }
+
+    func cleanUp() {
+        database.close()
+        directory?.remove()
     }
 }

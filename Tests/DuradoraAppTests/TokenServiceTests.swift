@@ -4,13 +4,13 @@ import Testing
 
 @Suite struct TokenServiceTests {
     private struct Fixture {
-        let test: TestDatabase
+        let test: TestStore
         let clock = TestClock()
         let service: TokenService
         let user: User
 
-        init() throws {
-            test = try TestDatabase()
+        init(_ backend: Backend) throws {
+            test = try TestStore(backend)
             service = TokenService(
                 database: test.database,
                 configuration: .init(accessTTL: 3600, refreshTTL: 86400),
@@ -36,8 +36,8 @@ import Testing
         #expect(Array(TokenService.hash("abc").prefix(4)) == [0xBA, 0x78, 0x16, 0xBF])
     }
 
-    @Test func accessTokenAuthenticatesUntilItExpires() throws {
-        let fixture = try Fixture()
+    @Test(arguments: Backend.allCases) func accessTokenAuthenticatesUntilItExpires(_ backend: Backend) throws {
+        let fixture = try Fixture(backend)
         defer { fixture.test.cleanUp() }
         let pair = try fixture.service.issuePair(for: fixture.user.id)
         #expect(pair.expiresIn == 3600)
@@ -52,8 +52,8 @@ import Testing
         #expect(try fixture.service.authenticate(pair.accessToken) == nil)
     }
 
-    @Test func refreshTokensAndUnknownTokensDoNotAuthenticate() throws {
-        let fixture = try Fixture()
+    @Test(arguments: Backend.allCases) func refreshTokensAndUnknownTokensDoNotAuthenticate(_ backend: Backend) throws {
+        let fixture = try Fixture(backend)
         defer { fixture.test.cleanUp() }
         let pair = try fixture.service.issuePair(for: fixture.user.id)
         #expect(try fixture.service.authenticate(pair.refreshToken) == nil)
@@ -61,8 +61,8 @@ import Testing
         #expect(try fixture.service.authenticate("") == nil)
     }
 
-    @Test func apiTokenIssuedWithTheUserInOneTransaction() throws {
-        let fixture = try Fixture()
+    @Test(arguments: Backend.allCases) func apiTokenIssuedWithTheUserInOneTransaction(_ backend: Backend) throws {
+        let fixture = try Fixture(backend)
         defer { fixture.test.cleanUp() }
         let now = fixture.clock.now
         let (user, token) = try fixture.test.database.write { tx in
@@ -75,8 +75,8 @@ import Testing
         #expect(auth?.kind == .api)
     }
 
-    @Test func authenticationRecordsLastUse() throws {
-        let fixture = try Fixture()
+    @Test(arguments: Backend.allCases) func authenticationRecordsLastUse(_ backend: Backend) throws {
+        let fixture = try Fixture(backend)
         defer { fixture.test.cleanUp() }
         let pair = try fixture.service.issuePair(for: fixture.user.id)
         let hash = TokenService.hash(pair.accessToken)
@@ -95,8 +95,8 @@ import Testing
         #expect(try lastUsed() == fixture.clock.now)
     }
 
-    @Test func refreshRotatesAndKillsTheOldRefreshToken() throws {
-        let fixture = try Fixture()
+    @Test(arguments: Backend.allCases) func refreshRotatesAndKillsTheOldRefreshToken(_ backend: Backend) throws {
+        let fixture = try Fixture(backend)
         defer { fixture.test.cleanUp() }
         let first = try fixture.service.issuePair(for: fixture.user.id)
         fixture.clock.advance(by: 60)
@@ -108,8 +108,8 @@ import Testing
         #expect(try fixture.service.authenticate(third.accessToken) != nil)
     }
 
-    @Test func reuseOfADeadRefreshTokenRevokesTheWholeFamily() throws {
-        let fixture = try Fixture()
+    @Test(arguments: Backend.allCases) func reuseOfADeadRefreshTokenRevokesTheWholeFamily(_ backend: Backend) throws {
+        let fixture = try Fixture(backend)
         defer { fixture.test.cleanUp() }
         let login = try fixture.service.issuePair(for: fixture.user.id)
         let otherLogin = try fixture.service.issuePair(for: fixture.user.id)
@@ -124,8 +124,8 @@ import Testing
         #expect(throws: Never.self) { try fixture.service.refresh(otherLogin.refreshToken) }
     }
 
-    @Test func expiredOrWrongRefreshTokensAreInvalid() throws {
-        let fixture = try Fixture()
+    @Test(arguments: Backend.allCases) func expiredOrWrongRefreshTokensAreInvalid(_ backend: Backend) throws {
+        let fixture = try Fixture(backend)
         defer { fixture.test.cleanUp() }
         let pair = try fixture.service.issuePair(for: fixture.user.id)
         #expect(throws: TokenService.RefreshError.invalid) { try fixture.service.refresh(pair.accessToken) }
@@ -134,8 +134,8 @@ import Testing
         #expect(throws: TokenService.RefreshError.invalid) { try fixture.service.refresh(pair.refreshToken) }
     }
 
-    @Test func logoutRevokesTheLoginsFamily() throws {
-        let fixture = try Fixture()
+    @Test(arguments: Backend.allCases) func logoutRevokesTheLoginsFamily(_ backend: Backend) throws {
+        let fixture = try Fixture(backend)
         defer { fixture.test.cleanUp() }
         let pair = try fixture.service.issuePair(for: fixture.user.id)
         #expect(try fixture.service.revoke(pair.accessToken))
@@ -144,8 +144,8 @@ import Testing
         #expect(try !fixture.service.revoke("unknown"))
     }
 
-    @Test func revokedUsersTokensFail() throws {
-        let fixture = try Fixture()
+    @Test(arguments: Backend.allCases) func revokedUsersTokensFail(_ backend: Backend) throws {
+        let fixture = try Fixture(backend)
         defer { fixture.test.cleanUp() }
         let pair = try fixture.service.issuePair(for: fixture.user.id)
         let apiToken = try fixture.test.database.write { try fixture.service.issueAPIToken(for: fixture.user.id, in: $0) }
@@ -155,8 +155,8 @@ import Testing
         #expect(throws: TokenService.RefreshError.self) { try fixture.service.refresh(pair.refreshToken) }
     }
 
-    @Test func deletedUsersTokensFail() throws {
-        let fixture = try Fixture()
+    @Test(arguments: Backend.allCases) func deletedUsersTokensFail(_ backend: Backend) throws {
+        let fixture = try Fixture(backend)
         defer { fixture.test.cleanUp() }
         let pair = try fixture.service.issuePair(for: fixture.user.id)
         try fixture.test.database.write { try $0.users.delete(id: fixture.user.id) }
@@ -165,8 +165,8 @@ import Testing
         #expect(throws: StorageError.notFound) { try fixture.service.issuePair(for: fixture.user.id) }
     }
 
-    @Test func deleteExpiredKeepsLiveAndRevokedRefreshTokensUntilTheyExpire() throws {
-        let fixture = try Fixture()
+    @Test(arguments: Backend.allCases) func deleteExpiredKeepsLiveAndRevokedRefreshTokensUntilTheyExpire(_ backend: Backend) throws {
+        let fixture = try Fixture(backend)
         defer { fixture.test.cleanUp() }
         let pair = try fixture.service.issuePair(for: fixture.user.id)
         _ = try fixture.service.refresh(pair.refreshToken)  // first refresh is now revoked, kept for reuse detection

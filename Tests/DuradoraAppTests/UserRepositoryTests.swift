@@ -5,8 +5,8 @@ import Testing
 @Suite struct UserRepositoryTests {
     private let now = Date(timeIntervalSince1970: 1_700_000_000.5)
 
-    @Test func createAndFindIgnoringCase() throws {
-        let test = try TestDatabase()
+    @Test(arguments: Backend.allCases) func createAndFindIgnoringCase(_ backend: Backend) throws {
+        let test = try TestStore(backend)
         defer { test.cleanUp() }
         let created = try test.database.write {
             try $0.users.create(username: "Ada.Lovelace", role: .admin, passwordHash: "hash", createdAt: now)
@@ -25,8 +25,8 @@ import Testing
         }
     }
 
-    @Test func usernameIsUniqueIgnoringCase() throws {
-        let test = try TestDatabase()
+    @Test(arguments: Backend.allCases) func usernameIsUniqueIgnoringCase(_ backend: Backend) throws {
+        let test = try TestStore(backend)
         defer { test.cleanUp() }
         try test.database.write { _ = try $0.users.create(username: "bob", role: .user, passwordHash: nil, createdAt: now) }
         let error = #expect(throws: StorageError.self) {
@@ -36,8 +36,8 @@ import Testing
         #expect(try test.database.read { try $0.users.count() } == 1)
     }
 
-    @Test func concurrentCreationOfOneNameHasExactlyOneWinner() throws {
-        let test = try TestDatabase()
+    @Test(arguments: Backend.allCases) func concurrentCreationOfOneNameHasExactlyOneWinner(_ backend: Backend) throws {
+        let test = try TestStore(backend)
         defer { test.cleanUp() }
         let database = test.database
         let winners = LockedArray<User>()
@@ -62,8 +62,8 @@ import Testing
         #expect(try database.read { try $0.users.count() } == 1)
     }
 
-    @Test func listPagesInCreationOrderWithTotal() throws {
-        let test = try TestDatabase()
+    @Test(arguments: Backend.allCases) func listPagesInCreationOrderWithTotal(_ backend: Backend) throws {
+        let test = try TestStore(backend)
         defer { test.cleanUp() }
         let names = (0..<5).map { "user\($0)" }
         try test.database.write { tx in
@@ -80,8 +80,8 @@ import Testing
         #expect(try test.database.read { try $0.users.list(limit: 10, offset: 4) }.items.map(\.username) == ["user4"])
     }
 
-    @Test func updateRolePasswordAndCountAdmins() throws {
-        let test = try TestDatabase()
+    @Test(arguments: Backend.allCases) func updateRolePasswordAndCountAdmins(_ backend: Backend) throws {
+        let test = try TestStore(backend)
         defer { test.cleanUp() }
         let user = try test.database.write {
             try $0.users.create(username: "carol", role: .user, passwordHash: nil, createdAt: now)
@@ -101,8 +101,8 @@ import Testing
         }
     }
 
-    @Test func deleteCascadesToTokens() throws {
-        let test = try TestDatabase()
+    @Test(arguments: Backend.allCases) func deleteCascadesToTokens(_ backend: Backend) throws {
+        let test = try TestStore(backend)
         defer { test.cleanUp() }
         let user = try test.database.write { tx in
             let user = try tx.users.create(username: "dave", role: .user, passwordHash: nil, createdAt: now)
@@ -116,8 +116,8 @@ import Testing
         #expect(throws: StorageError.notFound) { try test.database.write { try $0.users.delete(id: user.id) } }
     }
 
-    @Test func failedWriteRollsBackEveryCall() throws {
-        let test = try TestDatabase()
+    @Test(arguments: Backend.allCases) func failedWriteRollsBackEveryCall(_ backend: Backend) throws {
+        let test = try TestStore(backend)
         defer { test.cleanUp() }
         #expect(throws: StorageError.self) {
             try test.database.write { tx in
@@ -128,8 +128,8 @@ import Testing
         #expect(try test.database.read { try $0.users.count() } == 0)
     }
 
-    @Test func readersDoNotWaitForALongWrite() throws {
-        let test = try TestDatabase()
+    @Test(arguments: Backend.allCases) func readersDoNotWaitForALongWrite(_ backend: Backend) throws {
+        let test = try TestStore(backend)
         defer { test.cleanUp() }
         let database = test.database
         let writeStarted = DispatchSemaphore(value: 0)

@@ -59,6 +59,8 @@ public final class TestPostgres: @unchecked Sendable {
                 "-D", directory + "/data", "-k", directory, "-p", String(port),
                 "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
                 "-c", "full_page_writes=off",
+                // Each test application pools up to a connection per worker thread, and tests run in parallel.
+                "-c", "max_connections=500",
             ], log: log)
             if waitUntilReady(port: port, process: process, timeoutSeconds: timeoutSeconds) { return (port, process) }
             stop(process)

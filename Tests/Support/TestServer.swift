@@ -75,6 +75,7 @@ public final class TestApplication: @unchecked Sendable {
         configuration.server.host = "127.0.0.1"
         configuration.server.port = 0
         configuration.auth.passwordHashCost = .min
+        if Self.backendIsPostgres { configuration.storage.database = try TestPostgres.start().makeDatabase() }
         configure(&configuration)
         try configuration.validate()
         let lines = logLines
@@ -85,6 +86,12 @@ public final class TestApplication: @unchecked Sendable {
             try? FileManager.default.removeItem(at: directory)
             throw error
         }
+    }
+
+    /// `DURADORA_TEST_BACKEND=postgres`: every test application stores in a database of its own on the test
+    /// process's PostgreSQL server (`TestPostgres`) instead of a SQLite file, so the API suites run on either.
+    public static var backendIsPostgres: Bool {
+        ProcessInfo.processInfo.environment["DURADORA_TEST_BACKEND"] == "postgres"
     }
 
     /// Every log line the application wrote so far (they are captured instead of going to stderr).

@@ -231,11 +231,9 @@ extension ConfigurationSetting {
     ) -> ConfigurationSetting {
         pathOrURL(key, keyPath, names: { PostgresURL.names($0) }) { string in
             var problem = ""
-            guard let url = PostgresURL(string, problem: &problem) else { return problem }
-            // Until the backend is wired in, a URL must stop the start: treated as a path it would silently
-            // become a new, empty SQLite file named after it.
-            return "names a PostgreSQL database (\(url)), which this build cannot use yet (issue 16): "
-                + "point storage.database at a SQLite file"
+            // A URL libpq refuses must stop the start: treated as a path it would silently become a new, empty
+            // SQLite file named after it. An accepted one is opened by `DatabaseFactory`.
+            return PostgresURL(string, problem: &problem) == nil ? problem : nil
         }
     }
 

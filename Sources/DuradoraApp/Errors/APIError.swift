@@ -88,4 +88,20 @@ public struct APIError: HTTPResponseError, Equatable, CustomStringConvertible {
     public static func unavailable(_ message: String, retryAfter seconds: Int = 1) -> APIError {
         APIError(status: .serviceUnavailable, code: "unavailable", message: message, headers: [.retryAfter: "\(seconds)"])
     }
+
+    /// The storage backend could not be reached (PostgreSQL's connection lost or refused): the request may be
+    /// retried; the next one reconnects.
+    public static let databaseUnavailable = APIError.unavailable("The database is unreachable; try again shortly.")
+
+    /// What the API answers for a storage failure other than the expected ones (`StorageError` cases, which
+    /// controllers handle): 503 for a lost database connection; nil for the rest, which stay a 500 (a bug).
+    public static func storageFailure(_ error: any Error) -> APIError? {
+        if let error = error as? PostgresError, error.isConnectionLoss { return databaseUnavailable }
+        return nil
+    }
+
+    /// Whether `error` is a failure of a storage backend itself (counted by `Metrics.recordDatabaseError`).
+    public static func isDatabaseFailure(_ error: any Error) -> Bool {
+        error is SQLiteError || error is PostgresError
+    }
 }

@@ -134,7 +134,8 @@ public final class Metrics: Sendable {
         }
     }
 
-    /// One failed database call (any `SQLiteError` that was not an expected outcome such as a unique conflict).
+    /// One failed database call (any `SQLiteError` or `PostgresError` that was not an expected outcome such as a
+    /// unique conflict, a lost PostgreSQL connection included).
     public func recordDatabaseError() {
         totals.withLock { $0.databaseErrors += 1 }
     }

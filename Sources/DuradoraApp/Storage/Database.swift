@@ -30,6 +30,10 @@ public protocol Database: Sendable {
 
     /// Closes every connection; later calls throw `StorageError.closed`. Idempotent.
     func close()
+
+    /// Statements run through `read` and `write` so far (transaction control included), on every connection:
+    /// for tests that count the queries of a request. Backends differ in the statements a transaction costs.
+    var statementCount: Int { get }
 }
 
 /// The context of one transaction. Valid only inside the `read`/`write` closure that received it, and only on

@@ -32,6 +32,8 @@ public final class PostgresConnection {
     private var inTransaction = false
     /// How many times `PQprepare` ran, for tests of re-preparation.
     public private(set) var prepareCount = 0
+    /// Statements sent (`query` and `simple`), for `Database.statementCount`.
+    public private(set) var statementCount = 0
 
     public init(url: PostgresURL, options: Options = Options()) throws {
         self.url = url
@@ -58,6 +60,7 @@ public final class PostgresConnection {
     /// Runs `sql` with `$1…` bound to `parameters`; its rows.
     @discardableResult
     public func query(_ sql: String, _ parameters: [any PostgresBindable] = []) throws -> PostgresRows {
+        statementCount += 1
         let values = parameters.map(\.postgresValue)
         let encoded = try values.map { try $0.encoded() }
         let connection = try live()
@@ -80,10 +83,11 @@ public final class PostgresConnection {
         return try rows(of: result, on: connection, sql: sql)
     }
 
-    /// Runs `body` between BEGIN and COMMIT; ROLLBACK when it throws.
+    /// Runs `body` between `begin` (BEGIN, or BEGIN with an isolation level and access mode) and COMMIT;
+    /// ROLLBACK when it throws.
     @discardableResult
-    public func transaction<T>(_ body: () throws -> T) throws -> T {
-        try simple("BEGIN")
+    public func transaction<T>(begin: String = "BEGIN", _ body: () throws -> T) throws -> T {
+        try simple(begin)
         inTransaction = true
         defer { inTransaction = false }
         let value: T
@@ -99,6 +103,7 @@ public final class PostgresConnection {
 
     /// A statement without parameters through the simple protocol (transaction control, session settings).
     public func simple(_ sql: String) throws {
+        statementCount += 1
         let connection = try live()
         let result = PQexec(connection, sql)
         defer { PQclear(result) }
