@@ -8,7 +8,8 @@ What it proves, each as a user of the deployment would notice it:
     although B had them cached (pg_notify inside the writing transaction, LISTEN on every instance);
   - B's LISTEN connection killed and a token revoked meanwhile (its notification lost): B stops it within 250 ms;
   - PostgreSQL restarted under load: requests fail cleanly (503, never 500, never a hang) and recover by themselves;
-  - A killed with SIGKILL in the middle of an upload: no row and no object are left behind.
+  - A killed with SIGKILL in the middle of an upload: no row and no object are left behind;
+  - A killed with SIGKILL during a background encode (an upload answered 202): B finishes it.
 
 Needs the duradora binary ($DURADORA_BINARY or the debug build). Exit status 0 when every check passed."""
 import hashlib
@@ -181,6 +182,8 @@ endpoint = "http://127.0.0.1:{s3.s3_port}"
 access_key_id = "{ACCESS_KEY}"
 secret_access_key = "{SECRET_KEY}"
 local_dir = "{self.directory}/local"
+[audio]
+sync_encode_seconds = 1       # a long upload answers 202 and encodes in the background (the takeover check)
 [audio.transcoding]
 cache_dir = "{self.directory}/cache"
 [library]
@@ -221,13 +224,13 @@ password = "{PASSWORD}"
         stop_process(self.process)
 
 
-def tone(seconds=3):
+def tone(seconds=3, rate=44100):
     path = tempfile.mktemp(suffix=".wav")
     with wave.open(path, "wb") as output:
         output.setnchannels(1)
         output.setsampwidth(2)
-        output.setframerate(44100)
-        output.writeframes(b"".join(struct.pack("<h", int(9000 * math.sin(i / 17))) for i in range(44100 * seconds)))
+        output.setframerate(rate)
+        output.writeframes(b"".join(struct.pack("<h", int(9000 * math.sin(i / 17))) for i in range(rate * seconds)))
     with open(path, "rb") as handle:
         data = handle.read()
     os.remove(path)
@@ -400,6 +403,21 @@ def run_checks(work, postgres, s3, a, b, balancer_port):
     unclean = sorted({s for s in statuses if s not in (200, 503)}, key=str)
     check("PostgreSQL restarted under load: only 200 and 503, then 200 again", recovered and not unclean and 503 in statuses,
           f"{len(statuses)} requests, {statuses.count(503)} × 503, other: {unclean}")
+
+    # SIGKILL A during a background encode: B takes the claim over once it is stale (15 s) and finishes it.
+    status, _, body = a.call("POST", "/api/v1/tracks?title=Background", token_a, tone(240, 22050), {"Content-Type": "audio/wav"})
+    background = json.loads(body).get("id") if status == 202 else None
+    check("a long upload through A answers 202", background is not None, f"{status} {body[:200]!r}")
+    a.process.send_signal(signal.SIGKILL)
+    a.process.wait()
+    started = time.monotonic()
+    token_b = login(b)
+    finished = wait_for(lambda: json.loads(b.call("GET", f"/api/v1/tracks/{background}", token_b)[2]).get("status")
+                        == "ready", 60, 0.5)
+    check("B finishes the encode A was running when it died", finished, f"after {time.monotonic() - started:.1f} s")
+    check("and the kept upload is gone from the bucket", not any(p.endswith(".upload") for p in s3.objects() or []))
+    a.start()
+    token_a = login(a)
 
     # SIGKILL A in the middle of an upload: nothing half written.
     before_objects = len(s3.objects() or [])

@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// `duradora migrate-data --uploads-to s3://bucket/prefix`: copies the audio of the uploads folder into a bucket,
 /// under the names a server with `storage.uploads` set to that URL reads (`TrackObjectKey`). The folder and the
@@ -129,15 +126,10 @@ extension Maintenance {
         return found.sorted { $0.0 < $1.0 }
     }
 
-    /// Stores a hard link to `path` (storing consumes its file; the folder must keep its own), or a copy where
-    /// links are refused.
+    /// Stores a second name of `path` (storing consumes its file; the folder must keep its own).
     private static func copy(_ path: String, to key: TrackObjectKey, in store: S3TrackStore) throws {
         let staged = StagedAudioFile.temporaryPath(for: path)
-        if link(path, staged) != 0 {
-            let output = try BinaryFile.create(staged)
-            try output.copyRemainder(of: try BinaryFile.openForReading(path))
-            output.close()
-        }
+        try BinaryFile.secondName(of: path, at: staged)
         try store.store(file: staged, key: key)
     }
 

@@ -148,6 +148,15 @@ extension BinaryFile {
         }
     }
 
+    /// A second name for the file at `path`: a hard link (no bytes copied), or a copy where links are refused
+    /// (another file system). For handing a file to a store that consumes what it is given.
+    static func secondName(of path: String, at destination: String) throws {
+        guard link(path, destination) != 0 else { return }
+        let output = try create(destination)
+        defer { output.close() }
+        try output.copyRemainder(of: try openForReading(path))
+    }
+
     /// Marks temporary files, so a start-up sweep can find the ones a crash left behind.
     static let temporaryMarker = ".tmp-"
 

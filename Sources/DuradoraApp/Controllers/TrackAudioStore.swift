@@ -110,6 +110,42 @@ final class TrackAudioStore: Sendable {
         }
     }
 
+    // MARK: Uploads waiting for a background encode
+
+    /// With a bucket: a copy of the upload at `path` kept there (under a fresh tag) until its encode ends, so
+    /// another instance can finish it if this one dies; the tag. Nil with a folder: no other instance reaches it.
+    func keepUpload(_ path: String, of id: UUID) throws -> String? {
+        guard case .bucket(let store, _, _, _) = home else { return nil }
+        let tag = StoredAudio.makeFileTag()
+        guard let key = TrackObjectKey(trackID: id, storedFileTag: tag, fileExtension: "upload") else { return nil }
+        // Storing consumes its file; the upload stays with its caller: store a second name for it.
+        let staged = StagedAudioFile.temporaryPath(for: path)
+        try BinaryFile.secondName(of: path, at: staged)
+        try reaching { try store.store(file: staged, key: key) }
+        return tag
+    }
+
+    /// The upload kept under `tag`, copied into the working area; its local path.
+    func fetchUpload(_ tag: String, of id: UUID) throws -> String {
+        guard case .bucket(let store, _, _, _) = home,
+              let key = TrackObjectKey(trackID: id, storedFileTag: tag, fileExtension: "upload")
+        else { throw TrackObjectStoreError.notFound("upload \(tag) of \(id.lowercasedString)") }
+        let path = try files.makeIncomingPath()
+        do {
+            let output = try BinaryFile.create(path)
+            defer { output.close() }
+            try reaching { try store.read(key: key, range: nil) { try output.write($0) } }
+        } catch {
+            StagedAudioFile.remove(path)
+            throw error
+        }
+        return path
+    }
+
+    func removeUpload(_ tag: String, of id: UUID) {
+        if let key = TrackObjectKey(trackID: id, storedFileTag: tag, fileExtension: "upload") { remove(key) }
+    }
+
     // MARK: Reading
 
     /// The stored audio of `track`'s current version; 404 when it is missing (deleted meanwhile, or lost).

@@ -42,30 +42,53 @@ extension TrackController {
             return (stored, false)
         }
 
-        let processing = try locks.withLock(track.id) {
-            let current: Track? = isNew ? track : try database.read { try $0.tracks.find(id: track.id) }
-            guard var processing = current else { throw APIError.notFound("Track") }
-            processing.status = .processing
-            processing.error = nil
-            processing.updatedAt = clock.now().sqliteRounded
-            return try database.write { try $0.tracks.save(processing, isNew: isNew) }
+        // With a bucket, the upload is kept there until the encode ends: if this instance dies, another finishes.
+        let uploadTag = try audio.keepUpload(upload.path, of: track.id)
+        let processing: Track
+        do {
+            processing = try locks.withLock(track.id) {
+                let current: Track? = isNew ? track : try database.read { try $0.tracks.find(id: track.id) }
+                guard var processing = current else { throw APIError.notFound("Track") }
+                processing.status = .processing
+                processing.error = nil
+                processing.updatedAt = clock.now().sqliteRounded
+                return try database.write { transaction in
+                    let saved = try transaction.tracks.save(processing, isNew: isNew)
+                    try transaction.tracks.claimEncode(
+                        id: track.id, owner: instanceID, uploadTag: uploadTag, filename: upload.filename, at: clock.now())
+                    return saved
+                }
+            }
+        } catch {
+            if let uploadTag { audio.removeUpload(uploadTag, of: track.id) }
+            throw error
         }
         isHandedOver = true
         isSlotHandedOver = true
-        jobs.enter()
-        DispatchQueue.global(qos: .utility).async { [self] in
-            defer { jobs.leave() }
-            defer { slots.release() }
-            finishInBackground(upload, track: processing)
-        }
+        runInBackground(upload, track: processing, uploadTag: uploadTag)
         return (processing, true)
     }
 
+    /// Encodes `upload` into `track` on a utility thread, holding a transcode slot the caller took.
+    func runInBackground(_ upload: UploadedAudio, track: Track, uploadTag: String?) {
+        jobs.enter()
+        backgroundEncodes.add(1, ordering: .relaxed)
+        DispatchQueue.global(qos: .utility).async { [self] in
+            defer { jobs.leave() }
+            defer { slots.release() }
+            defer { backgroundEncodes.subtract(1, ordering: .relaxed) }
+            finishInBackground(upload, track: track, uploadTag: uploadTag)
+        }
+    }
+
     /// The background half: encode, then mark the track `ready` with the metadata current at that moment, or
-    /// `failed` with the reason. A track deleted meanwhile takes its new file with it.
-    private func finishInBackground(_ upload: UploadedAudio, track: Track) {
+    /// `failed` with the reason; either way its claim ends and a kept upload goes. A track deleted meanwhile
+    /// takes its new file with it. Cancelled by `stop()`, the claim stays for the next start or another instance.
+    private func finishInBackground(_ upload: UploadedAudio, track: Track, uploadTag: String?) {
         var isKept = false
         defer { if !isKept { upload.discard() } }
+        var hasEnded = true
+        defer { if hasEnded, let uploadTag { audio.removeUpload(uploadTag, of: track.id) } }
         do {
             let staged = try stage(upload, for: track.id, metadata: track.metadata)
             defer { staged.discard() }
@@ -75,7 +98,10 @@ extension TrackController {
                 }
                 let stored = try commit(staged, from: upload, into: current)
                 do {
-                    try database.write { try $0.tracks.update(stored) }
+                    try database.write { transaction in
+                        try transaction.tracks.update(stored)
+                        try transaction.tracks.endEncode(id: track.id)
+                    }
                 } catch {
                     if let version = stored.audio { audio.discard(version.fileTag, of: track.id) }
                     throw error
@@ -88,17 +114,23 @@ extension TrackController {
             // Deleted meanwhile: whatever this encode stored went with the failed update above.
             return
         } catch AudioError.cancelled where isStopping.load(ordering: .relaxed) {
-            return  // the next start marks the track failed
+            hasEnded = false  // claimed still: taken over once the claim is stale
         } catch {
             let reason = (error as? APIError)?.message ?? String(describing: error)
             log?.log(.warning, "background encode failed", [("track_id", track.id.lowercasedString), ("error", reason)])
-            _ = try? database.write { transaction in
-                guard var current = try transaction.tracks.find(id: track.id) else { return }
-                current.status = .failed
-                current.error = reason
-                current.updatedAt = clock.now().sqliteRounded
-                try transaction.tracks.update(current)
-            }
+            markFailed(track.id, reason: reason)
+        }
+    }
+
+    /// Ends a background encode as `failed` with `reason`.
+    func markFailed(_ id: UUID, reason: String) {
+        _ = try? database.write { transaction in
+            try transaction.tracks.endEncode(id: id)
+            guard var current = try transaction.tracks.find(id: id) else { return }
+            current.status = .failed
+            current.error = reason
+            current.updatedAt = clock.now().sqliteRounded
+            try transaction.tracks.update(current)
         }
     }
 

@@ -11,13 +11,17 @@ public final class TrackController: Sendable {
         public var keepOriginals: Bool
         /// Expected encodes longer than this answer 202 and finish in the background; 0: always in the background.
         public var syncEncodeSeconds: Int
+        /// How often an instance renews the claims of its background encodes and looks for ones whose instance
+        /// stopped (claims three periods old); see `TrackController+Takeover.swift`.
+        public var encodeClaimSeconds: Double
 
         public init(userUploads: Bool = true, anonymousStreaming: Bool = true, keepOriginals: Bool = false,
-                    syncEncodeSeconds: Int = 15) {
+                    syncEncodeSeconds: Int = 15, encodeClaimSeconds: Double = 5) {
             self.userUploads = userUploads
             self.anonymousStreaming = anonymousStreaming
             self.keepOriginals = keepOriginals
             self.syncEncodeSeconds = syncEncodeSeconds
+            self.encodeClaimSeconds = encodeClaimSeconds
         }
     }
 
@@ -37,6 +41,11 @@ public final class TrackController: Sendable {
     let jobs = DispatchGroup()
     let locks = TrackLocks()
     let isStopping = Atomic(false)
+    /// Names this process in the claims of its background encodes.
+    let instanceID = UUID().lowercasedString
+    /// Background encodes running now (their claims are renewed while there are any).
+    let backgroundEncodes = Atomic(0)
+
     /// Tracks streamed lately, row and open file: see `TrackController+Streaming.swift`.
     let recentStreams = ReadCache<UUID, OpenTrack>(capacity: 64, maxAge: 10)
 
@@ -55,16 +64,18 @@ public final class TrackController: Sendable {
         recentStreams.invalidate(onWritesTo: database)
     }
 
-    /// Start-up: removes temp files a crash left in the working area (and the store's own leftovers an hour old)
-    /// and fails the encodes it interrupted.
+    /// Start-up: removes temp files a crash left in the working area (and the store's own leftovers an hour old),
+    /// takes over the background encodes a stopped process left (finishing those whose upload is in the bucket,
+    /// failing the rest) and from then on keeps its own claims fresh (`TrackController+Takeover.swift`).
     public func recoverAfterStart() throws {
         let removed = StagedAudioFile.removeTemporaryFiles(under: files.root) + audio.sweepStale(now: clock.now())
-        let failed = try database.write {
-            try $0.tracks.failUnfinished(reason: "the server stopped while encoding", at: clock.now())
+        // One server per SQLite file: whatever is unfinished there was left by a process that is gone.
+        let (resumed, failed) = try takeOverStaleEncodes(staleBefore: database.isShared ? nil : clock.now())
+        if removed > 0 || failed > 0 || resumed > 0 {
+            log?.log(.info, "upload recovery", [("temporary_files_removed", "\(removed)"), ("encodes_failed", "\(failed)"),
+                                                ("encodes_resumed", "\(resumed)")])
         }
-        if removed > 0 || failed > 0 {
-            log?.log(.info, "upload recovery", [("temporary_files_removed", "\(removed)"), ("encodes_failed", "\(failed)")])
-        }
+        startClaimTimer()
     }
 
     /// Cancels background encodes and waits for them (bounded) so the database can close under nobody's feet.

@@ -24,6 +24,10 @@ public protocol Database: Sendable {
     /// PostgreSQL would LISTEN); caches still bound an entry's age for whatever is missed.
     func observeWrites(_ observer: @escaping @Sendable () -> Void)
 
+    /// Whether other server processes may serve the same data at once (PostgreSQL: instances behind a balancer),
+    /// rather than one server per database (a SQLite file). Work another live process has claimed is left to it.
+    var isShared: Bool { get }
+
     /// Brings the schema up to date; refuses a schema newer than this binary knows.
     @discardableResult
     func migrate() throws -> MigrationReport

@@ -228,5 +228,6 @@ public enum Migrations {
             DROP INDEX tracks_newest;
             CREATE INDEX tracks_newest ON tracks (created_at, visibility, owner_id);
             """),
+        Migration(version: 15, name: "background encodes claimed by an instance", sql: EncodeClaimSchema.sql),
     ]
 }

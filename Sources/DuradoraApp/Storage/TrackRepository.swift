@@ -22,9 +22,31 @@ public protocol TrackRepository {
     /// Every track, whoever owns it and whatever its state.
     func count() throws -> Int
 
-    /// Marks every `processing` track `failed` with `reason` (their encodes died with the last process).
-    @discardableResult
-    func failUnfinished(reason: String, at date: Date) throws -> Int
+    // MARK: Background encodes (several instances may share the database)
+
+    /// Marks `id`, a `processing` track, as encoded by instance `owner` as of `date`; `uploadTag` names the upload
+    /// kept in the bucket for another instance to finish from (nil: it is only on this instance's disk).
+    func claimEncode(id: UUID, owner: String, uploadTag: String?, filename: String?, at date: Date) throws
+
+    /// Renews the claims of every encode `owner` is running: it is alive.
+    func renewEncodes(owner: String, at date: Date) throws
+
+    /// Takes for `owner` one `processing` track whose claim was last renewed before `staleBefore` (its instance
+    /// is gone) or that has none; nil when there is none. Two instances asking at once never get the same track.
+    func claimStaleEncode(owner: String, staleBefore: Date, at date: Date) throws -> PendingEncode?
+
+    /// Forgets the claim and the kept upload of `id`: its encode ended, one way or the other.
+    func endEncode(id: UUID) throws
+}
+
+/// A background encode left behind by an instance that stopped, taken over by another.
+public struct PendingEncode: Sendable, Equatable {
+    public let trackID: UUID
+    /// The upload's tag in the bucket; nil when the upload was on the stopped instance's disk (then the encode
+    /// can only be marked failed).
+    public let uploadTag: String?
+    /// The client's file name, for a title when the upload's own tag has none.
+    public let filename: String?
 }
 
 extension TrackRepository {

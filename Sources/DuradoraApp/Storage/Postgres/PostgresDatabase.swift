@@ -110,6 +110,9 @@ public final class PostgresDatabase: Database, @unchecked Sendable {
 
     /// Observers hear of this process's writes when they end, and of other instances' commits as soon as the
     /// notification arrives (well under a second). The listener starts with the first observer.
+    /// Several instances share one database.
+    public var isShared: Bool { true }
+
     public func observeWrites(_ observer: @escaping @Sendable () -> Void) {
         writeObservers.withLock { $0.append(observer) }
         startListening()

@@ -19,6 +19,7 @@ public struct PostgresMigration: Sendable {
 public enum PostgresMigrations {
     public static let all: [PostgresMigration] = [
         PostgresMigration(version: 14, name: "schema of SQLite version 14", sql: PostgresSchema.sql),
+        PostgresMigration(version: 15, name: "background encodes claimed by an instance", sql: EncodeClaimSchema.sql),
     ]
 }
 

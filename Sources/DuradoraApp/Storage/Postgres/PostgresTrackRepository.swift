@@ -135,9 +135,36 @@ struct PostgresTrackRepository: TrackRepository {
         try connection.scalarInt("SELECT COUNT(*) FROM tracks")
     }
 
-    func failUnfinished(reason: String, at date: Date) throws -> Int {
+    func claimEncode(id: UUID, owner: String, uploadTag: String?, filename: String?, at date: Date) throws {
+        try connection.execute("""
+            UPDATE tracks SET encode_owner = $1, encode_heartbeat = $2, pending_upload = $3, pending_filename = $4
+            WHERE id = $5
+            """, [owner, date, uploadTag, filename, id])
+    }
+
+    func renewEncodes(owner: String, at date: Date) throws {
         try connection.execute(
-            "UPDATE tracks SET status = 'failed', error = $1, updated_at = $2 WHERE status = 'processing'", [reason, date])
+            "UPDATE tracks SET encode_heartbeat = $1 WHERE encode_owner = $2 AND status = 'processing'", [date, owner])
+    }
+
+    /// `SKIP LOCKED`: an instance claiming at the same moment takes another row (or none), never this one.
+    func claimStaleEncode(owner: String, staleBefore: Date, at date: Date) throws -> PendingEncode? {
+        try connection.query("""
+            UPDATE tracks SET encode_owner = $1, encode_heartbeat = $2
+            WHERE id = (SELECT id FROM tracks WHERE status = 'processing'
+                        AND (encode_heartbeat IS NULL OR encode_heartbeat < $3) LIMIT 1 FOR UPDATE SKIP LOCKED)
+            RETURNING id, pending_upload, pending_filename
+            """, [owner, date, staleBefore]) { row in
+            PendingEncode(trackID: try row.uuid(named: "id"), uploadTag: try row.string(named: "pending_upload"),
+                          filename: try row.string(named: "pending_filename"))
+        }.first
+    }
+
+    func endEncode(id: UUID) throws {
+        try connection.execute("""
+            UPDATE tracks SET encode_owner = NULL, encode_heartbeat = NULL, pending_upload = NULL, pending_filename = NULL
+            WHERE id = $1
+            """, [id])
     }
 
     /// Values for the columns from `title` to `artist_id`, in the order of `insert` and `update`.

@@ -99,6 +99,9 @@ public final class SQLiteDatabase: Database, @unchecked Sendable {
 
     /// Observers hear of this process's writes at once, and of other processes' commits within about
     /// `changeWatchInterval` (see `SQLiteChangeWatch`).
+    /// One server per file: whatever another process left unfinished here, it left for good.
+    public var isShared: Bool { false }
+
     public func observeWrites(_ observer: @escaping @Sendable () -> Void) {
         writeObservers.withLock { $0.append(observer) }
         changeWatch.withLock { watch in

@@ -127,9 +127,36 @@ struct SQLiteTrackRepository: TrackRepository {
         try connection.scalarInt("SELECT COUNT(*) FROM tracks")
     }
 
-    func failUnfinished(reason: String, at date: Date) throws -> Int {
+    func claimEncode(id: UUID, owner: String, uploadTag: String?, filename: String?, at date: Date) throws {
+        try connection.execute("""
+            UPDATE tracks SET encode_owner = ?, encode_heartbeat = ?, pending_upload = ?, pending_filename = ?
+            WHERE id = ?
+            """, [owner, date, uploadTag, filename, id])
+    }
+
+    func renewEncodes(owner: String, at date: Date) throws {
         try connection.execute(
-            "UPDATE tracks SET status = 'failed', error = ?, updated_at = ? WHERE status = 'processing'", [reason, date])
+            "UPDATE tracks SET encode_heartbeat = ? WHERE encode_owner = ? AND status = 'processing'", [date, owner])
+    }
+
+    /// One writer at a time (the write transaction) is what keeps two claimers apart here.
+    func claimStaleEncode(owner: String, staleBefore: Date, at date: Date) throws -> PendingEncode? {
+        try connection.queryFirst("""
+            UPDATE tracks SET encode_owner = ?, encode_heartbeat = ?
+            WHERE id = (SELECT id FROM tracks WHERE status = 'processing'
+                        AND (encode_heartbeat IS NULL OR encode_heartbeat < ?) LIMIT 1)
+            RETURNING id, pending_upload, pending_filename
+            """, [owner, date, staleBefore]) { row in
+            PendingEncode(trackID: try row.uuid(named: "id"), uploadTag: try row.string(named: "pending_upload"),
+                          filename: try row.string(named: "pending_filename"))
+        }
+    }
+
+    func endEncode(id: UUID) throws {
+        try connection.execute("""
+            UPDATE tracks SET encode_owner = NULL, encode_heartbeat = NULL, pending_upload = NULL, pending_filename = NULL
+            WHERE id = ?
+            """, [id])
     }
 
     /// Values for the columns from `title` to `artist_id`, in the order of `insert` and `update`.
