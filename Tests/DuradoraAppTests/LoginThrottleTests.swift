@@ -4,33 +4,69 @@ import Testing
 import DuradoraTestSupport
 
 @Suite struct LoginThrottleTests {
-    @Test func refusesAfterLimitUntilTheOldestAttemptLeavesTheWindow() {
-        let clock = TestClock()
-        let throttle = LoginThrottle(limit: 3, clock: clock.timeSource)
-        #expect(throttle.attempt(["a"]) == nil)
-        clock.advance(by: 10)
-        #expect(throttle.attempt(["a"]) == nil)
-        #expect(throttle.attempt(["a"]) == nil)
-        clock.advance(by: 5)
-        #expect(throttle.attempt(["a"]) == 45)  // the first attempt (15 s ago) leaves in 45 s
-        clock.advance(by: 44.5)
-        #expect(throttle.attempt(["a"]) == 1)
-        clock.advance(by: 0.5)
-        #expect(throttle.attempt(["a"]) == nil)  // sliding: one slot is free again
-        #expect(throttle.attempt(["a"]) != nil)
+    /// Where the attempts are counted: this process's memory, or a shared database (several instances).
+    enum Ledger: String, CaseIterable, Sendable { case memory, sqlite, postgres }
+
+    /// A throttle of `ledger`; `close` drops what it opened.
+    static func throttle(_ ledger: Ledger, limit: Int, clock: TestClock) throws -> (LoginThrottle, close: () -> Void) {
+        switch ledger {
+        case .memory:
+            return (LoginThrottle(limit: limit, clock: clock.timeSource), {})
+        case .sqlite:
+            let database = try TestDatabase()
+            return (LoginThrottle(limit: limit, clock: clock.timeSource, shared: database.database), database.cleanUp)
+        case .postgres:
+            var problem = ""
+            let url = try #require(PostgresURL(try TestPostgres.start().makeDatabase(), problem: &problem))
+            let database = try PostgresDatabase.openAndMigrate(url: url)
+            return (LoginThrottle(limit: limit, clock: clock.timeSource, shared: database), database.close)
+        }
     }
 
-    @Test func anyOverfullKeyRefusesAndRefusalsAreNotCounted() {
+    @Test(arguments: Ledger.allCases)
+    func refusesAfterLimitUntilTheOldestAttemptLeavesTheWindow(_ ledger: Ledger) throws {
         let clock = TestClock()
-        let throttle = LoginThrottle(limit: 2, clock: clock.timeSource)
+        let (throttle, close) = try Self.throttle(ledger, limit: 3, clock: clock)
+        defer { close() }
+        #expect(try throttle.attempt(["a"]) == nil)
+        clock.advance(by: 10)
+        #expect(try throttle.attempt(["a"]) == nil)
+        #expect(try throttle.attempt(["a"]) == nil)
+        clock.advance(by: 5)
+        #expect(try throttle.attempt(["a"]) == 45)  // the first attempt (15 s ago) leaves in 45 s
+        clock.advance(by: 44.5)
+        #expect(try throttle.attempt(["a"]) == 1)
+        clock.advance(by: 0.5)
+        #expect(try throttle.attempt(["a"]) == nil)  // sliding: one slot is free again
+        #expect(try throttle.attempt(["a"]) != nil)
+    }
+
+    @Test(arguments: Ledger.allCases)
+    func anyOverfullKeyRefusesAndRefusalsAreNotCounted(_ ledger: Ledger) throws {
+        let clock = TestClock()
+        let (throttle, close) = try Self.throttle(ledger, limit: 2, clock: clock)
+        defer { close() }
         let keys = { (user: String) in LoginThrottle.keys(username: user, address: "10.0.0.1") }
-        #expect(throttle.attempt(keys("Ann")) == nil)
-        #expect(throttle.attempt(keys("ann")) == nil)  // usernames compare in any case
-        #expect(throttle.attempt(LoginThrottle.keys(username: "ANN", address: "10.0.0.2")) != nil)
-        #expect(throttle.attempt(LoginThrottle.keys(username: "bob", address: "10.0.0.1")) != nil)  // the address is full
-        #expect(throttle.attempt(LoginThrottle.keys(username: "bob", address: "10.0.0.2")) == nil)
+        #expect(try throttle.attempt(keys("Ann")) == nil)
+        #expect(try throttle.attempt(keys("ann")) == nil)  // usernames compare in any case
+        #expect(try throttle.attempt(LoginThrottle.keys(username: "ANN", address: "10.0.0.2")) != nil)
+        #expect(try throttle.attempt(LoginThrottle.keys(username: "bob", address: "10.0.0.1")) != nil)  // the address is full
+        #expect(try throttle.attempt(LoginThrottle.keys(username: "bob", address: "10.0.0.2")) == nil)
         clock.advance(by: 60)
-        #expect(throttle.attempt(keys("ann")) == nil)
+        #expect(try throttle.attempt(keys("ann")) == nil)
+    }
+
+    /// Two instances on one database count together: the budget is the deployment's, not each instance's.
+    @Test func instancesOnOneDatabaseShareTheBudget() throws {
+        let clock = TestClock()
+        var problem = ""
+        let url = try #require(PostgresURL(try TestPostgres.start().makeDatabase(), problem: &problem))
+        let first = try PostgresDatabase.openAndMigrate(url: url), second = try PostgresDatabase.openAndMigrate(url: url)
+        defer { first.close(); second.close() }
+        let a = LoginThrottle(limit: 3, clock: clock.timeSource, shared: first)
+        let b = LoginThrottle(limit: 3, clock: clock.timeSource, shared: second)
+        #expect(try a.attempt(["user:ann"]) == nil && b.attempt(["user:ann"]) == nil && a.attempt(["user:ann"]) == nil)
+        #expect(try b.attempt(["user:ann"]) == 60)
     }
 
     @Test func hugeUsernamesMakeBoundedKeys() {

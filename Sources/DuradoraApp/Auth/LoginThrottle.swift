@@ -6,11 +6,15 @@ import Synchronization
 /// so a client that keeps hammering gets in again once its old attempts age out.
 ///
 /// Memory is bounded by the number of keys seen within one window: stale keys are swept as the table grows.
+///
+/// With a `shared` database (several instances behind a balancer) the attempts are counted there instead, so a
+/// guesser spread over N instances gets one budget, not N (writes no cache depends on: `writeUnobserved`).
 public final class LoginThrottle: Sendable {
     public let limit: Int
     public let window: TimeInterval
     private let clock: TimeSource
     private let state = Mutex<State>(State())
+    private let shared: (any Database)?
 
     private struct State {
         var attempts: [String: [Date]] = [:]
@@ -18,27 +22,35 @@ public final class LoginThrottle: Sendable {
         var sweepAt = 1024
     }
 
-    public init(limit: Int, window: TimeInterval = 60, clock: TimeSource = .system) {
+    public init(limit: Int, window: TimeInterval = 60, clock: TimeSource = .system, shared: (any Database)? = nil) {
         self.limit = max(limit, 1)
         self.window = window
         self.clock = clock
+        self.shared = shared
     }
 
     /// Records an attempt for every key and returns nil, or — when a key is over the limit — records nothing and
-    /// returns the whole seconds (at least 1) until that key's oldest attempt leaves the window.
-    public func attempt(_ keys: [String]) -> Int? {
+    /// returns the whole seconds (at least 1) until that key's oldest attempt leaves the window. Throws only when
+    /// a shared database cannot be reached.
+    public func attempt(_ keys: [String]) throws -> Int? {
         let now = clock.now()
         let horizon = now.addingTimeInterval(-window)
-        return state.withLock { state in
-            var wait: TimeInterval = 0
-            for key in keys {
-                let recent = (state.attempts[key] ?? []).filter { $0 > horizon }
-                state.attempts[key] = recent.isEmpty ? nil : recent
-                if recent.count >= limit, let oldest = recent.first {
-                    wait = max(wait, oldest.timeIntervalSince(horizon))
-                }
+        if let shared {
+            return try shared.writeUnobserved { transaction in
+                let recent = try keys.map { try transaction.loginAttempts.attempts(key: $0, after: horizon) }
+                if let wait = refusal(recent, horizon: horizon) { return wait }
+                for key in keys { try transaction.loginAttempts.record(key: key, at: now) }
+                return nil
             }
-            if wait > 0 { return max(1, Int(wait.rounded(.up))) }
+        }
+        return state.withLock { state in
+            var recent: [[Date]] = []
+            for key in keys {
+                let kept = (state.attempts[key] ?? []).filter { $0 > horizon }
+                state.attempts[key] = kept.isEmpty ? nil : kept
+                recent.append(kept)
+            }
+            if let wait = refusal(recent, horizon: horizon) { return wait }
             for key in keys { state.attempts[key, default: []].append(now) }
             if state.attempts.count >= state.sweepAt {
                 state.attempts = state.attempts.filter { $0.value.last.map { $0 > horizon } ?? false }
@@ -46,6 +58,15 @@ public final class LoginThrottle: Sendable {
             }
             return nil
         }
+    }
+
+    /// The whole seconds until the fullest key's oldest attempt leaves the window; nil when every key may try.
+    private func refusal(_ recent: [[Date]], horizon: Date) -> Int? {
+        var wait: TimeInterval = 0
+        for attempts in recent where attempts.count >= limit {
+            if let oldest = attempts.first { wait = max(wait, oldest.timeIntervalSince(horizon)) }
+        }
+        return wait > 0 ? max(1, Int(wait.rounded(.up))) : nil
     }
 
     /// The keys of a login attempt: the username (any letter case) and the client address. Names longer than any

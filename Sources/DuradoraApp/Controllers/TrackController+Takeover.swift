@@ -18,7 +18,8 @@ extension TrackController {
         while !isStopping.load(ordering: .relaxed), slots.tryAcquire() {
             var isSlotHandedOver = false
             defer { if !isSlotHandedOver { slots.release() } }
-            guard let pending = try database.write({
+            // Claims are bookkeeping no cache holds: no instance's caches empty for them.
+            guard let pending = try database.writeUnobserved({
                 try $0.tracks.claimStaleEncode(owner: instanceID, staleBefore: cutoff, at: clock.now())
             }) else { break }
             guard let track = try database.read({ try $0.tracks.find(id: pending.trackID) }) else { continue }
@@ -45,7 +46,9 @@ extension TrackController {
             defer { self.jobs.leave() }
             do {
                 if self.backgroundEncodes.load(ordering: .relaxed) > 0 {
-                    try self.database.write { try $0.tracks.renewEncodes(owner: self.instanceID, at: self.clock.now()) }
+                    try self.database.writeUnobserved {
+                        try $0.tracks.renewEncodes(owner: self.instanceID, at: self.clock.now())
+                    }
                 }
                 try self.takeOverStaleEncodes()
             } catch {

@@ -16,7 +16,8 @@ extension UserController {
         let cost = PasswordHasher.Cost(rawValue: auth.passwordHashCost.rawValue) ?? .interactive
         return UserController(
             database: database, tokens: tokens, hasher: try PasswordHasher(cost: cost),
-            throttle: LoginThrottle(limit: auth.loginAttemptsPerMinute, clock: clock),
+            throttle: LoginThrottle(limit: auth.loginAttemptsPerMinute, clock: clock,
+                                    shared: database.isShared ? database : nil),
             settings: Settings(
                 openRegistration: auth.openRegistration,
                 keepTracksOfDeletedUsers: configuration.library.keepTracksOfDeletedUsers),

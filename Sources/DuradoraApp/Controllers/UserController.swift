@@ -89,7 +89,7 @@ public final class UserController: Sendable {
     /// Checks the password and opens a login (a new token family). Throttled per username and per client address;
     /// an unknown user and a wrong password give the same 401 after the same hash work.
     public func login(username: String, password: String, address: String) throws -> TokenPair {
-        if let wait = throttle.attempt(LoginThrottle.keys(username: username, address: address)) {
+        if let wait = try throttle.attempt(LoginThrottle.keys(username: username, address: address)) {
             throw APIError.tooManyRequests(retryAfter: wait)
         }
         let credentials = try database.read { try $0.users.credentials(username: username) }

@@ -18,6 +18,10 @@ public protocol Database: Sendable {
     /// uncommitted changes) from inside `body`.
     func write<T>(_ body: (any DatabaseTransaction) throws -> T) throws -> T
 
+    /// `write` for bookkeeping that no cache holds (login attempts, the claims of running encodes): no observer
+    /// is called and no other instance is told, so a flood of them (a password-guessing run) empties no cache.
+    func writeUnobserved<T>(_ body: (any DatabaseTransaction) throws -> T) throws -> T
+
     /// Calls `observer` after every write transaction ends (committed or rolled back), on the writing thread.
     /// In-memory caches of what `read` returned (`ReadCache`) drop their entries here. A backend should also
     /// report, soon, what other processes commit (SQLite reads `data_version` every second, `SQLiteChangeWatch`;
@@ -54,6 +58,7 @@ public protocol DatabaseTransaction {
     var listening: any ListeningRepository { get }
     var externalIdentities: any ExternalIdentityRepository { get }
     var shares: any ShareRepository { get }
+    var loginAttempts: any LoginAttemptRepository { get }
 }
 
 /// What `Database.migrate()` did.

@@ -229,5 +229,6 @@ public enum Migrations {
             CREATE INDEX tracks_newest ON tracks (created_at, visibility, owner_id);
             """),
         Migration(version: 15, name: "background encodes claimed by an instance", sql: EncodeClaimSchema.sql),
+        Migration(version: 16, name: "login attempts shared by instances", sql: LoginAttemptSchema.sql),
     ]
 }

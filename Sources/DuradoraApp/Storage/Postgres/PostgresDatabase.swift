@@ -83,6 +83,15 @@ public final class PostgresDatabase: Database, @unchecked Sendable {
     }
 
     public func write<T>(_ body: (any DatabaseTransaction) throws -> T) throws -> T {
+        try write(notifying: true, body)
+    }
+
+    /// Without `pg_notify`: other instances keep their caches.
+    public func writeUnobserved<T>(_ body: (any DatabaseTransaction) throws -> T) throws -> T {
+        try write(notifying: false, body)
+    }
+
+    private func write<T>(notifying: Bool, _ body: (any DatabaseTransaction) throws -> T) throws -> T {
         try checkOpen()
         // A nested write would wait forever for the advisory lock its own caller holds on another connection.
         let thread = Thread.current.threadDictionary
@@ -92,7 +101,7 @@ public final class PostgresDatabase: Database, @unchecked Sendable {
         thread[Self.writingKey] = true
         defer {
             thread[Self.writingKey] = nil
-            notifyWriteObservers()
+            if notifying { notifyWriteObservers() }
         }
         return try pool.withConnection { connection in
             let before = connection.statementCount
@@ -100,7 +109,7 @@ public final class PostgresDatabase: Database, @unchecked Sendable {
             return try connection.transaction(begin: "BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE") {
                 try connection.query("SELECT pg_advisory_xact_lock($1)", [Self.writeLockKey])
                 let value = try body(PostgresTransaction(connection: connection))
-                try connection.notify(channel: Self.channel, payload: instanceID)
+                if notifying { try connection.notify(channel: Self.channel, payload: instanceID) }
                 return value
             }
         }

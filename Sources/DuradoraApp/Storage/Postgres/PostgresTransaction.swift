@@ -14,4 +14,5 @@ struct PostgresTransaction: DatabaseTransaction {
     var listening: any ListeningRepository { PostgresListeningRepository(connection: connection) }
     var externalIdentities: any ExternalIdentityRepository { PostgresExternalIdentityRepository(connection: connection) }
     var shares: any ShareRepository { PostgresShareRepository(connection: connection) }
+    var loginAttempts: any LoginAttemptRepository { PostgresLoginAttemptRepository(connection: connection) }
 }

@@ -88,7 +88,12 @@ public final class SQLiteDatabase: Database, @unchecked Sendable {
     }
 
     public func write<T>(_ body: (any DatabaseTransaction) throws -> T) throws -> T {
-        try withWriter { connection in
+        defer { notifyWriteObservers() }
+        return try writeUnobserved(body)
+    }
+
+    public func writeUnobserved<T>(_ body: (any DatabaseTransaction) throws -> T) throws -> T {
+        try withWriterLock { connection in
             let before = connection.statementCount
             defer { statementTotal.add(connection.statementCount - before, ordering: .relaxed) }
             return try connection.transaction(.immediate) {

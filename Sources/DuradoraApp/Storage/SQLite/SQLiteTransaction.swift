@@ -14,4 +14,5 @@ struct SQLiteTransaction: DatabaseTransaction {
     var listening: any ListeningRepository { SQLiteListeningRepository(connection: connection) }
     var externalIdentities: any ExternalIdentityRepository { SQLiteExternalIdentityRepository(connection: connection) }
     var shares: any ShareRepository { SQLiteShareRepository(connection: connection) }
+    var loginAttempts: any LoginAttemptRepository { SQLiteLoginAttemptRepository(connection: connection) }
 }
