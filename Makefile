@@ -127,6 +127,8 @@ bench: deps
 	python3 bench/api.py
 	python3 bench/library.py
 	python3 bench/subsonic.py
+	swift build -c release --product duradora
+	python3 bench/scale.py
 
 # Fuzzes the request parser with libFuzzer + AddressSanitizer (FUZZ_SECONDS, default 60).
 fuzz:

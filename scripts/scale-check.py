@@ -164,30 +164,36 @@ class SeaweedFS:
 
 
 class Instance:
-    def __init__(self, name, binary, work, postgres, s3):
+    """`duradora serve` on `database` (a PostgreSQL URL or a SQLite path) with its audio in `s3`'s bucket, or in a
+    folder of its own when `s3` is None. `prefix` goes before the command (bench/scale.py pins it with taskset)."""
+
+    def __init__(self, name, binary, work, database, s3, prefix=(), log_level="info", anonymous_streaming=False):
         self.name = name
         self.directory = os.path.join(work, name)
         os.makedirs(self.directory)
         self.port = free_port()
         config = os.path.join(self.directory, "config.toml")
+        if s3:
+            storage = (f'uploads = "s3://{BUCKET}/tracks"\n[storage.s3]\nendpoint = "http://127.0.0.1:{s3.s3_port}"\n'
+                       f'access_key_id = "{ACCESS_KEY}"\nsecret_access_key = "{SECRET_KEY}"\n'
+                       f'local_dir = "{self.directory}/local"')
+        else:
+            storage = f'uploads = "{self.directory}/uploads"'
         with open(config, "w") as handle:
             handle.write(f"""[server]
 host = "127.0.0.1"
 port = {self.port}
+[log]
+level = "{log_level}"
 [storage]
-database = "{postgres.url}"
-uploads = "s3://{BUCKET}/tracks"
-[storage.s3]
-endpoint = "http://127.0.0.1:{s3.s3_port}"
-access_key_id = "{ACCESS_KEY}"
-secret_access_key = "{SECRET_KEY}"
-local_dir = "{self.directory}/local"
+database = "{database}"
+{storage}
 [audio]
 sync_encode_seconds = 0       # every upload answers 202 and encodes in the background (the takeover check)
 [audio.transcoding]
 cache_dir = "{self.directory}/cache"
 [library]
-anonymous_streaming = false   # a stream then needs a valid token: what the revocation checks test
+anonymous_streaming = {str(anonymous_streaming).lower()}   # off: a stream needs a valid token (the revocation checks)
 [auth]
 password_hash_cost = "min"
 login_attempts_per_minute = 20
@@ -196,7 +202,7 @@ secret_key_file = "{work}/secret.key"
 username = "{ADMIN}"
 password = "{PASSWORD}"
 """)
-        self.command = [binary, "serve", "--config", config]
+        self.command = [*prefix, binary, "serve", "--config", config]
         self.start()
 
     def start(self):
@@ -295,9 +301,9 @@ def main():
         started.append(postgres)
         s3 = SeaweedFS(work)
         started.append(s3)
-        a = Instance("a", binary, work, postgres, s3)
+        a = Instance("a", binary, work, postgres.url, s3)
         started.append(a)
-        b = Instance("b", binary, work, postgres, s3)
+        b = Instance("b", binary, work, postgres.url, s3)
         started.append(b)
         balancer_port = free_port()
         haproxy = subprocess.Popen(["haproxy", "-f", haproxy_config(work, balancer_port, [a, b])],

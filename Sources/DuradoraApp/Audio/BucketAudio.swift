@@ -48,11 +48,17 @@ final class BucketAudio: Sendable {
             redirect[.cacheControl] = "no-store"
             return Response(status: .found, headers: redirect)
         }
-        return try FileResponse.make(
+        switch FileResponse.decide(
             length: info.size, lastModified: lastModified, method: method, requestHeaders: requestHeaders, etag: etag,
-            contentType: contentType, headers: headers
-        ) { range in
-            try S3ObjectStream(store: store, key: key, range: range, size: info.size, pool: readers)
+            contentType: contentType, headers: headers) {
+        case .answered(let response):
+            return response
+        case .send(let status, let headers, let range):
+            let count = range.map { $0.upperBound - $0.lowerBound + 1 } ?? info.size
+            let body: any BodyStream = method == .head || count == 0
+                ? LengthOnlyBody(length: count)
+                : try S3ObjectStream(store: store, key: key, range: range, size: info.size, pool: readers)
+            return Response(status: status, headers: headers, body: .stream(body))
         }
     }
 

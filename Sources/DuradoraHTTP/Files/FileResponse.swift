@@ -23,37 +23,40 @@ public enum FileResponse {
         }
     }
 
-    /// The same rules for bytes that are not an open file here (an object in a remote store): `body` makes the
-    /// stream of one range, or of the whole representation when `nil`, and is called for GET only. Several ranges
-    /// are answered with the whole representation (RFC 9110 §14.2 lets a server ignore Range): a remote part
-    /// per range would cost one request each.
-    public static func make(
+    /// The same rules for bytes that are not an open file here (an object in a remote store), decided before any
+    /// byte is read: either the whole answer (304, 412, 416), or what to send — the status, the headers, and the
+    /// range (nil: the whole representation). The caller makes the body; a HEAD (or an empty range) gets
+    /// `LengthOnlyBody`. Several ranges are answered with the whole representation (RFC 9110 §14.2 lets a server
+    /// ignore Range): a remote part per range would cost one request each.
+    ///
+    /// (A decision rather than a body closure: the closure form crashed the 6.3.1 optimizer in release builds.)
+    public static func decide(
         length: Int64, lastModified: Int64, method: HTTPMethod, requestHeaders: HTTPHeaders, etag: EntityTag,
-        contentType: String, headers extra: HTTPHeaders = HTTPHeaders(),
-        body: (ClosedRange<Int64>?) throws -> any BodyStream
-    ) rethrows -> Response {
+        contentType: String, headers extra: HTTPHeaders = HTTPHeaders()
+    ) -> RemoteDecision {
         switch evaluate(length: length, method: method, requestHeaders: requestHeaders, etag: etag,
                         lastModified: lastModified, headers: extra) {
         case .answered(let response):
-            return response
+            return .answered(response)
         case .proceed(var headers, let outcome):
             headers[.contentType] = contentType
-            var range: ClosedRange<Int64>?
-            var status = HTTPStatus.ok
             switch outcome {
             case .unsatisfiable:
-                return unsatisfiable(length: length, headers: headers)
+                return .answered(unsatisfiable(length: length, headers: headers))
             case .satisfiable(let ranges) where ranges.count == 1:
-                range = ranges[0]
-                status = .partialContent
                 headers[.contentRange] = "bytes \(ranges[0].lowerBound)-\(ranges[0].upperBound)/\(length)"
+                return .send(status: .partialContent, headers: headers, range: ranges[0])
             case .satisfiable, .ignored:
-                break
+                return .send(status: .ok, headers: headers, range: nil)
             }
-            let count = range.map { $0.upperBound - $0.lowerBound + 1 } ?? length
-            let stream = method == .head || count == 0 ? LengthOnlyBody(length: count) : try body(range)
-            return Response(status: status, headers: headers, body: .stream(stream))
         }
+    }
+
+    public enum RemoteDecision {
+        /// Complete: send it as it is.
+        case answered(Response)
+        /// Send `range` (nil: everything) with this status and these headers.
+        case send(status: HTTPStatus, headers: HTTPHeaders, range: ClosedRange<Int64>?)
     }
 
     /// What the validators decide before any byte is read.
