@@ -156,8 +156,8 @@ import Testing
     }
 
     /// A page that does not count its total (Subsonic's) is one statement fewer, and the same page.
-    @Test func pageWithoutTotalSkipsTheCount() throws {
-        let store = try TestDatabase()
+    @Test(arguments: Backend.allCases) func pageWithoutTotalSkipsTheCount(_ backend: Backend) throws {
+        let store = try TestStore(backend)
         defer { store.cleanUp() }
         try store.database.write { transaction in
             let owner = try transaction.users.create(username: "owner", role: .user, passwordHash: "x",
