@@ -193,4 +193,29 @@ private func together(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
         #expect(try database.read { try $0.users.count() } == 2)
         #expect(TestHTTPServer.eventually(within: 10) { database.isListening })
     }
+
+    /// The PostgreSQL schema is SQLite's version 14 carried over: the same version number, the same tables with
+    /// the same columns (plus `rowid` where SQLite's implicit one orders a list, and the stored `search`
+    /// tsvector); SQLite's FTS5 tables and their shadow tables have no twin (a GIN index each).
+    @Test func theSchemaHasSQLitesTablesAndColumnsAndVersion() throws {
+        #expect(PostgresMigrations.all.last?.version == Migrations.sqlite.last?.version)
+        let sqlite = try TestStore(.sqlite)
+        defer { sqlite.cleanUp() }
+        let file = try #require(sqlite.database as? SQLiteDatabase)
+        let sqliteColumns = try file.withWriter { connection in
+            try connection.query("""
+                SELECT m.name || '.' || c.name AS name FROM sqlite_master AS m JOIN pragma_table_info(m.name) AS c
+                WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
+                  AND m.name NOT LIKE '%\\_fts%' ESCAPE '\\' AND m.name NOT LIKE '%\\_names%' ESCAPE '\\'
+                """) { try $0.string(named: "name") ?? "" }
+        }
+        let (url, name) = try Self.makeDatabase()
+        try PostgresDatabase.openAndMigrate(url: url).close()
+        let postgresColumns = try TestPostgres.start().query("""
+            SELECT table_name || '.' || column_name FROM information_schema.columns
+            WHERE table_schema = 'public' AND table_name <> 'duradora_schema' AND column_name NOT IN ('rowid', 'search')
+            """, database: name).compactMap { $0 }
+        #expect(sqliteColumns.count > 100)
+        #expect(Set(postgresColumns) == Set(sqliteColumns))
+    }
 }
