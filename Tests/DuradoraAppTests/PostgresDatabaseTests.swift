@@ -194,6 +194,25 @@ private func together(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
         #expect(TestHTTPServer.eventually(within: 10) { database.isListening })
     }
 
+    /// A restart between two calls costs the next call nothing: an idle pooled connection that the server closed
+    /// is noticed before the statement is sent (`PostgresConnection` polls it), so the call reconnects instead of
+    /// failing. Only a call made while the server is down fails (the test above).
+    @Test func aRestartBetweenCallsIsNoticedBeforeTheNextCall() throws {
+        let server = try TestPostgres()
+        defer { server.stop() }
+        _ = try server.query("CREATE DATABASE restart")
+        let database = try PostgresDatabase.openAndMigrate(url: try TestStore.postgresURL(server.url(database: "restart")))
+        defer { database.close() }
+        _ = try database.write(Self.user("before"))
+        let firstServer = server.pid
+        server.stopServer()
+        try server.startAgain()
+        #expect(server.pid != firstServer)
+        #expect(try database.read { try $0.users.count() } == 1)
+        _ = try database.write(Self.user("after"))
+        #expect(try database.read { try $0.users.count() } == 2)
+    }
+
     /// The PostgreSQL schema is SQLite's version 14 carried over: the same version number, the same tables with
     /// the same columns (plus `rowid` where SQLite's implicit one orders a list, and the stored `search`
     /// tsvector); SQLite's FTS5 tables and their shadow tables have no twin (a GIN index each).
