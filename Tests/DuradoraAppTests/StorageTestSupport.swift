@@ -107,5 +107,9 @@ struct TestStore {
     func cleanUp() {
         database.close()
         directory?.remove()
+        if backend == .postgres, let name = location.split(separator: "/").last {
+            // The name is makeDatabase's own ("t_" and hex), never input: safe to spell in the statement.
+            _ = try? TestPostgres.start().query("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+        }
     }
 }
