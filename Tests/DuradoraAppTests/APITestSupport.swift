@@ -58,8 +58,11 @@ struct AdminFixture {
     let admin: String
     let adminID: String
 
-    init(clock: TimeSource = .system, configure: (inout Configuration) -> Void = { _ in }) throws {
+    /// - Parameter backend: where the app stores (`.postgres`: a database of its own on the test server).
+    init(backend: Backend = .sqlite, clock: TimeSource = .system, configure: (inout Configuration) -> Void = { _ in }) throws {
+        let postgres = backend == .postgres ? try TestPostgres.start().makeDatabase() : nil
         app = try TestApplication(clock: clock) { config in
+            if let postgres { config.storage.database = postgres }
             config.auth.bootstrapAdmin = .init(username: "root", password: Self.password)
             configure(&config)
         }

@@ -5,8 +5,8 @@ import Testing
 
 /// `/api/v1/auth/app-passwords`: made, shown once, listed without the secret, sealed at rest, revoked at once.
 @Suite struct AppPasswordTests {
-    @Test func createShowsThePasswordOnceAndTheListNever() throws {
-        let fixture = try AdminFixture()
+    @Test(arguments: Backend.allCases) func createShowsThePasswordOnceAndTheListNever(_ backend: Backend) throws {
+        let fixture = try AdminFixture(backend: backend)
         defer { fixture.stop() }
         let client = fixture.client
         let created = try client.postJSON("/api/v1/auth/app-passwords", #"{"name":"DSub"}"#, headers: bearer(fixture.admin))
@@ -25,8 +25,8 @@ import Testing
         #expect(!list.text.contains(password))
     }
 
-    @Test func nameIsRequiredAndAnonymousCallersAreRefused() throws {
-        let fixture = try AdminFixture()
+    @Test(arguments: Backend.allCases) func nameIsRequiredAndAnonymousCallersAreRefused(_ backend: Backend) throws {
+        let fixture = try AdminFixture(backend: backend)
         defer { fixture.stop() }
         let client = fixture.client
         #expect(try client.postJSON("/api/v1/auth/app-passwords", #"{"name":"x"}"#).status == 401)
@@ -35,8 +35,8 @@ import Testing
         #expect(try client.get("/api/v1/auth/app-passwords").status == 401)
     }
 
-    @Test func passwordIsSealedAtRestUnderAKeyFileOnlyTheServerReads() throws {
-        let fixture = try AdminFixture()
+    @Test(arguments: Backend.allCases) func passwordIsSealedAtRestUnderAKeyFileOnlyTheServerReads(_ backend: Backend) throws {
+        let fixture = try AdminFixture(backend: backend)
         defer { fixture.stop() }
         let password = try fixture.client.makeAppPassword(token: fixture.admin).password
         let keyPath = fixture.app.application.configuration.auth.secretKeyFile
@@ -52,8 +52,8 @@ import Testing
         #expect(!fixture.app.log.joined().contains(password))
     }
 
-    @Test func revokedPasswordFailsOnTheNextRequestEvenWhenCached() throws {
-        let fixture = try AdminFixture()
+    @Test(arguments: Backend.allCases) func revokedPasswordFailsOnTheNextRequestEvenWhenCached(_ backend: Backend) throws {
+        let fixture = try AdminFixture(backend: backend)
         defer { fixture.stop() }
         let client = fixture.client
         let (id, password) = try client.makeAppPassword(token: fixture.admin)
@@ -70,8 +70,8 @@ import Testing
         #expect(try client.delete("/api/v1/auth/app-passwords/\(id)", token: fixture.admin).status == 404)
     }
 
-    @Test func anotherUsersAppPasswordCannotBeRevoked() throws {
-        let fixture = try AdminFixture()
+    @Test(arguments: Backend.allCases) func anotherUsersAppPasswordCannotBeRevoked(_ backend: Backend) throws {
+        let fixture = try AdminFixture(backend: backend)
         defer { fixture.stop() }
         let client = fixture.client
         let (id, password) = try client.makeAppPassword(token: fixture.admin)

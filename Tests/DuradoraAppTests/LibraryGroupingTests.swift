@@ -19,8 +19,8 @@ import Testing
         }
     }
 
-    @Test func namesGroupTrimmedCaseInsensitiveAndInNFC() throws {
-        let fixture = try AdminFixture()
+    @Test(arguments: Backend.allCases) func namesGroupTrimmedCaseInsensitiveAndInNFC(_ backend: Backend) throws {
+        let fixture = try AdminFixture(backend: backend)
         defer { fixture.stop() }
         let client = fixture.client
         let admin = fixture.admin
@@ -46,8 +46,8 @@ import Testing
         #expect(track.keys.contains("album_artist") && track.keys.contains("disc_number") && track.keys.contains("cover_url"))
     }
 
-    @Test func compilationsAreOneAlbumAndSameTitlesOfTwoArtistsStayTwo() throws {
-        let fixture = try AdminFixture()
+    @Test(arguments: Backend.allCases) func compilationsAreOneAlbumAndSameTitlesOfTwoArtistsStayTwo(_ backend: Backend) throws {
+        let fixture = try AdminFixture(backend: backend)
         defer { fixture.stop() }
         let client = fixture.client
         for (title, artist) in [("A", "Alpha"), ("B", "Beta"), ("C", "Gamma")] {
@@ -108,8 +108,8 @@ import Testing
         #expect(rows == 0)
     }
 
-    @Test func artistsSortIgnoringLeadingArticles() throws {
-        let fixture = try AdminFixture { $0.library.ignoredArticles = "The Los" }
+    @Test(arguments: Backend.allCases) func artistsSortIgnoringLeadingArticles(_ backend: Backend) throws {
+        let fixture = try AdminFixture(backend: backend) { $0.library.ignoredArticles = "The Los" }
         defer { fixture.stop() }
         for name in ["The Zombies", "Abba", "Los Lobos", "Madness", "Theatre of Tragedy"] {
             try fixture.client.libraryTrack(token: fixture.admin, ["title": "t", "artist": name, "album": "a"])
@@ -122,8 +122,8 @@ import Testing
         #expect(try fixture.client.get("/api/v1/artists?sort=loudest").status == 422)
     }
 
-    @Test func albumFiltersAndSorts() throws {
-        let fixture = try AdminFixture()
+    @Test(arguments: Backend.allCases) func albumFiltersAndSorts(_ backend: Backend) throws {
+        let fixture = try AdminFixture(backend: backend)
         defer { fixture.stop() }
         let client = fixture.client
         try client.libraryTrack(token: fixture.admin, ["title": "a", "artist": "B", "album": "Old", "year": "1971", "genre": "Rock"])

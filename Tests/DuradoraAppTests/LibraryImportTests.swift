@@ -22,8 +22,8 @@ import Testing
         return try finishedScan(client, try started.json()["id"] as? String ?? "", token: token)
     }
 
-    @Test func twoThousandFilesThenRescansThatOnlyTouchWhatChanged() throws {
-        let fixture = try AdminFixture()
+    @Test(arguments: Backend.allCases) func twoThousandFilesThenRescansThatOnlyTouchWhatChanged(_ backend: Backend) throws {
+        let fixture = try AdminFixture(backend: backend)
         defer { fixture.stop() }
         let client = fixture.client
         let scratch = try AudioScratch()
@@ -76,13 +76,13 @@ import Testing
         #expect(try client.getJSON("/api/v1/tracks?limit=1")["total"] as? Int == 1999)
     }
 
-    @Test func oneScanAtATimeAndOnlyAdminsScan() throws {
+    @Test(arguments: Backend.allCases) func oneScanAtATimeAndOnlyAdminsScan(_ backend: Backend) throws {
         let scratch = try AudioScratch()
         let audio = try scratch.mp3("one.mp3", seconds: 0.05)
         let music = scratch.path("music")
         try FileManager.default.createDirectory(atPath: music, withIntermediateDirectories: true)
         for index in 0..<400 { try Data(audio).write(to: URL(fileURLWithPath: "\(music)/\(index).mp3")) }
-        let fixture = try AdminFixture { $0.library.musicFolders = [music] }
+        let fixture = try AdminFixture(backend: backend) { $0.library.musicFolders = [music] }
         defer { fixture.stop() }
         let client = fixture.client
         let (_, user) = try client.createUser("listener")
@@ -101,8 +101,8 @@ import Testing
 
     /// Hidden files and folders are not music; a link to a file is, a link to a folder is not walked (no loop,
     /// no second copy of an album).
-    @Test func hiddenEntriesAndLinks() throws {
-        let fixture = try AdminFixture()
+    @Test(arguments: Backend.allCases) func hiddenEntriesAndLinks(_ backend: Backend) throws {
+        let fixture = try AdminFixture(backend: backend)
         defer { fixture.stop() }
         let scratch = try AudioScratch()
         let audio = try scratch.mp3("frames.mp3", seconds: 0.05)

@@ -10,8 +10,8 @@ import Testing
         text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
     }
 
-    @Test func albumsByTheirNameOrTheirArtistsAndArtistsByName() throws {
-        let fixture = try AdminFixture()
+    @Test(arguments: Backend.allCases) func albumsByTheirNameOrTheirArtistsAndArtistsByName(_ backend: Backend) throws {
+        let fixture = try AdminFixture(backend: backend)
         defer { fixture.stop() }
         let client = fixture.client
         let admin = fixture.admin
@@ -40,8 +40,8 @@ import Testing
     }
 
     /// FTS5 and LIKE syntax in the text is literal text: found where a name holds it, never an error.
-    @Test func hostileTextIsLiteral() throws {
-        let fixture = try AdminFixture()
+    @Test(arguments: Backend.allCases) func hostileTextIsLiteral(_ backend: Backend) throws {
+        let fixture = try AdminFixture(backend: backend)
         defer { fixture.stop() }
         let client = fixture.client
         let admin = fixture.admin

@@ -39,8 +39,8 @@ import Testing
         return view
     }
 
-    @Test func totalsFollowEveryWriteOfATrack() throws {
-        let fixture = try AdminFixture()
+    @Test(arguments: Backend.allCases) func totalsFollowEveryWriteOfATrack(_ backend: Backend) throws {
+        let fixture = try AdminFixture(backend: backend)
         defer { fixture.stop() }
         let client = fixture.client
         let (anaID, ana) = try client.createUser("ana")
@@ -92,8 +92,8 @@ import Testing
 
     /// By year, an anonymous listener's order comes from the stored years alone; an owner's own track can make its
     /// album newer for them only.
-    @Test func yearOrderCountsTheOwnersTracksForThemOnly() throws {
-        let fixture = try AdminFixture()
+    @Test(arguments: Backend.allCases) func yearOrderCountsTheOwnersTracksForThemOnly(_ backend: Backend) throws {
+        let fixture = try AdminFixture(backend: backend)
         defer { fixture.stop() }
         let client = fixture.client
         let (_, ana) = try client.createUser("ana")
@@ -109,8 +109,8 @@ import Testing
         #expect(try client.getJSON("/api/v1/albums?sort=year&limit=1")["total"] as? Int == 3)
     }
 
-    @Test func anUploadedAlbumCoverIsItsArtistsCoverToo() throws {
-        let fixture = try AdminFixture()
+    @Test(arguments: Backend.allCases) func anUploadedAlbumCoverIsItsArtistsCoverToo(_ backend: Backend) throws {
+        let fixture = try AdminFixture(backend: backend)
         defer { fixture.stop() }
         let client = fixture.client
         try client.libraryTrack(token: fixture.admin, ["title": "T", "artist": "Painter", "album": "Canvas",

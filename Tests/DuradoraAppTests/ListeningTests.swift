@@ -5,8 +5,8 @@ import Testing
 
 /// Favourites, ratings, plays and history belong to each user.
 @Suite struct ListeningTests {
-    @Test func favouritesRatingsAndPlaysArePerUser() throws {
-        let fixture = try AdminFixture()
+    @Test(arguments: Backend.allCases) func favouritesRatingsAndPlaysArePerUser(_ backend: Backend) throws {
+        let fixture = try AdminFixture(backend: backend)
         defer { fixture.stop() }
         let client = fixture.client
         let (_, ana) = try client.createUser("ana")

@@ -7,8 +7,8 @@ import Testing
 
 /// What happens to playlists when the things they point at go, and how their secrets stay out of the log.
 @Suite struct PlaylistCascadeTests {
-    @Test func keptTracksOfADeletedUserStayInOtherPlaylists() throws {
-        let fixture = try AdminFixture { $0.library.keepTracksOfDeletedUsers = true }
+    @Test(arguments: Backend.allCases) func keptTracksOfADeletedUserStayInOtherPlaylists(_ backend: Backend) throws {
+        let fixture = try AdminFixture(backend: backend) { $0.library.keepTracksOfDeletedUsers = true }
         defer { fixture.stop() }
         let client = fixture.client
         let alice = try client.createUser("alice")
@@ -27,8 +27,8 @@ import Testing
         #expect((PlaylistJSON.entries(json).first?["track"] as? [String: Any])?["owner_id"] is NSNull)
     }
 
-    @Test func deletingAPlaylistTrackOfManyPlaylistsClosesEveryGap() throws {
-        let fixture = try AdminFixture()
+    @Test(arguments: Backend.allCases) func deletingAPlaylistTrackOfManyPlaylistsClosesEveryGap(_ backend: Backend) throws {
+        let fixture = try AdminFixture(backend: backend)
         defer { fixture.stop() }
         let client = fixture.client
         let keep = try client.createEmptyTrack(token: fixture.admin, query: "title=Keep&visibility=public")

@@ -161,8 +161,8 @@ import Testing
         #expect(titles.count == 40)
     }
 
-    @Test func deletingAUserRemovesTheirPlaylistsAndTheirTracksLeaveOthersPlaylists() throws {
-        let fixture = try AdminFixture()
+    @Test(arguments: Backend.allCases) func deletingAUserRemovesTheirPlaylistsAndTheirTracksLeaveOthersPlaylists(_ backend: Backend) throws {
+        let fixture = try AdminFixture(backend: backend)
         defer { fixture.stop() }
         let client = fixture.client
         let alice = try client.createUser("alice")

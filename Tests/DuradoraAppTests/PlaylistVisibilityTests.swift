@@ -6,8 +6,8 @@ import Testing
 /// Who may read, list and change a playlist (owner, other user, admin, anonymous × public, private, link), and how
 /// tracks the caller may not see drop out of it.
 @Suite struct PlaylistVisibilityTests {
-    @Test func readMatrix() throws {
-        let fixture = try AdminFixture()
+    @Test(arguments: Backend.allCases) func readMatrix(_ backend: Backend) throws {
+        let fixture = try AdminFixture(backend: backend)
         defer { fixture.stop() }
         let client = fixture.client
         let alice = try client.createUser("alice")
@@ -63,8 +63,8 @@ import Testing
         }
     }
 
-    @Test func writeMatrix() throws {
-        let fixture = try AdminFixture()
+    @Test(arguments: Backend.allCases) func writeMatrix(_ backend: Backend) throws {
+        let fixture = try AdminFixture(backend: backend)
         defer { fixture.stop() }
         let client = fixture.client
         let alice = try client.createUser("alice")
@@ -93,8 +93,8 @@ import Testing
         }
     }
 
-    @Test func tracksTheCallerMayNotSeeDropOut() throws {
-        let fixture = try AdminFixture()
+    @Test(arguments: Backend.allCases) func tracksTheCallerMayNotSeeDropOut(_ backend: Backend) throws {
+        let fixture = try AdminFixture(backend: backend)
         defer { fixture.stop() }
         let client = fixture.client
         let alice = try client.createUser("alice")

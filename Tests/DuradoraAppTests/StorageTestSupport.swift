@@ -90,6 +90,14 @@ struct TestStore {
         }
     }
 
+    /// A second instance on the same data, with connections and observers of its own (another process, say).
+    func openAnother() throws -> any Database {
+        switch backend {
+        case .sqlite: try SQLiteDatabase(path: location)
+        case .postgres: try PostgresDatabase(url: try Self.postgresURL(location), options: .init(poolSize: 2))
+        }
+    }
+
     static func postgresURL(_ text: String) throws -> PostgresURL {
         var problem = ""
         guard let url = PostgresURL(text, problem: &problem) else { throw TestPostgresError(problem) }
@@ -99,5 +107,9 @@ struct TestStore {
     func cleanUp() {
         database.close()
         directory?.remove()
+        if backend == .postgres, let name = location.split(separator: "/").last {
+            // The name is makeDatabase's own ("t_" and hex), never input: safe to spell in the statement.
+            _ = try? TestPostgres.start().query("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+        }
     }
 }

@@ -13,8 +13,8 @@ import Testing
         try fixture.client.subsonicJSON("getSong", (auth ?? fixture.aliceAuth) + [("id", id)])["song"] as? [String: Any] ?? [:]
     }
 
-    @Test func starsAreTheRESTFavouritesWhicheverAPISetThem() throws {
-        let fixture = try SubsonicFixture()
+    @Test(arguments: Backend.allCases) func starsAreTheRESTFavouritesWhicheverAPISetThem(_ backend: Backend) throws {
+        let fixture = try SubsonicFixture(backend: backend)
         defer { fixture.stop() }
         let client = fixture.client
         let (one, two) = try fixture.uploadTwoSongs()
@@ -59,8 +59,8 @@ import Testing
         #expect(Subsonic.error(try client.subsonicJSON("star", fixture.aliceAuth)) == 10)
     }
 
-    @Test func ratingsScrobblesAndNowPlayingAreTheLibrarysPlays() throws {
-        let fixture = try SubsonicFixture()
+    @Test(arguments: Backend.allCases) func ratingsScrobblesAndNowPlayingAreTheLibrarysPlays(_ backend: Backend) throws {
+        let fixture = try SubsonicFixture(backend: backend)
         defer { fixture.stop() }
         let client = fixture.client
         let (one, two) = try fixture.uploadTwoSongs()
@@ -113,8 +113,8 @@ import Testing
 
     /// Album lists, an album, the index, favourites and search cost a fixed number of statements, whatever the
     /// library holds (the library's queries, one more for the caller's stars and plays of the songs shown).
-    @Test func browsingRunsAFixedNumberOfStatementsWhateverTheLibrarySize() throws {
-        let fixture = try SubsonicFixture()
+    @Test(arguments: Backend.allCases) func browsingRunsAFixedNumberOfStatementsWhateverTheLibrarySize(_ backend: Backend) throws {
+        let fixture = try SubsonicFixture(backend: backend)
         defer { fixture.stop() }
         let client = fixture.client
         let database = fixture.app.application.database
@@ -153,13 +153,13 @@ import Testing
         #expect(small == large, "statements per call: \(zip(calls.map(\.0), small).map { "\($0) \($1)" }) vs \(large)")
     }
 
-    @Test func onlyAdminsStartTheLibraryScanAndEveryoneSeesItsStatus() throws {
+    @Test(arguments: Backend.allCases) func onlyAdminsStartTheLibraryScanAndEveryoneSeesItsStatus(_ backend: Backend) throws {
         let scratch = try AudioScratch()
         let audio = try scratch.mp3("one.mp3", seconds: 0.05)
         let music = scratch.path("music")
         try FileManager.default.createDirectory(atPath: music, withIntermediateDirectories: true)
         for index in 0..<3 { try Data(audio).write(to: URL(fileURLWithPath: "\(music)/\(index).mp3")) }
-        let fixture = try SubsonicFixture { $0.library.musicFolders = [music] }
+        let fixture = try SubsonicFixture(backend: backend) { $0.library.musicFolders = [music] }
         defer { fixture.stop() }
         let client = fixture.client
         #expect(Subsonic.error(try client.subsonicJSON("startScan", fixture.aliceAuth)) == 50)
@@ -173,8 +173,8 @@ import Testing
         #expect(Self.list(all, "searchResult3", "song").count == 3)
     }
 
-    @Test func withoutMusicFoldersThereIsNothingToScan() throws {
-        let fixture = try SubsonicFixture()
+    @Test(arguments: Backend.allCases) func withoutMusicFoldersThereIsNothingToScan(_ backend: Backend) throws {
+        let fixture = try SubsonicFixture(backend: backend)
         defer { fixture.stop() }
         let status = try fixture.client.subsonicJSON("getScanStatus", fixture.aliceAuth)["scanStatus"] as? [String: Any]
         #expect(status?["scanning"] as? Bool == false)

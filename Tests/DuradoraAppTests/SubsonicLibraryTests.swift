@@ -9,8 +9,8 @@ import Testing
         (response[wrapper] as? [String: Any])?[key] as? [[String: Any]] ?? []
     }
 
-    @Test func searchWithAnEmptyOrQuotedEmptyQueryReturnsEverythingPaged() throws {
-        let fixture = try SubsonicFixture()
+    @Test(arguments: Backend.allCases) func searchWithAnEmptyOrQuotedEmptyQueryReturnsEverythingPaged(_ backend: Backend) throws {
+        let fixture = try SubsonicFixture(backend: backend)
         defer { fixture.stop() }
         for index in 1...3 {
             try fixture.upload(token: fixture.alice.token, title: "Song \(index)", artist: "Band", album: "First", track: index)
@@ -36,8 +36,8 @@ import Testing
         }
     }
 
-    @Test func artistsAlbumsAndFoldersAreTheLibrarysWithItsIDs() throws {
-        let fixture = try SubsonicFixture()
+    @Test(arguments: Backend.allCases) func artistsAlbumsAndFoldersAreTheLibrarysWithItsIDs(_ backend: Backend) throws {
+        let fixture = try SubsonicFixture(backend: backend)
         defer { fixture.stop() }
         let token = fixture.alice.token
         try fixture.upload(token: token, title: "B-side", artist: "The Band", album: "First", track: 2)
@@ -91,8 +91,8 @@ import Testing
         #expect(Subsonic.error(try client.subsonicJSON("getArtistInfo2", fixture.aliceAuth + [("id", albumID)])) == 70)
     }
 
-    @Test func theIndexIgnoresTheConfiguredArticles() throws {
-        let fixture = try SubsonicFixture { $0.library.ignoredArticles = "Die Los" }
+    @Test(arguments: Backend.allCases) func theIndexIgnoresTheConfiguredArticles(_ backend: Backend) throws {
+        let fixture = try SubsonicFixture(backend: backend) { $0.library.ignoredArticles = "Die Los" }
         defer { fixture.stop() }
         for artist in ["Die Toten Hosen", "The Band", "los lobos"] {
             try fixture.client.libraryTrack(token: fixture.alice.token, ["title": "Song", "artist": artist, "album": "Best"])
@@ -108,8 +108,8 @@ import Testing
         }
     }
 
-    @Test func streamServesTheStoredMP3WithRangeAndErrorsAsDocuments() throws {
-        let fixture = try SubsonicFixture()
+    @Test(arguments: Backend.allCases) func streamServesTheStoredMP3WithRangeAndErrorsAsDocuments(_ backend: Backend) throws {
+        let fixture = try SubsonicFixture(backend: backend)
         defer { fixture.stop() }
         let client = fixture.client
         let id = try fixture.upload(token: fixture.alice.token, title: "Song", artist: "Band", album: "First")
@@ -145,8 +145,8 @@ import Testing
         #expect(Subsonic.error(cover) == 70)
     }
 
-    @Test func aPlayerSeekingRunsNoDatabaseQueryForCredentialsOrTheTrack() throws {
-        let fixture = try SubsonicFixture()
+    @Test(arguments: Backend.allCases) func aPlayerSeekingRunsNoDatabaseQueryForCredentialsOrTheTrack(_ backend: Backend) throws {
+        let fixture = try SubsonicFixture(backend: backend)
         defer { fixture.stop() }
         let id = try fixture.upload(token: fixture.alice.token, title: "Song", artist: "Band", album: "First")
         let database = fixture.app.application.database
@@ -162,8 +162,8 @@ import Testing
         }
     }
 
-    @Test func playlistsAreTheRESTPlaylistsWithTheSameRules() throws {
-        let fixture = try SubsonicFixture()
+    @Test(arguments: Backend.allCases) func playlistsAreTheRESTPlaylistsWithTheSameRules(_ backend: Backend) throws {
+        let fixture = try SubsonicFixture(backend: backend)
         defer { fixture.stop() }
         let client = fixture.client
         let (one, two) = try fixture.uploadTwoSongs()
@@ -202,8 +202,8 @@ import Testing
         #expect(try client.get("/api/v1/playlists/\(id)", headers: bearer(fixture.alice.token)).status == 404)
     }
 
-    @Test func playQueueIsSavedPerUserAndClearedByAnEmptySave() throws {
-        let fixture = try SubsonicFixture()
+    @Test(arguments: Backend.allCases) func playQueueIsSavedPerUserAndClearedByAnEmptySave(_ backend: Backend) throws {
+        let fixture = try SubsonicFixture(backend: backend)
         defer { fixture.stop() }
         let client = fixture.client
         let (one, two) = try fixture.uploadTwoSongs()

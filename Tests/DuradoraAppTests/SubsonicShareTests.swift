@@ -19,8 +19,8 @@ import Testing
         String(Int((Date().timeIntervalSince1970 + seconds) * 1000))
     }
 
-    @Test func ownersCreateListUpdateAndDeleteSharesOthersCannot() throws {
-        let fixture = try SubsonicFixture()
+    @Test(arguments: Backend.allCases) func ownersCreateListUpdateAndDeleteSharesOthersCannot(_ backend: Backend) throws {
+        let fixture = try SubsonicFixture(backend: backend)
         defer { fixture.stop() }
         let client = fixture.client
         let (one, two) = try fixture.uploadTwoSongs()
@@ -69,8 +69,8 @@ import Testing
         #expect(try client.get(Self.path(share) + "/tracks/\(one)/stream").status == 404)
     }
 
-    @Test func badIdsAreSubsonicErrorsInTheRequestedFormat() throws {
-        let fixture = try SubsonicFixture()
+    @Test(arguments: Backend.allCases) func badIdsAreSubsonicErrorsInTheRequestedFormat(_ backend: Backend) throws {
+        let fixture = try SubsonicFixture(backend: backend)
         defer { fixture.stop() }
         let client = fixture.client
         let hidden = try fixture.upload(token: fixture.admin.admin, title: "Root's", artist: "Root", album: "Mine",
@@ -87,8 +87,8 @@ import Testing
         #expect(Self.shares(try client.subsonicJSON("getShares", fixture.aliceAuth)).isEmpty)
     }
 
-    @Test func theLinkPlaysExactlyTheSharedTracksWithoutLogin() throws {
-        let fixture = try SubsonicFixture()
+    @Test(arguments: Backend.allCases) func theLinkPlaysExactlyTheSharedTracksWithoutLogin(_ backend: Backend) throws {
+        let fixture = try SubsonicFixture(backend: backend)
         defer { fixture.stop() }
         let client = fixture.client
         let secret = try fixture.upload(token: fixture.alice.token, title: "Secret", artist: "Band", album: "Demos",
@@ -132,8 +132,8 @@ import Testing
         #expect(try client.get(streamPath).status == 200)
     }
 
-    @Test func anAlbumOrPlaylistSharedIsItsTracksWhenShared() throws {
-        let fixture = try SubsonicFixture()
+    @Test(arguments: Backend.allCases) func anAlbumOrPlaylistSharedIsItsTracksWhenShared(_ backend: Backend) throws {
+        let fixture = try SubsonicFixture(backend: backend)
         defer { fixture.stop() }
         let client = fixture.client
         let (one, two) = try fixture.uploadTwoSongs()

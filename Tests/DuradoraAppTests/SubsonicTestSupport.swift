@@ -82,8 +82,8 @@ struct SubsonicFixture {
     var aliceAuth: [(String, String)] { [("u", "alice"), ("p", alicePassword)] }
     var rootAuth: [(String, String)] { [("u", "root"), ("p", rootPassword)] }
 
-    init(configure: (inout Configuration) -> Void = { _ in }) throws {
-        admin = try AdminFixture(configure: configure)
+    init(backend: Backend = .sqlite, configure: (inout Configuration) -> Void = { _ in }) throws {
+        admin = try AdminFixture(backend: backend, configure: configure)
         client = admin.client
         let aliceID = try client.createUser("alice", password: "alicepassword").id
         let aliceLogin = try client.loginPair("alice", "alicepassword").access

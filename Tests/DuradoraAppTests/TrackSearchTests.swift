@@ -14,8 +14,8 @@ import Testing
         (try response.json()["items"] as? [[String: Any]] ?? []).compactMap { $0["title"] as? String }
     }
 
-    @Test func searchMatchesWordPrefixesAndRanksTitleFirst() throws {
-        let fixture = try AdminFixture()
+    @Test(arguments: Backend.allCases) func searchMatchesWordPrefixesAndRanksTitleFirst(_ backend: Backend) throws {
+        let fixture = try AdminFixture(backend: backend)
         defer { fixture.stop() }
         let client = fixture.client
         let admin = fixture.admin
@@ -40,8 +40,8 @@ import Testing
 
     /// The rank normalises by length (a short title holding the word beats a long one); a common word beside a rare
     /// one finds the rare one's hits only; a two-letter prefix finds every word it starts.
-    @Test func rankWeighsLengthAndEveryColumnHit() throws {
-        let fixture = try AdminFixture()
+    @Test(arguments: Backend.allCases) func rankWeighsLengthAndEveryColumnHit(_ backend: Backend) throws {
+        let fixture = try AdminFixture(backend: backend)
         defer { fixture.stop() }
         let client = fixture.client
         let admin = fixture.admin
@@ -84,8 +84,8 @@ import Testing
         #expect(try titles("af reb") == ["After the rebuild"])
     }
 
-    @Test func filtersAndPagination() throws {
-        let fixture = try AdminFixture()
+    @Test(arguments: Backend.allCases) func filtersAndPagination(_ backend: Backend) throws {
+        let fixture = try AdminFixture(backend: backend)
         defer { fixture.stop() }
         for index in 1...5 {
             _ = try fixture.client.createEmptyTrack(
@@ -106,8 +106,8 @@ import Testing
         #expect(try fixture.client.get("/api/v1/tracks?limit=0").status == 422)
     }
 
-    @Test func visibilityMatrix() throws {
-        let fixture = try AdminFixture()
+    @Test(arguments: Backend.allCases) func visibilityMatrix(_ backend: Backend) throws {
+        let fixture = try AdminFixture(backend: backend)
         defer { fixture.stop() }
         let client = fixture.client
         let alice = try client.createUser("alice")
@@ -144,8 +144,8 @@ import Testing
         }
     }
 
-    @Test func searchIndexFollowsEditsAndDeletes() throws {
-        let fixture = try AdminFixture()
+    @Test(arguments: Backend.allCases) func searchIndexFollowsEditsAndDeletes(_ backend: Backend) throws {
+        let fixture = try AdminFixture(backend: backend)
         defer { fixture.stop() }
         let id = try fixture.client.createEmptyTrack(token: fixture.admin, query: "title=Before")
         #expect(try fixture.client.patchJSON("/api/v1/tracks/\(id)", #"{"title":"Afterwards"}"#, token: fixture.admin).status == 200)
@@ -156,8 +156,8 @@ import Testing
     }
 
     /// A page that does not count its total (Subsonic's) is one statement fewer, and the same page.
-    @Test func pageWithoutTotalSkipsTheCount() throws {
-        let store = try TestDatabase()
+    @Test(arguments: Backend.allCases) func pageWithoutTotalSkipsTheCount(_ backend: Backend) throws {
+        let store = try TestStore(backend)
         defer { store.cleanUp() }
         try store.database.write { transaction in
             let owner = try transaction.users.create(username: "owner", role: .user, passwordHash: "x",

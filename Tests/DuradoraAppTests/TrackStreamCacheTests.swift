@@ -166,22 +166,23 @@ import Testing
         #expect(cache.value(for: 1) == nil)
     }
 
-    @Test func commitsByAnotherConnectionEmptyItWithinSeconds() throws {
-        let test = try TestDatabase()
+    /// SQLite: the change watch reads `data_version`; PostgreSQL: the other instance's notification.
+    @Test(arguments: Backend.allCases) func commitsByAnotherConnectionEmptyItWithinSeconds(_ backend: Backend) throws {
+        let test = try TestStore(backend)
         defer { test.cleanUp() }
         let cache = ReadCache<Int, Int>(capacity: 3, maxAge: 60)
         cache.invalidate(onWritesTo: test.database)
         cache.store(1, for: 1, ticket: cache.ticket())
         Thread.sleep(forTimeInterval: SQLiteDatabase.changeWatchInterval * 1.5)
         #expect(cache.value(for: 1) == 1)  // nobody wrote: the watch leaves it alone
-        let elsewhere = try SQLiteDatabase(path: test.database.path)  // its own connections, no shared observers
+        let elsewhere = try test.openAnother()  // its own connections, no shared observers
         defer { elsewhere.close() }
         try elsewhere.write { _ = try $0.users.create(username: "elsewhere", role: .user, passwordHash: "x", createdAt: Date()) }
         #expect(TestHTTPServer.eventually(within: 5) { cache.value(for: 1) == nil })
     }
 
-    @Test func writesThroughTheDatabaseEmptyIt() throws {
-        let test = try TestDatabase()
+    @Test(arguments: Backend.allCases) func writesThroughTheDatabaseEmptyIt(_ backend: Backend) throws {
+        let test = try TestStore(backend)
         defer { test.cleanUp() }
         let database = test.database
         let cache = ReadCache<Int, Int>(capacity: 3, maxAge: 60)

@@ -23,12 +23,12 @@ import Testing
     }
 
     private struct Fixture {
-        let test: TestDatabase
+        let test: TestStore
         let hasher: RecordingHasher
         let controller: UserController
 
-        init(limit: Int = 100) throws {
-            test = try TestDatabase()
+        init(_ backend: Backend, limit: Int = 100) throws {
+            test = try TestStore(backend)
             hasher = try RecordingHasher()
             controller = UserController(
                 database: test.database, tokens: TokenService(database: test.database), hasher: hasher,
@@ -36,8 +36,8 @@ import Testing
         }
     }
 
-    @Test func unknownUserAndWrongPasswordBothRunAHashCheck() throws {
-        let fixture = try Fixture()
+    @Test(arguments: Backend.allCases) func unknownUserAndWrongPasswordBothRunAHashCheck(_ backend: Backend) throws {
+        let fixture = try Fixture(backend)
         defer { fixture.test.cleanUp() }
         _ = try fixture.controller.create(username: "real", password: "password1")
         _ = try fixture.controller.createWithAPIToken(username: "tokenonly", password: nil)
@@ -51,8 +51,8 @@ import Testing
         #expect(fixture.hasher.verifications == [true, false, false])
     }
 
-    @Test func throttledLoginDoesNoHashWork() throws {
-        let fixture = try Fixture(limit: 1)
+    @Test(arguments: Backend.allCases) func throttledLoginDoesNoHashWork(_ backend: Backend) throws {
+        let fixture = try Fixture(backend, limit: 1)
         defer { fixture.test.cleanUp() }
         _ = try? fixture.controller.login(username: "ghost", password: "password1", address: "192.0.2.1")
         #expect(throws: APIError.tooManyRequests(retryAfter: 60)) {
@@ -61,8 +61,8 @@ import Testing
         #expect(fixture.hasher.verifications.count == 1)
     }
 
-    @Test func storedPasswordIsAnArgon2idHash() throws {
-        let fixture = try Fixture()
+    @Test(arguments: Backend.allCases) func storedPasswordIsAnArgon2idHash(_ backend: Backend) throws {
+        let fixture = try Fixture(backend)
         defer { fixture.test.cleanUp() }
         _ = try fixture.controller.create(username: "hashed", password: "password1")
         let credentials = try fixture.test.database.read { try $0.users.credentials(username: "hashed") }

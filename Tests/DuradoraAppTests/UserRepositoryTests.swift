@@ -128,6 +128,21 @@ import Testing
         #expect(try test.database.read { try $0.users.count() } == 0)
     }
 
+    /// Callers catch a conflict inside a write and go on (PostgreSQL would refuse the rest of a transaction after
+    /// a failed statement: the repositories run such statements in a savepoint).
+    @Test(arguments: Backend.allCases) func aConflictCaughtInsideAWriteLeavesTheTransactionUsable(_ backend: Backend) throws {
+        let test = try TestStore(backend)
+        defer { test.cleanUp() }
+        try test.database.write { tx in
+            _ = try tx.users.create(username: "fay", role: .user, passwordHash: nil, createdAt: now)
+            #expect(throws: StorageError.conflict(field: "username")) {
+                try tx.users.create(username: "FAY", role: .user, passwordHash: nil, createdAt: now)
+            }
+            _ = try tx.users.create(username: "gus", role: .user, passwordHash: nil, createdAt: now)
+        }
+        #expect(try test.database.read { try $0.users.list(limit: 10).items.map(\.username) } == ["fay", "gus"])
+    }
+
     @Test(arguments: Backend.allCases) func readersDoNotWaitForALongWrite(_ backend: Backend) throws {
         let test = try TestStore(backend)
         defer { test.cleanUp() }

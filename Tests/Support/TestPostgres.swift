@@ -24,11 +24,12 @@ public final class TestPostgres: @unchecked Sendable {
 
     public let directory: String
     public let port: Int
-    private let process: Process
+    private let binaries: String
     private let lock = NSLock()
+    private var process: Process  // guarded by lock
     private var stopped = false
 
-    public var pid: pid_t { process.processIdentifier }
+    public var pid: pid_t { lock.withLock { process.processIdentifier } }
     public var logPath: String { directory + "/postgres.log" }
 
     /// The shared server, or the reason it could not start (thrown, so the test fails with it).
@@ -37,6 +38,7 @@ public final class TestPostgres: @unchecked Sendable {
     /// Starts a server of its own (most tests want `shared`).
     public init(startTimeoutSeconds: Double = 30) throws {
         let binaries = try Self.binaryDirectory()
+        self.binaries = binaries
         directory = try Self.makeDirectory()
         Self.watch(directory)
         do {
@@ -50,11 +52,12 @@ public final class TestPostgres: @unchecked Sendable {
         }
     }
 
-    private static func startServer(binaries: String, directory: String, timeoutSeconds: Double) throws -> (Int, Process) {
+    private static func startServer(binaries: String, directory: String, timeoutSeconds: Double,
+                                    port fixedPort: Int? = nil) throws -> (Int, Process) {
         let log = directory + "/postgres.log"
         for attempt in 1...3 {
             // A free port now may be taken by the time the postmaster binds it: then try another.
-            let port = try freePort()
+            let port = try fixedPort ?? freePort()
             let process = try launch(binaries + "/postgres", [
                 "-D", directory + "/data", "-k", directory, "-p", String(port),
                 "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
@@ -64,7 +67,7 @@ public final class TestPostgres: @unchecked Sendable {
             ], log: log)
             if waitUntilReady(port: port, process: process, timeoutSeconds: timeoutSeconds) { return (port, process) }
             stop(process)
-            if attempt == 3 || !Self.log(log).contains("could not bind") {
+            if attempt == 3 || fixedPort != nil || !Self.log(log).contains("could not bind") {
                 throw TestPostgresError("PostgreSQL did not become ready within \(Int(timeoutSeconds)) s on port \(port); "
                                         + "its log:\n\(Self.log(log))")
             }
@@ -117,7 +120,22 @@ public final class TestPostgres: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    public var isRunning: Bool { process.isRunning }
+    public var isRunning: Bool { lock.withLock { process.isRunning } }
+
+    /// Stops the server (fast shutdown: every connection is closed) but keeps its data, for tests of an outage;
+    /// `startAgain()` brings it back on the same port. Use a server of your own, never `shared`.
+    public func stopServer() {
+        lock.withLock { Self.stop(process) }
+    }
+
+    /// Starts the server stopped by `stopServer()` again, on the same port and data.
+    public func startAgain(timeoutSeconds: Double = 30) throws {
+        try lock.withLock {
+            guard !stopped, !process.isRunning else { return }
+            (_, process) = try Self.startServer(binaries: binaries, directory: directory, timeoutSeconds: timeoutSeconds,
+                                                port: port)
+        }
+    }
 
     // MARK: - Processes
 

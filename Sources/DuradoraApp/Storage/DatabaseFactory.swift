@@ -1,14 +1,17 @@
 /// Opens the `Database` that `storage.database` names: PostgreSQL for a `postgresql://` URL, else the SQLite file
 /// at that path (the default). The one place that picks a backend.
 public enum DatabaseFactory {
-    /// Pooled PostgreSQL connections: one per worker thread (`server.worker_threads`, set by the caller) plus a
-    /// couple for housekeeping (token sweeps, scans) so they never wait behind requests.
+    /// Pooled PostgreSQL connections: one per worker thread plus a couple for housekeeping (token sweeps, scans),
+    /// at most `maxPoolSize`: on a many-core machine (8 workers a core) that would take most of a server's default
+    /// `max_connections` (100) for one instance; beyond it requests wait for a connection (the pool's checkout
+    /// timeout) instead.
     public static let housekeepingConnections = 2
+    public static let maxPoolSize = 32
 
     /// Opens without migrating (a newer schema is refused).
     public static func open(_ storage: Configuration.Storage, workers: Int = 8) throws -> any Database {
         if let url = storage.postgreSQL {
-            return try PostgresDatabase(url: url, options: .init(poolSize: workers + housekeepingConnections))
+            return try PostgresDatabase(url: url, options: .init(poolSize: min(workers + housekeepingConnections, maxPoolSize)))
         }
         return try SQLiteDatabase(path: storage.database)
     }

@@ -143,10 +143,18 @@ public final class PostgresDatabase: Database, @unchecked Sendable {
                 try started.start()
                 listener = started
             } catch {
-                // The next observer (or none) tries again; reads and writes report the outage themselves.
+                // The database is unreachable right now (reads and writes report that themselves): try again
+                // shortly, and tell the observers, since nothing reports other instances' commits until then.
+                DispatchQueue.global().asyncAfter(deadline: .now() + Self.listenRetrySeconds) { [weak self] in
+                    self?.notifyWriteObservers()
+                    self?.startListening()
+                }
             }
         }
     }
+
+    /// Seconds between attempts to start the listener when the first one failed.
+    static let listenRetrySeconds = 1.0
 
     private func notifyWriteObservers() {
         for observer in writeObservers.withLock({ $0 }) { observer() }
