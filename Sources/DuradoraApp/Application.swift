@@ -67,7 +67,8 @@ public final class Application: @unchecked Sendable {
                 userUploads: configuration.library.userUploads,
                 anonymousStreaming: configuration.library.anonymousStreaming,
                 keepOriginals: configuration.audio.keepOriginals,
-                syncEncodeSeconds: configuration.audio.syncEncodeSeconds),
+                syncEncodeSeconds: configuration.audio.syncEncodeSeconds,
+                encodeClaimSeconds: Double(configuration.audio.encodeClaimSeconds)),
             clock: clock, log: log, covers: covers)
         playlists = PlaylistController(database: database, clock: clock)
         transcodes = TranscodeService(

@@ -46,7 +46,8 @@ import Testing
         _ = try Self.leaveEncode(app, alive, owner: "live-instance", at: Date(), upload: try scratch.tone("a.wav"))
         _ = try Self.leaveEncode(app, lost, owner: "dead-instance", at: hourAgo, upload: nil)
 
-        let taken = try app.tracks.takeOverStaleEncodes()
+        let minuteAgo = Date().addingTimeInterval(-60)
+        let taken = try app.tracks.takeOverStaleEncodes(staleBefore: minuteAgo)
         #expect(taken.resumed == 1 && taken.failed == 1)
         #expect(TestHTTPServer.eventually(within: 20) {
             (try? client.track(orphan, token: fixture.admin).json()["status"] as? String) == "ready"
@@ -62,7 +63,7 @@ import Testing
         let failed = try client.track(lost, token: fixture.admin).json()
         #expect(failed["status"] as? String == "failed" && failed["error"] as? String == "the server stopped while encoding")
         // Nothing is taken twice.
-        let again = try app.tracks.takeOverStaleEncodes()
+        let again = try app.tracks.takeOverStaleEncodes(staleBefore: minuteAgo)
         #expect(again.resumed == 0 && again.failed == 0)
     }
 

@@ -75,6 +75,8 @@ public final class TestApplication: @unchecked Sendable {
         configuration.server.host = "127.0.0.1"
         configuration.server.port = 0
         configuration.auth.passwordHashCost = .min
+        // No claim renewals or takeover polls in the middle of a test's statement counts; takeover tests call it.
+        configuration.audio.encodeClaimSeconds = 3_600
         if Self.backendIsPostgres { configuration.storage.database = try TestPostgres.start().makeDatabase() }
         configure(&configuration)
         try configuration.validate()

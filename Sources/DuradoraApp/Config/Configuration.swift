@@ -119,6 +119,9 @@ public struct Configuration: Sendable, Equatable {
         public var maxConcurrentTranscodes = 0
         /// Uploads whose expected encode takes longer answer 202 and finish in the background; 0 = always 202.
         public var syncEncodeSeconds = 15
+        /// How often an instance renews the claims of its background encodes and, on a shared database, looks for
+        /// encodes a stopped instance left (taken over once three periods old).
+        public var encodeClaimSeconds = 5
         /// `[audio.transcoding]`: on-demand transcodes for streaming.
         public var transcoding = Transcoding()
 

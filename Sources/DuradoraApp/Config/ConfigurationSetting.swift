@@ -78,6 +78,7 @@ extension ConfigurationSetting {
         boolean("audio.keep_originals", \.audio.keepOriginals),
         integer("audio.max_concurrent_transcodes", \.audio.maxConcurrentTranscodes, in: 0...1_024),
         integer("audio.sync_encode_seconds", \.audio.syncEncodeSeconds, in: 0...86_400),
+        integer("audio.encode_claim_seconds", \.audio.encodeClaimSeconds, in: 1...3_600),
         integer("audio.transcoding.max_live", \.audio.transcoding.maxLive, in: 0...1_024),
         integer("audio.transcoding.max_per_user", \.audio.transcoding.maxPerUser, in: 1...1_024),
         integer64("audio.transcoding.cache_bytes", \.audio.transcoding.cacheBytes, in: 0...Int64.max),

@@ -50,7 +50,8 @@ extension TrackController {
                         try $0.tracks.renewEncodes(owner: self.instanceID, at: self.clock.now())
                     }
                 }
-                try self.takeOverStaleEncodes()
+                // One server per SQLite file: what a stopped process left was taken over at this one's start.
+                if self.database.isShared { try self.takeOverStaleEncodes() }
             } catch {
                 // The database is away (a restart, say): the next period tries again.
                 self.log?.log(.warning, "encode claims", [("error", String(describing: error))])
