@@ -57,6 +57,7 @@ test: test-deps
 	scripts/oidc-check.py
 	scripts/scale-check.py
 	swift test --skip-build
+	DURADORA_TEST_BACKEND=postgres swift test --skip-build
 	scripts/fuzz.sh 60
 
 # Compose file, Dockerfile structure, and a real server: smoke flow, OpenAPI validation, metrics parsing, SIGTERM.

@@ -40,6 +40,13 @@ def upload(instance, token, seconds):
     return track
 
 
+def healthy(port):
+    try:
+        return scale.request(port, "GET", "/health", timeout=2)[0] == 200
+    except OSError:
+        return False
+
+
 def row(label, ours, reference, unit="req/s", key="rps"):
     ratio = ours[key] / reference[key] if reference[key] else 0
     print(f"| {label} | {ours[key]:,.0f} (p99 {ours['p99']:.2f} ms) | {reference[key]:,.0f} (p99 {reference['p99']:.2f} ms)"
@@ -89,7 +96,8 @@ def main():
             port = free_port()
             haproxy = subprocess.Popen(["haproxy", "-f", scale.haproxy_config(work, port, members)],
                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            scale.wait_for(lambda: scale.request(port, "GET", "/health")[0] == 200, 10, 0.1)
+            if not scale.wait_for(lambda: healthy(port), 10, 0.1):
+                raise SystemExit("haproxy did not come up")
             results[label] = wrk(f"http://127.0.0.1:{port}/api/v1/tracks/{tracks['postgres'][0]}", 64, script=SCRIPT)
             scale.stop_process(haproxy)
         row("two instances behind haproxy : one (worker path, PostgreSQL, 2 cores for all)", results["two"], results["one"])
