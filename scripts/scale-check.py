@@ -459,6 +459,12 @@ def run_checks(work, postgres, s3, a, b, balancer_port):
             break
     check("wrong passwords spread over both instances meet one budget", attempts <= 21, f"429 at attempt {attempts}")
 
+    # Through all of that (a killed LISTEN connection, a PostgreSQL restart), every line the instances wrote is
+    # one of their own log lines: nothing from libpq on stderr past the log format.
+    stray = [line for instance in (a, b) for line in open(instance.log.name, errors="replace").read().splitlines()
+             if line and not line.startswith("time=")]
+    check("the instances' logs hold only their own lines", not stray, f"{len(stray)} stray, first: {stray[:2]}")
+
 
 if __name__ == "__main__":
     try:

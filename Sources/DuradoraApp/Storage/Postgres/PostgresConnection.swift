@@ -153,6 +153,10 @@ public final class PostgresConnection {
             PQfinish(connection)
             throw PostgresError(message: "cannot connect to \(url): \(message)", isConnectionLoss: true)
         }
+        // libpq prints the server's notices ("relation … already exists, skipping") and the error it sends as it
+        // ends an idle session ("terminating connection due to administrator command") to stderr by default, past
+        // our log format. Both are also seen where they matter: a loss fails the next statement, a DDL its result.
+        PQsetNoticeProcessor(connection, { _, _ in }, nil)
         handle = connection
         prepared = [:]
         try simple("SET statement_timeout = \(options.statementTimeoutMilliseconds)")
