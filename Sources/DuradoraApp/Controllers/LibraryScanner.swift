@@ -5,7 +5,8 @@ import Synchronization
 /// tracks point at them (`Track.sourcePath`). A rescan is idempotent and cheap: a file whose (path, size, mtime)
 /// is unchanged costs one stat; a changed one is read again and its track updated in place (same id, so stars,
 /// ratings, plays and playlist entries stay); a vanished one's track is removed (and leaves its playlists); a
-/// broken one is reported and the scan goes on. One scan at a time: a second is 409.
+/// broken one is reported and the scan goes on. One scan at a time: a second is 409 — across every instance on a
+/// shared database too, which hold the lease `library-scan` while they scan (renewed with every batch).
 public final class LibraryScanner: Sendable {
     /// Who owns new tracks (nil: nobody, as for tracks kept of a deleted user) and who may see them.
     public struct Options: Sendable {
@@ -38,6 +39,12 @@ public final class LibraryScanner: Sendable {
     static let batchSize = 200
     /// Finished scans kept for `GET …/scans/{id}`.
     static let keptScans = 20
+    /// The lease a scanning instance holds on a shared database, and how long each renewal lasts: far longer
+    /// than a batch takes, short enough that a dead instance's scan blocks the next one only briefly.
+    static let leaseName = "library-scan"
+    static let leaseSeconds: TimeInterval = 120
+    /// Names this process as the lease's owner.
+    private let instanceID = UUID().lowercasedString
 
     public init(database: any Database, covers: CoverStore? = nil, clock: TimeSource = .system, log: AccessLog? = nil) {
         self.database = database
@@ -87,11 +94,30 @@ public final class LibraryScanner: Sendable {
                 throw APIError.conflict("scan_running", "Scan \(running.lowercasedString) is still running.")
             }
             registry.runningID = scan.id
+        }
+        do {
+            guard try holdLease() else {
+                throw APIError.conflict("scan_running", "A library scan is running on another instance.")
+            }
+        } catch {
+            registry.withLock { $0.runningID = nil }
+            throw error
+        }
+        registry.withLock { registry in
             registry.scans[scan.id] = scan
             registry.order.append(scan.id)
             while registry.order.count > Self.keptScans { registry.scans[registry.order.removeFirst()] = nil }
         }
         return scan
+    }
+
+    /// Takes or renews the scan lease (always true on a database only this process serves).
+    private func holdLease() throws -> Bool {
+        guard database.isShared else { return true }
+        let now = clock.now()
+        return try database.writeUnobserved {
+            try $0.leases.acquire(Self.leaseName, owner: instanceID, until: now + Self.leaseSeconds, now: now)
+        }
     }
 
     private func finish(_ scan: LibraryScan, folders: [String], options: Options,
@@ -118,6 +144,10 @@ public final class LibraryScanner: Sendable {
             }
         }
         scan.finishedAt = clock.now().sqliteRounded
+        if database.isShared {
+            // An instance that cannot say so lets the lease expire instead.
+            _ = try? database.writeUnobserved { try $0.leases.release(Self.leaseName, owner: instanceID) }
+        }
         registry.withLock { registry in
             registry.scans[scan.id] = scan
             registry.runningID = nil
@@ -199,6 +229,8 @@ public final class LibraryScanner: Sendable {
     /// Adds or updates the tracks of `batch` in one transaction, then empties it.
     private func write(_ batch: inout [ReadFile], into scan: inout LibraryScan, options: Options) throws {
         guard !batch.isEmpty else { return }
+        // Every batch renews the lease; a lease lost (this instance stalled past it, another took over) ends the scan.
+        guard try holdLease() else { throw LibraryScanError.leaseLost }
         let now = clock.now().sqliteRounded
         let (added, updated) = try database.write { transaction -> (Int, Int) in
             var added = 0
@@ -249,4 +281,12 @@ private struct ReadFile {
         track.error = nil
         track.updatedAt = date
     }
+}
+
+/// Why a scan stopped before its end (beyond the database's and the files' own errors).
+enum LibraryScanError: Error, CustomStringConvertible {
+    /// On a shared database: the lease expired while this instance was stalled, and another took it.
+    case leaseLost
+
+    var description: String { "the scan lease was lost to another instance" }
 }

@@ -59,6 +59,7 @@ public protocol DatabaseTransaction {
     var externalIdentities: any ExternalIdentityRepository { get }
     var shares: any ShareRepository { get }
     var loginAttempts: any LoginAttemptRepository { get }
+    var leases: any LeaseRepository { get }
 }
 
 /// What `Database.migrate()` did.

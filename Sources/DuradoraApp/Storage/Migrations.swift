@@ -230,5 +230,6 @@ public enum Migrations {
             """),
         Migration(version: 15, name: "background encodes claimed by an instance", sql: EncodeClaimSchema.sql),
         Migration(version: 16, name: "login attempts shared by instances", sql: LoginAttemptSchema.sql),
+        Migration(version: 17, name: "leases for work one instance does at a time", sql: LeaseSchema.sql),
     ]
 }

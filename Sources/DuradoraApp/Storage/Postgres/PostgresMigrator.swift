@@ -21,6 +21,7 @@ public enum PostgresMigrations {
         PostgresMigration(version: 14, name: "schema of SQLite version 14", sql: PostgresSchema.sql),
         PostgresMigration(version: 15, name: "background encodes claimed by an instance", sql: EncodeClaimSchema.sql),
         PostgresMigration(version: 16, name: "login attempts shared by instances", sql: LoginAttemptSchema.sql),
+        PostgresMigration(version: 17, name: "leases for work one instance does at a time", sql: LeaseSchema.sql),
     ]
 }
 

@@ -15,4 +15,5 @@ struct PostgresTransaction: DatabaseTransaction {
     var externalIdentities: any ExternalIdentityRepository { PostgresExternalIdentityRepository(connection: connection) }
     var shares: any ShareRepository { PostgresShareRepository(connection: connection) }
     var loginAttempts: any LoginAttemptRepository { PostgresLoginAttemptRepository(connection: connection) }
+    var leases: any LeaseRepository { PostgresLeaseRepository(connection: connection) }
 }

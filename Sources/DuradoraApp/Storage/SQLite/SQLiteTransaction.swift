@@ -15,4 +15,5 @@ struct SQLiteTransaction: DatabaseTransaction {
     var externalIdentities: any ExternalIdentityRepository { SQLiteExternalIdentityRepository(connection: connection) }
     var shares: any ShareRepository { SQLiteShareRepository(connection: connection) }
     var loginAttempts: any LoginAttemptRepository { SQLiteLoginAttemptRepository(connection: connection) }
+    var leases: any LeaseRepository { SQLiteLeaseRepository(connection: connection) }
 }
