@@ -231,5 +231,7 @@ public enum Migrations {
         Migration(version: 15, name: "background encodes claimed by an instance", sql: EncodeClaimSchema.sql),
         Migration(version: 16, name: "login attempts shared by instances", sql: LoginAttemptSchema.sql),
         Migration(version: 17, name: "leases for work one instance does at a time", sql: LeaseSchema.sql),
+        // PostgreSQL's step 18 rebuilds its newest-first index; SQLite's (migration 14) already walks as the list sorts.
+        Migration(version: 18, name: "newest tracks index in the list's order (PostgreSQL only)", sql: "SELECT 1;"),
     ]
 }

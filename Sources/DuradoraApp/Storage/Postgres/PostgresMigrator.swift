@@ -22,6 +22,13 @@ public enum PostgresMigrations {
         PostgresMigration(version: 15, name: "background encodes claimed by an instance", sql: EncodeClaimSchema.sql),
         PostgresMigration(version: 16, name: "login attempts shared by instances", sql: LoginAttemptSchema.sql),
         PostgresMigration(version: 17, name: "leases for work one instance does at a time", sql: LeaseSchema.sql),
+        PostgresMigration(version: 18, name: "newest tracks index in the list's order (PostgreSQL only)", sql: """
+            -- The newest-first list orders `created_at DESC, visibility DESC, owner_id DESC NULLS LAST, rowid DESC`
+            -- (SQLite's order). An index of exactly that, walked backwards, lets a deep page (Subsonic's empty-query
+            -- sync) skip its offset in the index: 27 -> 17 ms at offset 50 000 of 100 000 tracks.
+            DROP INDEX tracks_newest;
+            CREATE INDEX tracks_newest ON tracks (created_at, visibility, owner_id NULLS FIRST, rowid);
+            """),
     ]
 }
 
