@@ -12,13 +12,12 @@ in the same run, with the same data.
 
 Rows 1–3: server on CPU 0, wrk on CPU 1 (taskset), as bench/run.py; PostgreSQL and SeaweedFS are not pinned.
 """
-import importlib.util, json, os, shutil, subprocess, sys, tempfile, time
+import json, os, shutil, subprocess, sys, tempfile
 
-from run import CLIENT_CPU, ROOT, SERVER_CPU, free_port, wrk
+from run import ROOT, SERVER_CPU, free_port, wrk
 
-spec = importlib.util.spec_from_file_location("scale_check", os.path.join(ROOT, "scripts", "scale-check.py"))
-scale = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(scale)
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+import scale_services as scale  # noqa: E402
 
 SCRIPT = os.path.join(ROOT, "bench/content-length-0.lua")
 
