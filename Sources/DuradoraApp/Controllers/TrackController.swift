@@ -176,7 +176,10 @@ public final class TrackController: Sendable {
         let staged = try files.makeStagingPath(for: track.id)
         defer { StagedAudioFile.remove(staged) }
         let output = try BinaryFile.create(staged)
-        try output.copyRemainder(of: try BinaryFile.openForReading(try audio.localPath(of: source)))
+        // The path names the source's open descriptor: the source must outlive the open of its path.
+        try withExtendedLifetime(source) {
+            try output.copyRemainder(of: try BinaryFile.openForReading(try audio.localPath(of: source)))
+        }
         output.close()
         try ID3Tag.rewrite(metadata, inFileAt: staged)
         var version = current
