@@ -1,4 +1,7 @@
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 
 /// The one LISTEN connection of a process: notifications from every instance's committed transactions, read by a
@@ -72,10 +75,21 @@ public final class PostgresListener: @unchecked Sendable {
     private func listen() throws {
         let connection = try PostgresConnection(url: url, options: options)
         for channel in channels { try connection.simple("LISTEN \(channel)") }
-        let source = DispatchSource.makeReadSource(fileDescriptor: connection.socket, queue: queue)
+        // The source watches a duplicate of the socket that only its cancel handler closes: libpq closes its own
+        // descriptor the moment it reads the end of a lost connection, and libdispatch keys a registration by
+        // number until the cancel is processed, so a socket or file opened meanwhile under that number would
+        // inherit a dead registration (as `EventLoop` explains for its epoll descriptor).
+        let watched = dup(connection.socket)
+        guard watched >= 0 else {
+            connection.close()
+            throw PostgresError(message: "dup of the LISTEN socket: \(String(cString: strerror(errno)))", isConnectionLoss: true)
+        }
+        let source = DispatchSource.makeReadSource(fileDescriptor: watched, queue: queue)
         source.setEventHandler { [weak self] in self?.readable() }
-        // The connection (and with it the socket) closes only once the source has let go of the descriptor.
-        source.setCancelHandler { connection.close() }
+        source.setCancelHandler {
+            Glibc.close(watched)
+            connection.close()
+        }
         self.connection = connection
         self.source = source
         listeningNow = true
