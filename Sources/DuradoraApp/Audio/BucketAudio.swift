@@ -39,9 +39,10 @@ final class BucketAudio: Sendable {
     /// With `redirectSeconds` (`storage.s3.redirect`), a browser's GET (it sends `Sec-Fetch-Dest`; players, apps
     /// and scripts do not, and many of them do not follow redirects) is sent to a presigned URL of the object
     /// instead, valid that long: the bytes then flow from the store, not through this server.
+    /// `mayRedirect`: false for downloads, which carry their own `Content-Disposition`.
     func response(method: HTTPMethod, requestHeaders: HTTPHeaders, etag: EntityTag, lastModified: Int64,
-                  contentType: String, headers: HTTPHeaders, redirectSeconds: Int?) throws -> Response {
-        if let redirectSeconds, method == .get, requestHeaders.contains("Sec-Fetch-Dest") {
+                  contentType: String, headers: HTTPHeaders, mayRedirect: Bool) throws -> Response {
+        if mayRedirect, let redirectSeconds, method == .get, requestHeaders.contains("Sec-Fetch-Dest") {
             var redirect = HTTPHeaders()
             redirect[.location] = store.client.presignedGetURL(key: store.objectKey(key), expires: redirectSeconds)
             // The URL expires: no cache may keep the redirect longer than the request.
@@ -82,12 +83,12 @@ final class BucketAudio: Sendable {
             let path = StagedAudioFile.temporaryPath(for: scratchDirectory + "/" + copyName)
             try FileManager.default.createDirectory(atPath: scratchDirectory, withIntermediateDirectories: true)
             defer { StagedAudioFile.remove(path) }
-            try download(to: path)
+            try store.download(key: key, to: path, size: info.size)
             return try OpenFile(path: path)
         }
         let path = StagedAudioFile.temporaryPath(for: copies.path(for: copyName))
         do {
-            try download(to: path)
+            try store.download(key: key, to: path, size: info.size)
             try copies.commit(temporaryPath: path, as: copyName, reserved: info.size)
         } catch {
             StagedAudioFile.remove(path)
@@ -96,16 +97,5 @@ final class BucketAudio: Sendable {
         }
         guard let path = copies.lookup(copyName) else { throw TrackObjectStoreError.notFound(key.path) }
         return try OpenFile(path: path)
-    }
-
-    private func download(to path: String) throws {
-        let output = try BinaryFile.create(path)
-        defer { output.close() }
-        var written: Int64 = 0
-        try store.read(key: key, range: nil) { piece in
-            try output.write(piece)
-            written += Int64(piece.count)
-        }
-        guard written == info.size else { throw TrackObjectStoreError.truncated(key.path) }
     }
 }

@@ -82,7 +82,7 @@ public final class OpenTrack: Sendable {
             return try audio.response(
                 method: request.method, requestHeaders: request.headers, etag: etag,
                 lastModified: Int64(track.updatedAt.timeIntervalSince1970), contentType: track.format.contentType,
-                headers: headers, redirectSeconds: isDownload ? nil : audio.redirectSeconds)
+                headers: headers, mayRedirect: !isDownload)
         }
     }
 

@@ -132,9 +132,7 @@ final class TrackAudioStore: Sendable {
         else { throw TrackObjectStoreError.notFound("upload \(tag) of \(id.lowercasedString)") }
         let path = try files.makeIncomingPath()
         do {
-            let output = try BinaryFile.create(path)
-            defer { output.close() }
-            try reaching { try store.read(key: key, range: nil) { try output.write($0) } }
+            try reaching { try store.download(key: key, to: path) }
         } catch {
             StagedAudioFile.remove(path)
             throw error

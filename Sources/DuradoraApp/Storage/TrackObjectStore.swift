@@ -31,6 +31,21 @@ protocol TrackObjectStore: Sendable {
     func sweepStale(olderThan cutoff: Date) throws -> Int
 }
 
+extension TrackObjectStore {
+    /// Writes the object under `key` to a new file at `path`, piece by piece; with `size`, an object that reads
+    /// back shorter or longer is `truncated`. The caller removes `path` on failure.
+    func download(key: TrackObjectKey, to path: String, size: Int64? = nil) throws {
+        let output = try BinaryFile.create(path)
+        defer { output.close() }
+        var written: Int64 = 0
+        try read(key: key, range: nil) { piece in
+            try output.write(piece)
+            written += Int64(piece.count)
+        }
+        if let size, written != size { throw TrackObjectStoreError.truncated(key.path) }
+    }
+}
+
 /// The name of one stored file of a track: `ab/cd/<id>-<fileTag>.<ext>`, fanned out over directories (or key
 /// prefixes) by the id's first two pairs of hex digits, as `TrackFiles` does for the older `ab/cd/<id>.mp3` layout.
 struct TrackObjectKey: Sendable, Hashable, CustomStringConvertible {
