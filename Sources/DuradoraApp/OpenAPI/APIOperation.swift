@@ -68,7 +68,8 @@ struct APIOperation: Sendable {
     var status: Int
     var responseDescription: String
     var responseBody: Body?
-    /// Other success answers (`202` while processing, `206`, `304`): same body as the main one, none for `304`.
+    /// Other success answers (`202` while processing, `206`, `302`, `304`): same body as the main one, none for
+    /// a redirect or `304`.
     var alternatives: [(status: Int, description: String)] = []
     /// Error statuses this operation can answer, each rendered as a reference to the shared error response.
     var errors: [Int] = []
@@ -100,7 +101,7 @@ struct APIOperation: Sendable {
         var responses: [(String, JSONValue)] = [(String(status), .object(success))]
         for alternative in alternatives {
             var answer: [(String, JSONValue)] = [("description", .string(alternative.description))]
-            if let responseBody, alternative.status != 304 { answer.append(("content", Self.content(responseBody))) }
+            if let responseBody, !(300..<400).contains(alternative.status) { answer.append(("content", Self.content(responseBody))) }
             responses.append((String(alternative.status), .object(answer)))
         }
         for error in errors.sorted() {

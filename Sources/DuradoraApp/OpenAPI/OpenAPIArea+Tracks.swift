@@ -115,7 +115,11 @@ extension OpenAPIArea {
                      status: 200, responseDescription: "The whole file: the stored one in its own format (MP3 for "
                          + "uploads; imported files keep theirs), or the transcode (MP3, or Ogg Opus).",
                      responseBody: audio,
-                     alternatives: [(206, "The requested range."), (304, "Not modified.")],
+                     alternatives: [(206, "The requested range."), (304, "Not modified.")]
+                         // Only streams (they take options) redirect; a download keeps its Content-Disposition.
+                         + (query.isEmpty ? [] : [(302, "With storage.s3.redirect and the audio in a bucket: a "
+                             + "browser's GET (it sends Sec-Fetch-Dest) is sent to an hour-long presigned URL of the "
+                             + "object (Location).")]),
                      errors: query.isEmpty ? [401, 404, 409, 416] : [401, 404, 409, 416, 422, 503])
     }
 }
