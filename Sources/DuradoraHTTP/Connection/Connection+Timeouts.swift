@@ -23,9 +23,9 @@ extension Connection {
         deadline.store(value, ordering: .relaxed)
     }
 
-    /// Called by the server's sweep when the deadline passed; re-checks on our own queue.
+    /// Called by the server's sweep when the deadline passed; re-checks on the loop.
     func checkTimeout(now: UInt64) {
-        queue.async { [self] in
+        loop.execute { [self] in
             let due = deadline.load(ordering: .relaxed)
             guard due != 0, now >= due else { return }
             switch (state, timeoutKind) {
@@ -53,7 +53,7 @@ extension Connection {
 
     /// Server shutdown: idle connections close now, busy ones after their current exchange.
     func beginShutdown() {
-        queue.async { [self] in
+        loop.execute { [self] in
             isShuttingDown = true
             switch state {
             case .awaitingHead: if parser.isBetweenMessages { close() }
@@ -64,7 +64,7 @@ extension Connection {
     }
 
     func forceClose() {
-        queue.async { [self] in close() }
+        loop.execute { [self] in close() }
     }
 
     func close() {

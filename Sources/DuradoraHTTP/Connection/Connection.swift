@@ -1,10 +1,10 @@
 import Dispatch
 import Synchronization
 
-/// One client connection: a small state machine on its own serial queue, driven by its event loop's socket
+/// One client connection: a small state machine run on its event loop's thread, driven by the loop's socket
 /// events (edge-triggered: each event means "something changed", so the connection reads or writes until the
 /// socket would block) and the server's timeout sweep. Requests are answered one at a time in order, so
-/// pipelined requests simply wait in the parser's buffer. Nothing on this queue blocks.
+/// pipelined requests simply wait in the parser's buffer. Nothing here blocks.
 final class Connection: @unchecked Sendable, EventLoopClient {
     enum State {
         case awaitingHead
@@ -16,11 +16,10 @@ final class Connection: @unchecked Sendable, EventLoopClient {
     let socket: Socket
     /// The socket's peer address (no port); `Request.remoteAddress` is the client behind it (`TrustedProxies`).
     let peer: String
-    let queue: DispatchQueue
     let loop: EventLoop
     /// Which of the server's event loops `loop` is (for per-loop state: `headLines`, metrics' shards).
     let loopIndex: Int
-    /// `loop`'s common head lines (used on its queue only, like everything here).
+    /// `loop`'s common head lines (used on the loop only, like everything here).
     private let headLines: CommonHeadLines
     // Strong: a handler still running on a worker after shutdown may come back to this connection and its server.
     let server: ServerCore
@@ -58,11 +57,10 @@ final class Connection: @unchecked Sendable, EventLoopClient {
         loopIndex = id % server.eventLoops.count
         self.loop = server.eventLoops[loopIndex]
         headLines = server.headLines[loopIndex]
-        self.queue = DispatchQueue(label: "duradora.connection", target: loop.queue)
     }
 
     func start() {
-        queue.async { [self] in
+        loop.execute { [self] in
             do {
                 try loop.register(socket.descriptor, for: self)
             } catch {
@@ -76,7 +74,7 @@ final class Connection: @unchecked Sendable, EventLoopClient {
         }
     }
 
-    /// From the event loop, on our queue's target: see `EventLoopClient`.
+    /// From the event loop: see `EventLoopClient`.
     func socketEvents(readable: Bool, writable: Bool, hungUp: Bool) {
         if readable { mayRead = true }
         if hungUp { peerHungUp = true }
@@ -101,11 +99,11 @@ final class Connection: @unchecked Sendable, EventLoopClient {
         if isReading && mayRead { scheduleRead() }
     }
 
-    /// Reads later, on our queue: for bytes the kernel already announced (edge-triggered events do not repeat).
+    /// Reads later, in the loop's next batch: for bytes the kernel already announced (edge-triggered events do not repeat).
     func scheduleRead() {
         guard !isReadScheduled else { return }
         isReadScheduled = true
-        queue.async { [self] in
+        loop.execute { [self] in
             isReadScheduled = false
             if isReading && mayRead { handleReadable() }
         }
@@ -212,11 +210,11 @@ final class Connection: @unchecked Sendable, EventLoopClient {
         let hooks = RequestBody.Hooks(
             willRead: { [weak self] in
                 guard let self else { return }
-                queue.async { self.sendContinueIfNeeded() }
+                loop.execute { self.sendContinueIfNeeded() }
             },
             drained: { [weak self] in
                 guard let self else { return }
-                queue.async { self.process() }
+                loop.execute { self.process() }
             }
         )
         let body = RequestBody(expectedLength: expected, timeout: server.configuration.readTimeoutSeconds, hooks: hooks)
@@ -239,7 +237,7 @@ final class Connection: @unchecked Sendable, EventLoopClient {
         }
         let accepted = server.workers.submit { [self] in
             let (response, route) = answer()
-            loop.deliver { self.handlerFinished(exchange, response: response, route: route) }
+            loop.execute { self.handlerFinished(exchange, response: response, route: route) }
         }
         if !accepted {
             exchange.keepAlive = false
@@ -278,7 +276,7 @@ final class Connection: @unchecked Sendable, EventLoopClient {
         if exchange.writer?.mayWaitForBody == true {
             exchange.writer?.wake = { [weak self] in
                 guard let self else { return }
-                queue.async { self.flush() }
+                loop.execute { self.flush() }
             }
         }
         // Answered on the loop amid a batch of events: written with the batch's other responses (see EventLoop).

@@ -109,7 +109,7 @@ final class ServerCore: @unchecked Sendable {
     }
 }
 
-/// Our HTTP/1.1 server: a listener, connections driven by Dispatch sources, handlers on a worker pool.
+/// Our HTTP/1.1 server: a listener, connections on epoll event loops, handlers on a worker pool.
 public final class HTTPServer: @unchecked Sendable {
     private let core: ServerCore
     private let listener: Mutex<Listener?> = Mutex(nil)
@@ -130,6 +130,12 @@ public final class HTTPServer: @unchecked Sendable {
     private init(configuration: ServerConfiguration, observer: (@Sendable (ExchangeRecord) -> Void)?,
                  route: @escaping @Sendable (Request) -> RoutedRequest) {
         core = ServerCore(configuration: configuration, route: route, observer: observer)
+    }
+
+    /// A server dropped without `shutdown` (or whose `start` failed after opening its loops) still ends its loops'
+    /// threads: each holds a Dispatch thread for as long as it runs.
+    deinit {
+        core.eventLoops.forEach { $0.stop() }
     }
 
     /// Binds and starts accepting; returns the bound port (the kernel's choice when configured with 0).

@@ -38,6 +38,7 @@ public final class SQLiteConnection {
     /// Opens `path` and applies the connection PRAGMAs (WAL, foreign keys, busy timeout, synchronous=NORMAL).
     public init(path: String, mode: Mode = .readWrite, busyTimeoutMilliseconds: Int32 = 5000) throws {
         self.path = path
+        _ = Self.processSettings
         guard sqlite3_threadsafe() != 0 else {
             throw SQLiteError(code: SQLITE_MISUSE, message: "libsqlite3 was built without thread support")
         }
@@ -63,6 +64,11 @@ public final class SQLiteConnection {
     deinit {
         close()
     }
+
+    /// Process-wide settings, applied once before the first handle opens (see the C shim for why).
+    private static let processSettings: Void = {
+        _ = duradora_sqlite_disable_memory_statistics()
+    }()
 
     /// Finalizes cached statements and closes the handle. Idempotent.
     public func close() {
