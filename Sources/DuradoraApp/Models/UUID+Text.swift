@@ -15,18 +15,26 @@ extension UUID {
     }
 
     /// Writes the `textLength` characters of `lowercasedString` into `buffer` (which holds exactly that many).
+    /// Through raw pointers and a digit table: the version that walked `enumerated()` bytes cost about 1 000
+    /// instructions an id (callgrind), and a track's JSON spells four.
     func spellLowercased(into buffer: UnsafeMutableBufferPointer<UInt8>) {
+        precondition(buffer.count >= Self.textLength)
+        let output = buffer.baseAddress!
+        let digits = Self.hexDigits.utf8Start
         withUnsafeBytes(of: uuid) { raw in
             var position = 0
-            for (index, byte) in raw.enumerated() {
+            for index in 0..<16 {
                 if index == 4 || index == 6 || index == 8 || index == 10 {
-                    buffer[position] = UInt8(ascii: "-")
+                    output[position] = UInt8(ascii: "-")
                     position += 1
                 }
-                buffer[position] = UInt8.lowercaseHexDigit(byte >> 4)
-                buffer[position + 1] = UInt8.lowercaseHexDigit(byte & 0xF)
+                let byte = raw.load(fromByteOffset: index, as: UInt8.self)
+                output[position] = digits[Int(byte >> 4)]
+                output[position + 1] = digits[Int(byte & 0xF)]
                 position += 2
             }
         }
     }
+
+    private static let hexDigits: StaticString = "0123456789abcdef"
 }

@@ -19,6 +19,21 @@ public struct HTTPHeader: Hashable, Sendable, ExpressibleByStringLiteral, Custom
         }
     }
 
+    /// A name straight from a request's bytes, which the parser checked are a token (ASCII): lower-cased while it is
+    /// copied, with no intermediate array (a name with capitals cost an allocation and a `map` per field).
+    init(tokenBytes bytes: UnsafeBufferPointer<UInt8>) {
+        let name = String(decoding: bytes, as: UTF8.self)
+        self.name = name
+        guard bytes.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else {
+            canonical = name
+            return
+        }
+        canonical = String(unsafeUninitializedCapacity: bytes.count) { lowered in
+            for index in bytes.indices { lowered[index] = HTTPSyntax.lowercased(bytes[index]) }
+            return bytes.count
+        }
+    }
+
     public init(stringLiteral value: String) { self.init(value) }
     public var description: String { name }
 

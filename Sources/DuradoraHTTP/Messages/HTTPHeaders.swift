@@ -34,6 +34,10 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
 
     public func contains(_ name: HTTPHeader) -> Bool { fields.contains { $0.name == name } }
 
+    public mutating func reserveCapacity(_ count: Int) {
+        fields.reserveCapacity(count)
+    }
+
     public mutating func add(_ name: HTTPHeader, _ value: String) {
         fields.append((name: name, value: value))
     }

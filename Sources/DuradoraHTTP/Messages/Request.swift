@@ -19,7 +19,9 @@ public final class Request: Sendable {
         self.remoteAddress = remoteAddress
         self.id = id
         self.queryItems = PercentDecoding.queryItems(head.query)
-        self.path = PercentDecoding.decode(Substring(head.path)) ?? head.path
+        // Without escapes the path is shared, not copied (`decode` makes a new String even when it changes nothing).
+        self.path = PercentDecoding.mayHoldEscapes(head.path)
+            ? PercentDecoding.decode(Substring(head.path)) ?? head.path : head.path
     }
 
     public var method: HTTPMethod { head.method }

@@ -22,7 +22,10 @@ struct RequestHeadBuilder {
     private var expectsContinue = false
     private var hasOtherExpectation = false
 
-    init(limits: ParserLimits) { self.limits = limits }
+    init(limits: ParserLimits) {
+        self.limits = limits
+        headers.reserveCapacity(16)  // one allocation for a browser's dozen fields, not five while growing
+    }
 
     private static func malformed(_ message: String) -> HTTPParseError {
         HTTPParseError(.badRequest, code: "malformed_request_line", message)
@@ -119,6 +122,12 @@ struct RequestHeadBuilder {
     private mutating func splitPathAndQuery(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
         var mark = range.lowerBound
         while mark < range.upperBound, bytes[mark] != UInt8(ascii: "?") { mark += 1 }
+        if mark == range.upperBound && range.count == target.utf8.count {
+            // The whole target is the path (origin-form, no query): share its storage instead of a second copy.
+            path = target
+            query = nil
+            return
+        }
         path = String(decoding: UnsafeBufferPointer(rebasing: bytes[range.lowerBound..<mark]), as: UTF8.self)
         query = mark < range.upperBound
             ? String(decoding: UnsafeBufferPointer(rebasing: bytes[(mark + 1)..<range.upperBound]), as: UTF8.self)
@@ -157,9 +166,8 @@ struct RequestHeadBuilder {
         default:
             break
         }
-        let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[field.name]), as: UTF8.self)
         let value = String(decoding: UnsafeBufferPointer(rebasing: bytes[field.value]), as: UTF8.self)
-        headers.add(HTTPHeader(name), value)
+        headers.add(HTTPHeader(tokenBytes: UnsafeBufferPointer(rebasing: bytes[field.name])), value)
     }
 
     /// `Content-Length: 1*DIGIT`, possibly repeated or listed (`5, 5`); every value must be the same.

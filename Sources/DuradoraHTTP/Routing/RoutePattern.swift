@@ -46,7 +46,7 @@ public struct RoutePattern: Hashable, Sendable, CustomStringConvertible {
     static func decodedSegments(_ path: String) -> [Substring] {
         let segments = split(path)
         // Paths rarely hold escapes: then the segments are slices of the path, with nothing copied.
-        guard path.utf8.contains(UInt8(ascii: "%")) else { return segments }
+        guard PercentDecoding.mayHoldEscapes(path) else { return segments }
         return segments.map { Substring(PercentDecoding.decode($0) ?? String($0)) }
     }
 

@@ -18,6 +18,8 @@ public final class Router: Sendable {
         let isInline: Bool
         /// Tried on the event loop before the handler; nil lets the handler answer (see `get(_:fastPath:_:)`).
         var fastPath: FastPathHandler? = nil
+        /// `handler` inside the router's middleware (set by `Compiled`; inline routes run without it).
+        var chain: Handler? = nil
     }
 
     /// The routes of one path pattern, one per method.
@@ -33,14 +35,28 @@ public final class Router: Sendable {
     struct Table {
         var groups: [PatternGroup] = []
         var middleware: [any Middleware] = []
-        /// Indices into `groups` by segment count, in `groups`' order. A pattern matches only paths of its own
-        /// segment count, so a request is tried against its bucket only: trying all ~60 patterns in turn, each
-        /// copied out of the array (retain, release), was a third of the instructions of `/health` (callgrind).
-        var buckets: [Int: [Int]] = [:]
+        /// What `route` reads, rebuilt whenever a route or middleware is added (before the server starts).
+        var compiled = Compiled(groups: [], middleware: [])
+    }
 
-        mutating func index() {
-            buckets = [:]
-            for (index, group) in groups.enumerated() { buckets[group.pattern.segments.count, default: []].append(index) }
+    /// The routes ready for matching: the patterns' tree, and each route's handler already wrapped in the
+    /// middleware. Built once, not per request: wrapping per request cost a closure allocation per middleware,
+    /// and reading the table copied its arrays out of the lock (retains and releases) on every request.
+    final class Compiled: Sendable {
+        let groups: [PatternGroup]
+        let trie: RouteTrie
+
+        init(groups: [PatternGroup], middleware: [any Middleware]) {
+            self.groups = groups.map { group in
+                var group = group
+                for index in group.routes.indices where !group.routes[index].isInline {
+                    group.routes[index].chain = middleware.reversed().reduce(group.routes[index].handler) { next, middleware in
+                        { request, context in try middleware.handle(request, context: context, next: next) }
+                    }
+                }
+                return group
+            }
+            trie = RouteTrie(groups.map(\.pattern))
         }
     }
     /// Called with errors that are not `HTTPResponseError`s: these become a 500 and must be logged.
@@ -76,8 +92,8 @@ public final class Router: Sendable {
             } else {
                 state.groups.append(PatternGroup(pattern: route.pattern, routes: [route]))
                 state.groups.sort { $0.pattern.specificity > $1.pattern.specificity }
-                state.index()
             }
+            state.compiled = Compiled(groups: state.groups, middleware: state.middleware)
         }
     }
 
@@ -89,7 +105,10 @@ public final class Router: Sendable {
 
     /// Adds middleware around every route; the first added runs outermost.
     public func use(_ middleware: any Middleware) {
-        state.withLock { $0.middleware.append(middleware) }
+        state.withLock { state in
+            state.middleware.append(middleware)
+            state.compiled = Compiled(groups: state.groups, middleware: state.middleware)
+        }
     }
 
     /// Every registered (method, pattern), for documentation and tests.
@@ -103,15 +122,9 @@ public final class Router: Sendable {
     /// 404 and 405 included, comes back as work for a worker, with the match already made.
     public func route(_ request: Request) -> RoutedRequest {
         let segments = RoutePattern.decodedSegments(request.head.path)
-        let (groups, middleware, bucket) = state.withLock { ($0.groups, $0.middleware, $0.buckets[segments.count]) }
-        var found: (group: PatternGroup, parameters: [String: String])?
-        for index in bucket ?? [] {
-            if let parameters = groups[index].pattern.match(segments) {
-                found = (groups[index], parameters)
-                break
-            }
-        }
-        guard let (group, parameters) = found else {
+        let compiled = state.withLock { $0.compiled }
+        guard let index = compiled.trie.firstMatch(segments),
+              case let group = compiled.groups[index], let parameters = group.pattern.match(segments) else {
             return .onWorker {
                 (Response.error(.notFound, code: "not_found", message: "No resource at \(request.head.path)."), "unmatched")
             }
@@ -142,9 +155,7 @@ public final class Router: Sendable {
                 return .answered(response: response, route: pattern.description)
             }
         }
-        let chain = route.isInline ? route.handler : middleware.reversed().reduce(route.handler) { next, middleware in
-            { request, context in try middleware.handle(request, context: context, next: next) }
-        }
+        let chain = route.chain ?? route.handler
         return .onWorker { (self.render(request) { try chain(request, context) }, pattern.description) }
     }
 
