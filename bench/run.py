@@ -51,12 +51,14 @@ def to_mb(text):
     return float(value) * {"B": 1 / 2**20, "KB": 1 / 1024, "MB": 1, "GB": 1024}[unit]
 
 
-def wrk(url, connections, headers=(), script=None):
+def wrk(url, connections, headers=(), script=None, script_args=()):
     """`script`: a wrk Lua script (bench/content-length-0.lua sends its GETs with `Content-Length: 0`, which
-    wrk's own request builder drops from `-H`)."""
+    wrk's own request builder drops from `-H`; bench/paced.lua paces each connection), given `script_args`."""
     extra = [argument for header in headers for argument in ("-H", header)] + (["-s", script] if script else [])
+    after = ["--", *script_args] if script_args else []
     out = subprocess.run(["taskset", "-c", CLIENT_CPU, "wrk", "-t1", f"-c{connections}", f"-d{DURATION}",
-                          "--latency", "--timeout", "5s", *extra, url], capture_output=True, text=True, check=True).stdout
+                          "--latency", "--timeout", "5s", *extra, url, *after],
+                         capture_output=True, text=True, check=True).stdout
     result = {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
         "mbps": to_mb(re.search(r"Transfer/sec:\s+(\S+)", out).group(1)),

@@ -45,6 +45,27 @@ import DuradoraTestSupport
         #expect(try client.get("/query?name=J%C3%BCrgen+M").text == "Jürgen M")
     }
 
+    /// Where a literal and a parameter both fit a segment, the pattern with more literal segments wins; and a path
+    /// that the literal branch cannot finish still finds the parameter's pattern (the router's tree walks both).
+    @Test func literalSegmentsWinAndParametersStillMatchWhereLiteralsEnd() throws {
+        let router = Router()
+        router.get("/shelves/{shelf}/{book}") { _, context in
+            .text("shelf \(context.parameters.require("shelf")) book \(context.parameters.require("book"))")
+        }
+        router.get("/shelves/new/arrivals") { _, _ in .text("new arrivals") }
+        router.get("/shelves/new/{day}/list") { _, context in .text("new on \(context.parameters.require("day"))") }
+        router.get("/{any}/new/{thing}/list") { _, context in .text("any \(context.parameters.require("any"))") }
+        let server = try TestHTTPServer(router: router)
+        defer { server.stop() }
+        let client = try server.makeClient()
+        #expect(try client.get("/shelves/new/arrivals").text == "new arrivals")
+        #expect(try client.get("/shelves/new/friday").text == "shelf new book friday")
+        #expect(try client.get("/shelves/old/arrivals").text == "shelf old book arrivals")
+        #expect(try client.get("/shelves/new/friday/list").text == "new on friday")
+        #expect(try client.get("/racks/new/friday/list").text == "any racks")
+        #expect(try client.get("/shelves/new").status == 404)
+    }
+
     @Test func headGetsHeadersWithoutBody() throws {
         let server = try TestHTTPServer(router: TestRoutes.makeRouter())
         defer { server.stop() }

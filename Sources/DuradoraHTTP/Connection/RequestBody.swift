@@ -1,4 +1,5 @@
-import Foundation
+import Dispatch
+import Synchronization
 
 /// Why reading a request body failed.
 public enum RequestBodyError: Error, Sendable, Equatable {
@@ -15,6 +16,10 @@ public enum RequestBodyError: Error, Sendable, Equatable {
 /// The pipe between a connection (which pushes body bytes as the parser yields them) and a handler on a worker
 /// thread (which pulls them). It holds at most `highWater` bytes: above that the connection stops reading the
 /// socket until the handler catches up, so a fast client never makes the server buffer a whole upload.
+///
+/// Its state sits behind a `Mutex` (no allocation); the semaphore a reader sleeps on is made by the first read
+/// that has to wait. Every request has a body object, and most have no body: an `NSCondition` here cost three
+/// allocations (the object, its pthread mutex and condition) and their teardown on each of them (callgrind).
 public final class RequestBody: @unchecked Sendable {
     /// Hooks the connection installs; called without the lock held, from the reading thread.
     struct Hooks {
@@ -27,13 +32,19 @@ public final class RequestBody: @unchecked Sendable {
     static let highWater = 1 << 20
     private static let lowWater = 256 << 10
 
-    private let condition = NSCondition()
-    private var chunks: [[UInt8]] = []
-    private var buffered = 0
-    private var finished = false
-    private var failure: RequestBodyError?
-    private var hasStartedReading = false
-    private var hooks: Hooks
+    private struct State {
+        var chunks: [[UInt8]] = []
+        var buffered = 0
+        var finished = false
+        var failure: RequestBodyError?
+        var hasStartedReading = false
+        /// A reader sleeps on `waiter` and must be signalled once (cleared by whoever signals it).
+        var isReaderWaiting = false
+        var waiter: DispatchSemaphore?
+    }
+
+    private let state = Mutex(State())
+    private let hooks: Hooks
     private let timeout: Double
     /// The declared length, when the request had `Content-Length`.
     public let expectedLength: Int64?
@@ -54,37 +65,39 @@ public final class RequestBody: @unchecked Sendable {
     // MARK: - Producer side (the connection)
 
     var isOverHighWater: Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        return buffered >= Self.highWater
+        state.withLock { $0.buffered >= Self.highWater }
     }
 
     func push(_ bytes: [UInt8]) {
-        condition.lock()
-        chunks.append(bytes)
-        buffered += bytes.count
-        condition.signal()
-        condition.unlock()
+        update { state in
+            state.chunks.append(bytes)
+            state.buffered += bytes.count
+        }
     }
 
     func finish() {
-        condition.lock()
-        finished = true
-        condition.broadcast()
-        condition.unlock()
+        update { $0.finished = true }
     }
 
     func fail(_ error: RequestBodyError) {
-        condition.lock()
-        if !finished && failure == nil { failure = error }
-        condition.broadcast()
-        condition.unlock()
+        update { state in
+            if !state.finished && state.failure == nil { state.failure = error }
+        }
+    }
+
+    /// Changes the state and wakes a waiting reader.
+    private func update(_ change: (inout State) -> Void) {
+        let sleeper = state.withLock { state -> DispatchSemaphore? in
+            change(&state)
+            guard state.isReaderWaiting else { return nil }
+            state.isReaderWaiting = false
+            return state.waiter
+        }
+        sleeper?.signal()
     }
 
     var isComplete: Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        return finished && buffered == 0
+        state.withLock { $0.finished && $0.buffered == 0 }
     }
 
     // MARK: - Consumer side (a handler on a worker thread)
@@ -92,38 +105,57 @@ public final class RequestBody: @unchecked Sendable {
     /// The next piece of the body, or nil at its end. Blocks the calling worker (never an I/O queue) until
     /// bytes arrive, the body ends, the client goes away or the read timeout passes.
     public func read() throws(RequestBodyError) -> [UInt8]? {
-        var notifyWillRead: (@Sendable () -> Void)?
-        condition.lock()
-        if !hasStartedReading {
-            hasStartedReading = true
-            notifyWillRead = hooks.willRead
+        let notifyWillRead = state.withLock { state -> (@Sendable () -> Void)? in
+            guard !state.hasStartedReading else { return nil }
+            state.hasStartedReading = true
+            return hooks.willRead
         }
-        condition.unlock()
         notifyWillRead?()
 
-        condition.lock()
-        var deadline = Date(timeIntervalSinceNow: timeout)
-        while chunks.isEmpty && !finished && failure == nil {
-            if !condition.wait(until: deadline) {
-                if chunks.isEmpty && !finished && failure == nil {
-                    failure = .timeout
+        enum Step {
+            case chunk([UInt8], drained: Bool)
+            case end
+            case failed(RequestBodyError)
+            case wait(DispatchSemaphore)
+        }
+        var deadline = DispatchTime.now() + timeout
+        while true {
+            let step = state.withLock { state -> Step in
+                if !state.chunks.isEmpty {
+                    let chunk = state.chunks.removeFirst()
+                    let before = state.buffered
+                    state.buffered -= chunk.count
+                    return .chunk(chunk, drained: before >= Self.lowWater && state.buffered < Self.lowWater)
                 }
-                deadline = Date(timeIntervalSinceNow: timeout)
+                if let failure = state.failure { return .failed(failure) }
+                if state.finished { return .end }
+                let waiter = state.waiter ?? DispatchSemaphore(value: 0)
+                state.waiter = waiter
+                state.isReaderWaiting = true
+                return .wait(waiter)
+            }
+            switch step {
+            case .chunk(let chunk, let drained):
+                if drained { hooks.drained?() }
+                return chunk
+            case .end:
+                return nil
+            case .failed(let failure):
+                throw failure
+            case .wait(let waiter):
+                guard waiter.wait(timeout: deadline) == .timedOut else { continue }
+                let isSignalOnItsWay = state.withLock { state -> Bool in
+                    guard state.isReaderWaiting else { return true }
+                    state.isReaderWaiting = false
+                    if state.chunks.isEmpty && !state.finished && state.failure == nil { state.failure = .timeout }
+                    return false
+                }
+                // A producer cleared the flag just as the wait ran out: take its signal, so the next wait does not
+                // return at once for a stale one.
+                if isSignalOnItsWay { waiter.wait() }
+                deadline = DispatchTime.now() + timeout
             }
         }
-        if chunks.isEmpty {
-            let failure = self.failure
-            condition.unlock()
-            if let failure { throw failure }
-            return nil
-        }
-        let chunk = chunks.removeFirst()
-        let before = buffered
-        buffered -= chunk.count
-        let drained = before >= Self.lowWater && buffered < Self.lowWater ? hooks.drained : nil
-        condition.unlock()
-        drained?()
-        return chunk
     }
 
     /// Reads the whole body into memory, refusing more than `limit` bytes (413 for the caller).
@@ -139,18 +171,16 @@ public final class RequestBody: @unchecked Sendable {
 
     /// Whether a handler has asked for the body (for `Expect: 100-continue` bookkeeping).
     var wasRead: Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        return hasStartedReading
+        state.withLock { $0.hasStartedReading }
     }
 
     /// Empties the buffer without a reader (the handler answered without reading the body).
     func discardBuffered() -> Int {
-        condition.lock()
-        defer { condition.unlock() }
-        let count = buffered
-        chunks.removeAll()
-        buffered = 0
-        return count
+        state.withLock { state in
+            let count = state.buffered
+            state.chunks.removeAll()
+            state.buffered = 0
+            return count
+        }
     }
 }

@@ -50,6 +50,8 @@ final class EventLoop: @unchecked Sendable {
     /// A batch of events or tasks is being handed out (on the loop's thread).
     private(set) var isHandlingBatch = false
     private var deferredWrites: [EventLoopClient] = []
+    /// The batch's deferred writes while `finishBatch` hands them out.
+    private var writing: [EventLoopClient] = []
 
     /// What other threads hand the loop, and whether it must be woken to see it.
     private struct Inbox {
@@ -193,8 +195,10 @@ final class EventLoop: @unchecked Sendable {
     /// Ends a batch: the responses deferred by `writeAfterBatch` go out now.
     private func finishBatch() {
         isHandlingBatch = false
-        let writes = deferredWrites
-        deferredWrites.removeAll(keepingCapacity: true)
-        for client in writes { client.writeDeferredResponse() }
+        // Swapped with a spare list, not copied: a copy made `removeAll(keepingCapacity:)` allocate a new buffer
+        // for every batch.
+        swap(&deferredWrites, &writing)
+        for client in writing { client.writeDeferredResponse() }
+        writing.removeAll(keepingCapacity: true)
     }
 }
