@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The router's patterns as a tree of segments, so a request path finds its pattern in one walk down the tree
 /// instead of being compared with every pattern of its length in turn (callgrind: 13 patterns tried, ~8 000
 /// instructions, for `GET /api/v1/tracks/{id}`, most of them string comparisons of `api` and `v1`).
@@ -5,8 +9,15 @@
 /// The answer is the one the ordered list gives: where several patterns match a path (a literal and a parameter
 /// at the same place), the walk follows both and keeps the pattern that comes first in the router's order.
 struct RouteTrie: Sendable {
+    /// A literal segment's bytes and the node after it. Children are found by comparing bytes, not through a
+    /// `[String: Int]`: looking a segment up there made a `String` of it (an allocation for an id) and hashed it.
+    private struct Child: Sendable {
+        let bytes: [UInt8]
+        let node: Int
+    }
+
     private struct Node: Sendable {
-        var literals: [String: Int] = [:]
+        var literals: [Child] = []
         var parameter: Int?
         /// The first (in the router's order) pattern that ends here.
         var pattern: Int?
@@ -28,15 +39,29 @@ struct RouteTrie: Sendable {
     private mutating func child(of node: Int, for segment: RoutePattern.Segment) -> Int {
         switch segment {
         case .literal(let literal):
-            if let existing = nodes[node].literals[literal] { return existing }
+            let bytes = Array(literal.utf8)
+            if let existing = nodes[node].literals.first(where: { $0.bytes == bytes }) { return existing.node }
             nodes.append(Node())
-            nodes[node].literals[literal] = nodes.count - 1
+            nodes[node].literals.append(Child(bytes: bytes, node: nodes.count - 1))
         case .parameter:
             if let existing = nodes[node].parameter { return existing }
             nodes.append(Node())
             nodes[node].parameter = nodes.count - 1
         }
         return nodes.count - 1
+    }
+
+    private func literalChild(of node: Int, _ segment: Substring) -> Int? {
+        let children = nodes[node].literals
+        guard !children.isEmpty else { return nil }
+        let found: Int?? = segment.utf8.withContiguousStorageIfAvailable { text in
+            for child in children where child.bytes.count == text.count {
+                let same = child.bytes.withUnsafeBufferPointer { memcmp($0.baseAddress!, text.baseAddress!, text.count) == 0 }
+                if same { return child.node }
+            }
+            return nil
+        }
+        return found ?? children.first { $0.bytes.elementsEqual(segment.utf8) }?.node
     }
 
     /// The position of the first pattern that matches `segments` (percent-decoded), if any.
@@ -52,7 +77,7 @@ struct RouteTrie: Sendable {
             return
         }
         let segment = segments[depth]
-        if !nodes[node].literals.isEmpty, let next = nodes[node].literals[String(segment)] {
+        if let next = literalChild(of: node, segment) {
             walk(from: next, depth: depth + 1, segments, &best)
         }
         // A parameter captures one non-empty segment (the path splitter never makes empty ones; this says why not).

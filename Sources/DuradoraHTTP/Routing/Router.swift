@@ -124,7 +124,7 @@ public final class Router: Sendable {
         let segments = RoutePattern.decodedSegments(request.head.path)
         let compiled = state.withLock { $0.compiled }
         guard let index = compiled.trie.firstMatch(segments),
-              case let group = compiled.groups[index], let parameters = group.pattern.match(segments) else {
+              case let group = compiled.groups[index], case let parameters = group.pattern.captures(segments) else {
             return .onWorker {
                 (Response.error(.notFound, code: "not_found", message: "No resource at \(request.head.path)."), "unmatched")
             }
