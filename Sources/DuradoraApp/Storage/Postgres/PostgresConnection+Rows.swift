@@ -1,31 +1,33 @@
 import Foundation
 
-/// The statement helpers the repositories use, in the shape of `SQLiteConnection`'s (`execute`, `query(row:)`,
-/// `queryFirst`, `scalarInt`), so each `Postgres<Name>Repository` reads like its SQLite twin.
-extension PostgresConnection {
+/// PostgreSQL as a `SQLSession`: the rows of `query(_:_:)` handed out one `PostgresRow` at a time.
+extension PostgresConnection: SQLSession {
+    static var dialect: SQLDialect { .postgres }
+
     /// Runs a statement; the rows it changed.
     @discardableResult
-    func execute(_ sql: String, _ parameters: [any PostgresBindable] = []) throws -> Int {
+    func execute(_ sql: String, _ parameters: [any SQLBindable] = []) throws -> Int {
         try query(sql, parameters).affected
     }
 
     /// Runs a query and maps each row.
-    func query<T>(_ sql: String, _ parameters: [any PostgresBindable] = [], row: (PostgresRow) throws -> T) throws -> [T] {
+    func query<T>(_ sql: String, _ parameters: [any SQLBindable] = [], row: (PostgresRow) throws -> T) throws -> [T] {
         let result = try query(sql, parameters)
-        let columns = Dictionary(result.columns.enumerated().map { ($1, $0) }) { first, _ in first }
+        var columns: [String: Int32] = [:]
+        for (index, name) in result.columns.enumerated() where columns[name] == nil { columns[name] = Int32(index) }
         return try result.rows.map { try row(PostgresRow(values: $0, columns: columns, sql: sql)) }
     }
 
-    func queryFirst<T>(_ sql: String, _ parameters: [any PostgresBindable] = [], row: (PostgresRow) throws -> T) throws -> T? {
+    func queryFirst<T>(_ sql: String, _ parameters: [any SQLBindable] = [], row: (PostgresRow) throws -> T) throws -> T? {
         try query(sql, parameters, row: row).first
     }
 
     /// The first column of the first row as an integer (0 for no row or NULL).
-    func scalarInt(_ sql: String, _ parameters: [any PostgresBindable] = []) throws -> Int {
+    func scalarInt(_ sql: String, _ parameters: [any SQLBindable] = []) throws -> Int {
         try queryFirst(sql, parameters) { try $0.int(at: 0) } ?? 0
     }
 
-    /// Runs `body` inside a savepoint, and maps a failed insert the way `SQLiteError.insertError` does.
+    /// Runs `body` inside a savepoint, and maps a violated constraint (`SQLConstraintError.insertError`).
     ///
     /// Why a savepoint: after a failed statement PostgreSQL refuses everything else in the transaction, while
     /// SQLite only undoes the statement. Callers catch `StorageError.conflict`/`.notFound` inside a `write` and

@@ -86,7 +86,7 @@ public final class SQLiteConnection {
     /// If that statement is already in use further up the stack, a fresh one is prepared instead.
     public func withStatement<T>(
         _ sql: String,
-        _ bindings: [any SQLiteBindable] = [],
+        _ bindings: [any SQLBindable] = [],
         _ body: (SQLiteStatement) throws -> T
     ) throws -> T {
         statementCount += 1
@@ -107,7 +107,7 @@ public final class SQLiteConnection {
 
     /// Runs one statement to completion and returns the number of rows it changed.
     @discardableResult
-    public func execute(_ sql: String, _ bindings: [any SQLiteBindable] = []) throws -> Int {
+    public func execute(_ sql: String, _ bindings: [any SQLBindable] = []) throws -> Int {
         try withStatement(sql, bindings) { statement in
             while try statement.step() {}
             return changes
@@ -130,7 +130,7 @@ public final class SQLiteConnection {
     /// Maps every result row of `sql`.
     public func query<T>(
         _ sql: String,
-        _ bindings: [any SQLiteBindable] = [],
+        _ bindings: [any SQLBindable] = [],
         row: (SQLiteStatement) throws -> T
     ) throws -> [T] {
         try withStatement(sql, bindings) { statement in
@@ -143,7 +143,7 @@ public final class SQLiteConnection {
     /// Maps the first result row of `sql`, or returns nil when there is none.
     public func queryFirst<T>(
         _ sql: String,
-        _ bindings: [any SQLiteBindable] = [],
+        _ bindings: [any SQLBindable] = [],
         row: (SQLiteStatement) throws -> T
     ) throws -> T? {
         try withStatement(sql, bindings) { statement in
@@ -152,7 +152,7 @@ public final class SQLiteConnection {
     }
 
     /// The integer in the first column of the first row (for `COUNT(*)`, `PRAGMA user_version`, …).
-    public func scalarInt(_ sql: String, _ bindings: [any SQLiteBindable] = []) throws -> Int {
+    public func scalarInt(_ sql: String, _ bindings: [any SQLBindable] = []) throws -> Int {
         try queryFirst(sql, bindings) { $0.int(at: 0) } ?? 0
     }
 
