@@ -14,12 +14,6 @@ enum LibrarySQL {
         "[" + ids.map { "\"\($0.lowercasedString)\"" }.joined(separator: ",") + "]"
     }
 
-    /// `rows` in the order of `ids` (a page's order, chosen by the statement that picked them).
-    static func ordered<Row>(_ rows: [Row], as ids: [UUID], id: (Row) -> UUID) -> [Row] {
-        let byID = Dictionary(rows.map { (id($0), $0) }) { first, _ in first }
-        return ids.compactMap { byID[$0] }
-    }
-
     /// The albums `a` whose name or whose artist's `ar` name holds `key`, by `LIKE` on the lower-case `name_key`.
     static func albums(like key: String) -> (String, [any SQLBindable]) {
         let pattern = LikePattern.containing(key)

@@ -48,9 +48,7 @@ extension SQLLibraryRepository {
 
     /// The artists `ids` the viewer sees, in that order.
     private func artists(_ ids: [UUID], viewerID: UUID?) throws -> [Artist] {
-        guard !ids.isEmpty else { return [] }
-        let rows = try connection.query(statements.artistRows, [viewerID, LibrarySQL.jsonArray(ids)], row: Self.artist)
-        return LibrarySQL.ordered(rows, as: ids, id: \.id)
+        try items(statements.artistRows, ids: ids, viewerID: viewerID, row: Self.artist, id: \.id)
     }
 
     /// The name without a leading article (`"the beatles"` → `"beatles"`), as an SQL expression over `name_key`

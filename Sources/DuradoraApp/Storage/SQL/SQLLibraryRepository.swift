@@ -93,9 +93,17 @@ struct SQLLibraryRepository<Session: SQLSession>: LibraryRepository {
 
     /// The albums `ids` the viewer sees, in that order, with their counts, the viewer's star and plays.
     private func albums(_ ids: [UUID], viewerID: UUID?) throws -> [Album] {
+        try items(statements.albumRows, ids: ids, viewerID: viewerID, row: Self.album, id: \.id)
+    }
+
+    /// The rows of `sql` for `ids` (bound as one JSON array, `?2`), in the order of `ids`.
+    func items<Item>(_ sql: String, ids: [UUID], viewerID: UUID?, row: (Session.Row) throws -> Item,
+                     id: (Item) -> UUID) throws -> [Item] {
         guard !ids.isEmpty else { return [] }
-        let rows = try connection.query(statements.albumRows, [viewerID, LibrarySQL.jsonArray(ids)], row: Self.album)
-        return LibrarySQL.ordered(rows, as: ids, id: \.id)
+        let rows = try connection.query(sql, [viewerID, LibrarySQL.jsonArray(ids)], row: row)
+        // In the page's order, chosen by the statement that picked the ids.
+        let byID = Dictionary(rows.map { (id($0), $0) }) { first, _ in first }
+        return ids.compactMap { byID[$0] }
     }
 
     @_specialize(where Session == SQLiteConnection)
