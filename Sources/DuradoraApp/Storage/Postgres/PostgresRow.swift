@@ -13,8 +13,6 @@ struct PostgresRow: SQLRow {
         return index
     }
 
-    func value(_ name: String) throws -> PostgresValue { values[Int(try columnIndex(named: name))] }
-
     func isNull(at index: Int32) -> Bool { values[Int(index)].isNull }
 
     func string(at index: Int32) -> String? { values[Int(index)].string }

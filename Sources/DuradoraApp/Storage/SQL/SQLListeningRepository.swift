@@ -84,10 +84,9 @@ struct SQLListeningRepository<Session: SQLSession>: ListeningRepository {
 
     @_specialize(where Session == SQLiteConnection)
     func overallPlays(trackID: UUID) throws -> (count: Int, lastPlayedAt: Date?) {
-        // The CAST: PostgreSQL's SUM of bigint is numeric, which its binary rows do not carry.
         try connection.queryFirst(
             """
-            SELECT CAST(COALESCE(SUM(play_count), 0) AS BIGINT) AS n, MAX(last_played_at) AS last
+            SELECT \(Session.dialect.sumOfIntegers("play_count")) AS n, MAX(last_played_at) AS last
             FROM play_counts WHERE track_id = ?
             """,
             [trackID]

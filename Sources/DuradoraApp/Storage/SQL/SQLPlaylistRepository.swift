@@ -92,11 +92,10 @@ struct SQLPlaylistRepository<Session: SQLSession>: PlaylistRepository {
         // The totals count the entries whose tracks the viewer may see: the SQL form of `TrackController.canSee`
         // (public and link tracks: anyone; private ones: their owner and admins). Keep the two in step.
         let visibleTrack = "(t.visibility <> 'private' OR ? OR t.owner_id = \(dialect.text("?")))"
-        // The CAST: PostgreSQL's SUM may be numeric, which its binary rows do not carry.
         let items = try connection.query(
             """
             SELECT \(Self.columns), COUNT(t.id) AS track_count,
-                   CAST(COALESCE(SUM(t.duration_seconds), 0) AS DOUBLE PRECISION) AS duration_seconds
+                   \(dialect.sumOfReals("t.duration_seconds")) AS duration_seconds
             FROM \(Self.from)
             LEFT JOIN playlist_entries AS e ON e.playlist_id = p.id
             LEFT JOIN tracks AS t ON t.id = e.track_id AND \(visibleTrack)

@@ -1,7 +1,7 @@
 /// One connection inside the caller's transaction, as the shared repositories (`SQL<Name>Repository`) use it:
 /// `SQLiteConnection` and `PostgresConnection` both are one. SQL is written once, with `?` placeholders (and
 /// SQLite's `?NNN` to use a value twice); PostgreSQL numbers them `$n` when it first prepares the text. Where the
-/// two dialects differ, a repository asks `Self.dialect` for the piece of SQL, never which backend it is on.
+/// two dialects differ, a repository asks `Session.dialect` (`SQLDialect`) for the piece of SQL, never which backend it is on.
 ///
 /// The repositories are generic over the session (not `any SQLSession`), so that a SQLite read goes straight to
 /// its cached statement and reads its columns with direct calls, as the SQLite-only code did. A caller reaches a
@@ -9,6 +9,7 @@
 /// repository method says `@_specialize(where Session == SQLiteConnection)`, which compiles a SQLite copy and has
 /// the generic entry jump to it (one metadata compare). PostgreSQL, a network round trip per statement, runs the
 /// generic code.
+///
 /// `SendableMetatype`: a repository passes `Self.decoder` functions as row closures, which capture the metatype.
 protocol SQLSession: SendableMetatype {
     associatedtype Row: SQLRow
