@@ -137,12 +137,14 @@ enum SQLDialect: Sendable {
         }
     }
 
-    /// `DESC` with NULLs last: SQLite's default for DESC, PostgreSQL's opposite. (Not written out on SQLite,
-    /// where it would keep the planner from walking `tracks_newest` backwards.)
-    var descendingNullsLast: String {
+    /// Tracks newest first; those made in the same millisecond by visibility, owner and then insertion: the order
+    /// of the `tracks_newest` index (migration 14), walked backwards. An owner-less track sorts last: SQLite's
+    /// default for DESC, PostgreSQL's opposite (not written out on SQLite, where it would keep the planner from
+    /// walking the index).
+    var newestTracksOrder: String {
         switch self {
-        case .sqlite: "DESC"
-        case .postgres: "DESC NULLS LAST"
+        case .sqlite: "t.created_at DESC, t.visibility DESC, t.owner_id DESC, t.rowid DESC"
+        case .postgres: "t.created_at DESC, t.visibility DESC, t.owner_id DESC NULLS LAST, t.rowid DESC"
         }
     }
 

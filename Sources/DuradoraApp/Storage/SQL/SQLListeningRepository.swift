@@ -32,7 +32,7 @@ struct SQLListeningRepository<Session: SQLSession>: ListeningRepository {
         try connection.query(
             """
             SELECT \(TrackColumn.selectList) FROM track_stars AS s JOIN tracks AS t ON t.id = s.item_id
-            WHERE s.user_id = ?1 AND \(LibrarySQL.visible(Session.dialect)) ORDER BY s.starred_at DESC LIMIT ?
+            WHERE s.user_id = ?1 AND \(LibraryStatements.of(Session.dialect).visible) ORDER BY s.starred_at DESC LIMIT ?
             """,
             [userID, max(limit, 0)]) { try TrackColumn.track($0) }
     }
@@ -67,7 +67,7 @@ struct SQLListeningRepository<Session: SQLSession>: ListeningRepository {
     @_specialize(where Session == SQLiteConnection)
     func history(userID: UUID, limit: Int, offset: Int) throws -> Page<PlayedTrack> {
         let from = """
-            plays AS p JOIN tracks AS t ON t.id = p.track_id WHERE p.user_id = ?1 AND \(LibrarySQL.visible(Session.dialect))
+            plays AS p JOIN tracks AS t ON t.id = p.track_id WHERE p.user_id = ?1 AND \(LibraryStatements.of(Session.dialect).visible)
             """
         let total = try connection.scalarInt("SELECT COUNT(*) FROM \(from)", [userID])
         let items = try connection.query(

@@ -8,7 +8,7 @@ struct SQLRandomTrackRepository<Session: SQLSession>: RandomTrackRepository {
     @_specialize(where Session == SQLiteConnection)
     func random(viewerID: UUID?, genre: String?, years: ClosedRange<Int>?, limit: Int) throws -> [Track] {
         let dialect = Session.dialect
-        var condition = LibrarySQL.visible(dialect)
+        var condition = LibraryStatements.of(dialect).visible
         var values: [any SQLBindable] = [viewerID]
         if let genre {
             condition += " AND \(dialect.equalsIgnoringCase("t.genre", "?"))"

@@ -70,7 +70,7 @@ struct SQLTrackRepository<Session: SQLSession>: TrackRepository {
         if query.viewerIsAdmin && (query.ownerID != nil || query.ownerName != nil) {
             conditions.append("TRUE")
         } else {
-            conditions.append(LibrarySQL.visible(dialect))
+            conditions.append(LibraryStatements.of(dialect).visible)
             values.append(query.viewerID)
         }
         for (column, value) in [("artist", query.artist), ("album", query.album), ("genre", query.genre)] {
@@ -89,16 +89,12 @@ struct SQLTrackRepository<Session: SQLSession>: TrackRepository {
         // Only the visibility rule (the default list, Subsonic's empty-query sync pages): walk the newest-first
         // index backwards and stop after the page. With a filter, the filter's index is better.
         var from = conditions.count == 1 && query.text == nil ? dialect.newestTracks : "tracks AS t"
-        // Newest first; tracks made in the same millisecond by visibility, owner and then insertion: the order of
-        // the `tracks_newest` index (migration 14), walked backwards. An owner-less track sorts last.
-        var order = "t.created_at DESC, t.visibility DESC, t.owner_id \(dialect.descendingNullsLast), t.rowid DESC"
-        var orderValues: [any SQLBindable] = []
-        if let search = TrackSearch(query, dialect: dialect) {
+        var order = dialect.newestTracksOrder
+        if query.text != nil, let search = TrackSearch(query, dialect: dialect, parameter: values.count + 1) {
             from = search.from
             conditions.append(search.condition)
             values.append(search.match)
             order = search.order
-            orderValues = search.orderValues
         } else if query.text.map({ !$0.isEmpty }) == true {
             // Words made only of punctuation match nothing rather than everything.
             conditions.append("FALSE")
@@ -106,7 +102,7 @@ struct SQLTrackRepository<Session: SQLSession>: TrackRepository {
         let whereClause = conditions.joined(separator: " AND ")
         let items = try connection.query(
             "SELECT \(TrackColumn.selectList) FROM \(from) WHERE \(whereClause) ORDER BY \(order) LIMIT ? OFFSET ?",
-            values + orderValues + [max(query.limit, 0), max(query.offset, 0)]) { try TrackColumn.track($0) }
+            values + [max(query.limit, 0), max(query.offset, 0)]) { try TrackColumn.track($0) }
         return try Page(items: items, limit: query.limit, offset: query.offset, counted: query.countsTotal) {
             try connection.scalarInt("SELECT COUNT(*) FROM \(from) WHERE \(whereClause)", values)
         }

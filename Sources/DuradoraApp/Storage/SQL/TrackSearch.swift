@@ -10,35 +10,32 @@
 struct TrackSearch {
     /// Replaces `tracks AS t` in the FROM clause.
     let from: String
-    /// The condition, with one `?` bound to `match`.
+    /// The condition, with one parameter bound to `match`.
     let condition: String
-    /// The ORDER BY, best first, with as many `?` as `orderValues` (after the conditions' in the text).
+    /// The ORDER BY, best first (PostgreSQL's rank reads `match` again, by its number).
     let order: String
     let match: String
-    let orderValues: [any SQLBindable]
 
-    /// Nil when `query` has no words to search for.
-    init?(_ query: TrackQuery, dialect: SQLDialect) {
+    /// Nil when `query` has no words to search for. `parameter`: the number `match` is bound as (`?NNN`).
+    init?(_ query: TrackQuery, dialect: SQLDialect, parameter: Int) {
         switch dialect {
         case .sqlite:
             guard let match = query.matchExpression else { return nil }
             from = "tracks_fts JOIN tracks AS t ON t.rowid = tracks_fts.rowid"
-            condition = "tracks_fts MATCH ?"
+            condition = "tracks_fts MATCH ?\(parameter)"
             // Lower is better; title counts most, then artist, album, genre.
             order = "\(SQLiteSearchRank.name)(tracks_fts, 10.0, 5.0, 3.0, 1.0), t.created_at DESC, t.rowid DESC"
             self.match = match
-            orderValues = []
         case .postgres:
             guard let match = Self.tsquery(query.text) else { return nil }
             from = "tracks AS t"
-            condition = "t.search @@ to_tsquery('simple', duradora_unaccent(?))"
+            condition = "t.search @@ to_tsquery('simple', duradora_unaccent(?\(parameter)))"
             // Weights are {D, C, B, A} = genre, album, artist, title; normalisation 1 divides by 1 + log(length).
             order = """
-                ts_rank('{0.1, 0.3, 0.5, 1.0}', t.search, to_tsquery('simple', duradora_unaccent(?)), 1) DESC, \
+                ts_rank('{0.1, 0.3, 0.5, 1.0}', t.search, to_tsquery('simple', duradora_unaccent(?\(parameter))), 1) DESC, \
                 t.created_at DESC, t.rowid DESC
                 """
             self.match = match
-            orderValues = [match]
         }
     }
 
