@@ -100,7 +100,7 @@ extension Maintenance {
             let select = "SELECT \(list) FROM \(quoted(table))"
             try source.withStatement(select, []) { statement in
                 while try statement.step() {
-                    let values = (0..<Int32(columns.count)).map { postgresValue(statement.value(at: $0)) }
+                    let values = (0..<Int32(columns.count)).map { statement.value(at: $0).postgresValue }
                     inserted += try destination.query(insert, values).affected
                 }
             }
@@ -115,22 +115,13 @@ extension Maintenance {
         }
     }
 
-    private static func postgresValue(_ value: SQLiteValue) -> PostgresValue {
-        switch value {
-        case .null: .null
-        case .integer(let integer): .int8(integer)
-        case .real(let real): .float8(real)
-        case .text(let text): .text(text)
-        case .blob(let bytes): .bytea(bytes)
-        }
-    }
 
     /// Row count and SHA-256 of the sorted rows, each written out value by value in one spelling for both sides
     /// (a whole number stored as a float reads back as the same number).
     private static func digest(of table: String, columns: [String], in source: SQLiteConnection) throws -> (Int, String) {
         let list = columns.map(quoted).joined(separator: ", ")
         let rows = try source.query("SELECT \(list) FROM \(quoted(table))") { statement in
-            (0..<Int32(columns.count)).map { spelled(postgresValue(statement.value(at: $0))) }.joined(separator: "\u{1f}")
+            (0..<Int32(columns.count)).map { spelled(statement.value(at: $0).postgresValue) }.joined(separator: "\u{1f}")
         }
         return (rows.count, Sodium.sha256(Array(rows.sorted().joined(separator: "\u{1e}").utf8)).lowercaseHex)
     }

@@ -17,7 +17,7 @@ import Testing
         let (connection, _) = try Self.connect()
         try connection.query("CREATE TABLE v (i int8, f float8, b bool, t text, y bytea)")
         let allBytes = (0...255).map(UInt8.init)
-        let rows: [[any PostgresBindable]] = [
+        let rows: [[any SQLBindable]] = [
             [Int64.max, 1.5, true, "héllo ✓ 🎵", allBytes],
             [Int64.min, -0.25, false, "", [UInt8]()],
             [PostgresValue.null, PostgresValue.null, PostgresValue.null, PostgresValue.null, PostgresValue.null],

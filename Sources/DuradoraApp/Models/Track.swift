@@ -31,7 +31,7 @@ public struct Track: Sendable, Equatable, Identifiable {
     public var sourcePath: String?
     /// SHA-256 (hex) of the track's picture, embedded or beside an imported file; nil: it has none.
     public var coverHash: String?
-    /// Read only: the album's cover as this track falls back to it (see `SQLiteTrackRepository.columns`). Never
+    /// Read only: the album's cover as this track falls back to it (see `TrackColumn.selectList`). Never
     /// stored: a track's own picture is `coverHash` alone, so reading a row and writing it back changes nothing.
     public var albumCoverHash: String?
 

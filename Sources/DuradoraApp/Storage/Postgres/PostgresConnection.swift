@@ -27,8 +27,10 @@ public final class PostgresConnection {
     public let url: PostgresURL
     public let options: Options
     private var handle: OpaquePointer?
-    /// SQL + parameter types → server-side statement name; emptied on reconnect (the server forgot them).
-    private var prepared: [String: String] = [:]
+    /// SQL as the caller wrote it + parameter types → server-side statement name; emptied on reconnect (the
+    /// server forgot them). Keyed by the `?` text, so a statement is numbered (`PostgresSQL.numbered`) only when it
+    /// is first prepared, not on every run.
+    private var prepared: [PreparedKey: String] = [:]
     private var inTransaction = false
     /// How many times `PQprepare` ran, for tests of re-preparation.
     public private(set) var prepareCount = 0
@@ -57,9 +59,9 @@ public final class PostgresConnection {
 
     // MARK: - Statements
 
-    /// Runs `sql` with `$1…` bound to `parameters`; its rows.
+    /// Runs `sql` with its placeholders (`?`, `?NNN` or `$n`) bound to `parameters`; its rows.
     @discardableResult
-    public func query(_ sql: String, _ parameters: [any PostgresBindable] = []) throws -> PostgresRows {
+    public func query(_ sql: String, _ parameters: [any SQLBindable] = []) throws -> PostgresRows {
         statementCount += 1
         let values = parameters.map(\.postgresValue)
         let encoded = try values.map { try $0.encoded() }
@@ -182,12 +184,13 @@ public final class PostgresConnection {
     }
 
     private func statement(_ sql: String, types: [Oid], on connection: OpaquePointer) throws -> String {
-        let key = types.map(String.init).joined(separator: ",") + "|" + sql
+        let key = PreparedKey(sql: sql, types: types)
         if let name = prepared[key] { return name }
         let name = "d\(prepared.count + 1)"
-        let result = PQprepare(connection, name, sql, Int32(types.count), types)
+        let numbered = PostgresSQL.numbered(sql)
+        let result = PQprepare(connection, name, numbered, Int32(types.count), types)
         defer { PQclear(result) }
-        _ = try rows(of: result, on: connection, sql: sql)
+        _ = try rows(of: result, on: connection, sql: numbered)
         prepareCount += 1
         prepared[key] = name
         return name
@@ -216,6 +219,13 @@ public final class PostgresConnection {
         }
         return PostgresRows(columns: columns, rows: rows, affected: Int(String(cString: PQcmdTuples(result))) ?? 0)
     }
+}
+
+/// What a prepared statement is known by: its text and its parameters' types (a NULL is untyped, so the same text
+/// with a NULL where a value was is another statement).
+private struct PreparedKey: Hashable {
+    let sql: String
+    let types: [Oid]
 }
 
 /// `strings` as a NULL-terminated `char *[]` for the duration of `body`.

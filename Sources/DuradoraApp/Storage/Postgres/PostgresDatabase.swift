@@ -77,7 +77,7 @@ public final class PostgresDatabase: Database, @unchecked Sendable {
             let before = connection.statementCount
             defer { statementTotal.add(connection.statementCount - before, ordering: .relaxed) }
             return try connection.transaction(begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") {
-                try body(PostgresTransaction(connection: connection))
+                try body(SQLTransaction(connection: connection))
             }
         }
     }
@@ -108,7 +108,7 @@ public final class PostgresDatabase: Database, @unchecked Sendable {
             defer { statementTotal.add(connection.statementCount - before, ordering: .relaxed) }
             return try connection.transaction(begin: "BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE") {
                 try connection.query("SELECT pg_advisory_xact_lock($1)", [Self.writeLockKey])
-                let value = try body(PostgresTransaction(connection: connection))
+                let value = try body(SQLTransaction(connection: connection))
                 if notifying { try connection.notify(channel: Self.channel, payload: instanceID) }
                 return value
             }

@@ -62,15 +62,6 @@ public struct PostgresError: Error, Sendable, Equatable, CustomStringConvertible
         return .conflict(field: String(constraint.dropFirst(table.count + 1).dropLast("_key".count)))
     }
 
-    /// What a failed INSERT means to the repositories' callers, exactly as `SQLiteError.insertError` says it: a
-    /// missing referenced row (foreign key) is `StorageError.notFound`; a taken key (unique index or primary key)
-    /// is `.conflict(field: conflictField)` when the caller names the field; anything else is this error.
-    func insertError(conflictField: String?) -> Error {
-        if isForeignKeyViolation { return StorageError.notFound }
-        if let conflictField, isUniqueViolation { return StorageError.conflict(field: conflictField) }
-        return self
-    }
-
     public var description: String {
         var text = "PostgreSQL error"
         if let sqlState { text += " \(sqlState)" }

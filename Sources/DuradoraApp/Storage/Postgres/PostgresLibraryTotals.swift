@@ -77,41 +77,8 @@ enum PostgresLibraryTotals {
 
     /// The sums of an album's tracks, as `album_totals` and `ownAlbums` hold them (SQLite's `TOTAL` is a float
     /// that is 0 for no rows: `COALESCE(SUM(…), 0)` of a double column).
-    static let albumSums = """
+    private static let albumSums = """
         COUNT(*) AS track_count, COALESCE(SUM(duration_seconds), 0)::float8 AS duration_seconds, MAX(year) AS year,
         MIN(genre) AS genre, MAX(cover_hash) AS cover_hash
         """
-
-    // MARK: Query time (as `SQLiteLibraryTotals`; `$1` is the viewer)
-
-    static let ownAlbums = """
-        SELECT album_id, \(albumSums) FROM tracks
-        WHERE owner_id = $1 AND visibility <> 'public' AND album_id IS NOT NULL GROUP BY album_id
-        """
-
-    static let ownArtists = """
-        SELECT t.artist_id, COUNT(*) AS track_count,
-               COUNT(DISTINCT CASE WHEN NOT EXISTS (SELECT 1 FROM album_totals AS x WHERE x.album_id = t.album_id)
-                                   THEN t.album_id END) AS album_count,
-               MAX(COALESCE(a.cover_hash, t.cover_hash)) AS cover_hash
-        FROM tracks AS t LEFT JOIN albums AS a ON a.id = t.album_id
-        WHERE t.owner_id = $1 AND t.visibility <> 'public' AND t.artist_id IS NOT NULL GROUP BY t.artist_id
-        """
-
-    static func total(of kind: String) -> String {
-        """
-        WITH own AS (\(kind == "album" ? ownAlbums : ownArtists))
-        SELECT (SELECT COUNT(*) FROM \(kind)_totals) + (SELECT COUNT(*) FROM own AS o
-            WHERE NOT EXISTS (SELECT 1 FROM \(kind)_totals AS s WHERE s.\(kind)_id = o.\(kind)_id))
-        """
-    }
-
-    static func sum(_ column: String) -> String {
-        "COALESCE(s.\(column), 0) + COALESCE(o.\(column), 0) AS \(column)"
-    }
-
-    /// SQLite's two-argument MAX/MIN are PostgreSQL's GREATEST/LEAST (which already ignore a NULL argument).
-    static func extreme(_ function: String, _ column: String) -> String {
-        "\(function == "MAX" ? "GREATEST" : "LEAST")(s.\(column), o.\(column))"
-    }
 }

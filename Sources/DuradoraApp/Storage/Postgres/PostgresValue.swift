@@ -77,19 +77,3 @@ public enum PostgresValue: Sendable, Hashable {
     static let int4OID: Oid = 23, textOID: Oid = 25, oidOID: Oid = 26, float4OID: Oid = 700, float8OID: Oid = 701
     static let unknownOID: Oid = 705, bpcharOID: Oid = 1042, varcharOID: Oid = 1043, voidOID: Oid = 2278
 }
-
-/// A value a statement parameter can be made of.
-public protocol PostgresBindable {
-    var postgresValue: PostgresValue { get }
-}
-
-extension PostgresValue: PostgresBindable { public var postgresValue: PostgresValue { self } }
-extension Int64: PostgresBindable { public var postgresValue: PostgresValue { .int8(self) } }
-extension Int: PostgresBindable { public var postgresValue: PostgresValue { .int8(Int64(self)) } }
-extension Double: PostgresBindable { public var postgresValue: PostgresValue { .float8(self) } }
-extension Bool: PostgresBindable { public var postgresValue: PostgresValue { .bool(self) } }
-extension String: PostgresBindable { public var postgresValue: PostgresValue { .text(self) } }
-extension Array: PostgresBindable where Element == UInt8 { public var postgresValue: PostgresValue { .bytea(self) } }
-extension Optional: PostgresBindable where Wrapped: PostgresBindable {
-    public var postgresValue: PostgresValue { self?.postgresValue ?? .null }
-}

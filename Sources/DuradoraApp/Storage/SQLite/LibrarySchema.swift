@@ -62,7 +62,7 @@ enum LibrarySchema {
         CREATE INDEX play_counts_track ON play_counts (track_id);
         """
 
-    /// One star table per kind of item (`SQLiteListeningRepository` picks the table), each cascading with its item.
+    /// One star table per kind of item (`SQLListeningRepository` picks the table), each cascading with its item.
     private static let starTables = [("track_stars", "tracks"), ("album_stars", "albums"), ("artist_stars", "artists")]
         .map { table, items in
             """
@@ -84,7 +84,7 @@ enum LibrarySchema {
                                      albumArtist: try row.string(named: "album_artist")),
              createdAt: try row.date(named: "created_at"))
         }
-        let grouping = SQLiteLibraryGrouping(connection: connection)
+        let grouping = SQLLibraryGrouping(connection: connection)
         for row in rows {
             let (albumID, artistID) = try grouping.file(row.metadata, at: row.createdAt)
             _ = try connection.execute("UPDATE tracks SET album_id = ?, artist_id = ? WHERE id = ?",

@@ -92,7 +92,7 @@ public final class SQLiteConnection {
     /// If that statement is already in use further up the stack, a fresh one is prepared instead.
     public func withStatement<T>(
         _ sql: String,
-        _ bindings: [any SQLiteBindable] = [],
+        _ bindings: [any SQLBindable] = [],
         _ body: (SQLiteStatement) throws -> T
     ) throws -> T {
         statementCount += 1
@@ -113,7 +113,7 @@ public final class SQLiteConnection {
 
     /// Runs one statement to completion and returns the number of rows it changed.
     @discardableResult
-    public func execute(_ sql: String, _ bindings: [any SQLiteBindable] = []) throws -> Int {
+    public func execute(_ sql: String, _ bindings: [any SQLBindable] = []) throws -> Int {
         try withStatement(sql, bindings) { statement in
             while try statement.step() {}
             return changes
@@ -136,7 +136,7 @@ public final class SQLiteConnection {
     /// Maps every result row of `sql`.
     public func query<T>(
         _ sql: String,
-        _ bindings: [any SQLiteBindable] = [],
+        _ bindings: [any SQLBindable] = [],
         row: (SQLiteStatement) throws -> T
     ) throws -> [T] {
         try withStatement(sql, bindings) { statement in
@@ -149,7 +149,7 @@ public final class SQLiteConnection {
     /// Maps the first result row of `sql`, or returns nil when there is none.
     public func queryFirst<T>(
         _ sql: String,
-        _ bindings: [any SQLiteBindable] = [],
+        _ bindings: [any SQLBindable] = [],
         row: (SQLiteStatement) throws -> T
     ) throws -> T? {
         try withStatement(sql, bindings) { statement in
@@ -158,7 +158,7 @@ public final class SQLiteConnection {
     }
 
     /// The integer in the first column of the first row (for `COUNT(*)`, `PRAGMA user_version`, …).
-    public func scalarInt(_ sql: String, _ bindings: [any SQLiteBindable] = []) throws -> Int {
+    public func scalarInt(_ sql: String, _ bindings: [any SQLBindable] = []) throws -> Int {
         try queryFirst(sql, bindings) { $0.int(at: 0) } ?? 0
     }
 

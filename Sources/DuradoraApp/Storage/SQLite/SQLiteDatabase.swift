@@ -83,7 +83,7 @@ public final class SQLiteDatabase: Database, @unchecked Sendable {
             checkIn(connection)
         }
         return try connection.transaction(.deferred) {
-            try body(SQLiteTransaction(connection: connection))
+            try body(SQLTransaction(connection: connection))
         }
     }
 
@@ -97,7 +97,7 @@ public final class SQLiteDatabase: Database, @unchecked Sendable {
             let before = connection.statementCount
             defer { statementTotal.add(connection.statementCount - before, ordering: .relaxed) }
             return try connection.transaction(.immediate) {
-                try body(SQLiteTransaction(connection: connection))
+                try body(SQLTransaction(connection: connection))
             }
         }
     }

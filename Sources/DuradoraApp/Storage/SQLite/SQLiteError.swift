@@ -37,15 +37,6 @@ public struct SQLiteError: Error, Sendable, Equatable, CustomStringConvertible {
     /// True for a violated FOREIGN KEY constraint.
     public var isForeignKeyViolation: Bool { extendedCode == SQLiteError.constraintForeignKey }
 
-    /// What a failed INSERT means to the repositories' callers: a row it refers to is missing (foreign key) is
-    /// `StorageError.notFound`; a key already taken is `.conflict(field: conflictField)` when the caller names
-    /// the field; anything else is this error as it is.
-    func insertError(conflictField: String?) -> Error {
-        if isForeignKeyViolation { return StorageError.notFound }
-        if let conflictField, isUniqueViolation { return StorageError.conflict(field: conflictField) }
-        return self
-    }
-
     public var description: String {
         var text = "SQLite error \(extendedCode): \(message)"
         if let sql { text += " [\(sql)]" }

@@ -5,8 +5,8 @@
 /// uploads, edits, imports, deletes, foreign-key cascades — goes through them, so the totals cannot drift from the
 /// tracks, and no repository code has to remember them. A trigger recomputes the one album (an index range over
 /// its tracks, ~10 rows) and then its artist (a range over the artist's album totals plus its album-less tracks),
-/// never the library. The caller's own private and `link` tracks are added at query time (`ownAlbums`,
-/// `ownArtists`: a partial index holds only non-public tracks, usually none).
+/// never the library. The caller's own private and `link` tracks are added at query time (`LibraryTotals`: a
+/// partial index holds only non-public tracks, usually none).
 enum SQLiteLibraryTotals {
     /// Migration 11.
     static let sql = """
@@ -75,7 +75,7 @@ enum SQLiteLibraryTotals {
         """
     }
 
-    /// The sums of an album's tracks, as `album_totals` and `ownAlbums` hold them.
+    /// The sums of an album's tracks, as `album_totals` holds them (`LibraryTotals` adds the same at query time).
     private static let albumSums = """
         COUNT(*) AS track_count, TOTAL(duration_seconds) AS duration_seconds, MAX(year) AS year,
         MIN(genre) AS genre, MAX(cover_hash) AS cover_hash
@@ -103,45 +103,5 @@ enum SQLiteLibraryTotals {
                 WHERE artist_id \(artist) AND album_id IS NULL AND visibility = 'public'
             ) GROUP BY artist_id;
         """
-    }
-
-    // MARK: Query time
-
-    /// Per album, the viewer's (`?1`) own non-public tracks: what the public totals leave out of what they see.
-    static let ownAlbums = """
-        SELECT album_id, \(albumSums) FROM tracks
-        WHERE owner_id = ?1 AND visibility <> 'public' AND album_id IS NOT NULL GROUP BY album_id
-        """
-
-    /// Per artist, the viewer's own non-public tracks; `album_count` counts only albums with no public track
-    /// (the others are in `artist_totals` already).
-    static let ownArtists = """
-        SELECT t.artist_id, COUNT(*) AS track_count,
-               COUNT(DISTINCT CASE WHEN NOT EXISTS (SELECT 1 FROM album_totals AS x WHERE x.album_id = t.album_id)
-                                   THEN t.album_id END) AS album_count,
-               MAX(COALESCE(a.cover_hash, t.cover_hash)) AS cover_hash
-        FROM tracks AS t LEFT JOIN albums AS a ON a.id = t.album_id
-        WHERE t.owner_id = ?1 AND t.visibility <> 'public' AND t.artist_id IS NOT NULL GROUP BY t.artist_id
-        """
-
-    /// How many albums or artists (`kind`) the viewer `?1` sees: those with a public track, plus their own that
-    /// have none. Two counts over small tables, never over the tracks.
-    static func total(of kind: String) -> String {
-        """
-        WITH own AS (\(kind == "album" ? ownAlbums : ownArtists))
-        SELECT (SELECT COUNT(*) FROM \(kind)_totals) + (SELECT COUNT(*) FROM own AS o
-            WHERE NOT EXISTS (SELECT 1 FROM \(kind)_totals AS s WHERE s.\(kind)_id = o.\(kind)_id))
-        """
-    }
-
-    /// The sum of a public total `s.column` and an own one `o.column`, either possibly missing.
-    static func sum(_ column: String) -> String {
-        "COALESCE(s.\(column), 0) + COALESCE(o.\(column), 0) AS \(column)"
-    }
-
-    /// The greater (`MAX`) or lesser (`MIN`) of `s.column` and `o.column`, ignoring a missing one as the
-    /// aggregate functions ignore NULL.
-    static func extreme(_ function: String, _ column: String) -> String {
-        "COALESCE(\(function)(s.\(column), o.\(column)), s.\(column), o.\(column))"
     }
 }

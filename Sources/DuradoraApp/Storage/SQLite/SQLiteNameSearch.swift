@@ -30,11 +30,8 @@ enum SQLiteNameSearch {
 
     /// A condition (and its values) true for the albums whose name or whose artist's name holds `key`; `a` and `ar`
     /// are the statement's album and artist. Written as one `a.rowid IN (…)`, so the planner starts from the hits.
-    static func albums(containing key: String) -> (String, [any SQLiteBindable]) {
-        guard let phrase = phrase(key) else {
-            let pattern = LikePattern.containing(key)
-            return ("(a.name_key LIKE ? ESCAPE '\\' OR ar.name_key LIKE ? ESCAPE '\\')", [pattern, pattern])
-        }
+    static func albums(containing key: String) -> (String, [any SQLBindable]) {
+        guard let phrase = phrase(key) else { return LibrarySQL.albums(like: key) }
         return ("""
             a.rowid IN (SELECT rowid FROM albums_names WHERE albums_names MATCH ?
                         UNION ALL
@@ -44,8 +41,8 @@ enum SQLiteNameSearch {
     }
 
     /// A condition true for the artists (`ar`) whose name holds `key`.
-    static func artists(containing key: String) -> (String, [any SQLiteBindable]) {
-        guard let phrase = phrase(key) else { return ("ar.name_key LIKE ? ESCAPE '\\'", [LikePattern.containing(key)]) }
+    static func artists(containing key: String) -> (String, [any SQLBindable]) {
+        guard let phrase = phrase(key) else { return LibrarySQL.artists(like: key) }
         return ("ar.rowid IN (SELECT rowid FROM artists_names WHERE artists_names MATCH ?)", [phrase])
     }
 

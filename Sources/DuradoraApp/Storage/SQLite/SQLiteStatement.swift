@@ -93,7 +93,7 @@ public final class SQLiteStatement {
     }
 
     /// Binds `values` to parameters 1…n; the count must match the statement's parameters.
-    public func bind(_ values: [any SQLiteBindable]) throws {
+    public func bind(_ values: [any SQLBindable]) throws {
         guard values.count == Int(parameterCount) else {
             throw SQLiteError(
                 code: SQLITE_RANGE,
@@ -190,13 +190,7 @@ public final class SQLiteStatement {
         }
     }
 
-    public func isNull(named name: String) throws -> Bool { isNull(at: try columnIndex(named: name)) }
-    public func int64(named name: String) throws -> Int64 { int64(at: try columnIndex(named: name)) }
-    public func int(named name: String) throws -> Int { int(at: try columnIndex(named: name)) }
-    public func double(named name: String) throws -> Double { double(at: try columnIndex(named: name)) }
-    public func bool(named name: String) throws -> Bool { bool(at: try columnIndex(named: name)) }
-    public func string(named name: String) throws -> String? { string(at: try columnIndex(named: name)) }
-    public func blob(named name: String) throws -> [UInt8]? { blob(at: try columnIndex(named: name)) }
+    // Reads by name (and the decoders of ids, times and enumerations): `SQLRow`.
     public func value(named name: String) throws -> SQLiteValue { value(at: try columnIndex(named: name)) }
 
     // MARK: Private
