@@ -5,33 +5,43 @@ import Synchronization
 /// and never block themselves. The queue of waiting jobs is bounded: past it, `submit` refuses and the
 /// caller answers 503 instead of piling up work without limit.
 ///
-/// How threads are woken is what this type is about (the worker path's cost was more in `futex` calls and context
-/// switches than in the jobs: `strace -c` counted 8 `futex` calls per `GET /api/v1/tracks/{id}` with one shared
-/// condition variable). Each thread sleeps on a semaphore of its own; idle threads are kept in a stack, and the
-/// most recently idle is woken first, so the few threads a light load needs stay warm in the caches instead of 32
-/// taking turns. At most one woken thread is on its way at a time: the pool wakes a thread when a job arrives and
-/// none is, and each woken thread, once it has taken its job, wakes the next if jobs are still waiting. A burst of
-/// 64 requests then wakes threads only as fast as they are needed, not 32 at once to fight over one core; a job
-/// that blocks still never holds up the ones behind it.
+/// How threads are woken is what this type is about. Each thread sleeps on a semaphore of its own; idle threads
+/// are kept in a stack, and the most recently idle is woken first, so the few threads a light load needs stay warm
+/// in the caches instead of 32 taking turns. At most one woken thread is on its way at a time, and each woken
+/// thread, once it has taken its job, wakes the next if jobs are still waiting.
+///
+/// Threads are woken only while fewer than `runningLimit` (the core count) are working, not counting a job that
+/// has run longer than `stallNanoseconds`: that one is taken to be waiting (on PostgreSQL, a bucket, a lock) or
+/// long (a password hash), and another thread may start. Waking a thread for every waiting job put up to 32
+/// threads of short SQLite reads on the cores at once, and the event loops, one thread each among them, got a
+/// thirty-third of a core: 1 000 connections paced at 20 000 requests/s through the worker path were answered at
+/// 9 000 with a p50 of 61 ms (bench/api.py). While jobs wait behind that limit, a monitor thread looks every
+/// `stallNanoseconds` for a job that has stalled.
 public final class WorkerPool: @unchecked Sendable {
     private struct State {
-        var jobs: [@Sendable () -> Void] = []
+        var jobs: [(job: @Sendable () -> Void, queuedAt: UInt64)] = []
         var head = 0
         /// Sleeping threads by index, the most recently idle last.
         var idle: [Int] = []
+        /// When each thread's current job started (uptime ns); 0 for a thread without a job.
+        var startedAt: [UInt64]
+        /// Threads not asleep: running a job, or woken and on their way to the queue.
+        var awake: Int
         /// A thread was signalled and has not yet looked at the queue.
         var isWakePending = false
         var running = 0
         var isStopping = false
+        /// The monitor was told that jobs wait behind the limit (it stops watching when none do).
+        var isMonitoring = false
 
         var waiting: Int { jobs.count - head }
 
         mutating func take() -> (@Sendable () -> Void)? {
             guard head < jobs.count else { return nil }
-            let job = jobs[head]
+            let job = jobs[head].job
             // Drop the queue's reference now: a finished job's captures (a request, its response and the open file
             // it streams) must not live on until the array is next compacted.
-            jobs[head] = WorkerPool.finished
+            jobs[head].job = WorkerPool.finished
             head += 1
             if head == jobs.count {
                 jobs.removeAll(keepingCapacity: true)
@@ -43,23 +53,34 @@ public final class WorkerPool: @unchecked Sendable {
             return job
         }
 
-        /// The thread to signal, if one should be woken for waiting jobs.
-        mutating func threadToWake() -> Int? {
-            guard !isWakePending, waiting > 0, let index = idle.popLast() else { return nil }
-            isWakePending = true
-            return index
+        /// Threads at work that count against the limit: awake, less those whose job has stalled.
+        func working(now: UInt64, stall: UInt64) -> Int {
+            awake - startedAt.count(where: { $0 != 0 && now &- $0 > stall })
         }
     }
 
-    private let state = Mutex(State())
+    /// What to do after a change of the state: a thread to signal, and whether the monitor must start watching.
+    private struct Wake {
+        var thread: Int?
+        var startMonitor = false
+    }
+
+    private let state: Mutex<State>
     private let wakers: [DispatchSemaphore]
+    private let monitorSignal = DispatchSemaphore(value: 0)
     private let maxQueued: Int
+    private let runningLimit: Int
+    private let stallNanoseconds: UInt64
     /// What a taken job's slot holds until the array is compacted.
     fileprivate static let finished: @Sendable () -> Void = {}
 
-    public init(threadCount: Int, maxQueued: Int) {
+    public init(threadCount: Int, maxQueued: Int, runningLimit: Int = ProcessInfo.processInfo.activeProcessorCount,
+                stallNanoseconds: UInt64 = 200_000) {
         self.maxQueued = maxQueued
         let count = max(1, threadCount)
+        self.runningLimit = max(1, runningLimit)
+        self.stallNanoseconds = stallNanoseconds
+        state = Mutex(State(startedAt: Array(repeating: 0, count: count), awake: count))
         wakers = (0..<count).map { _ in DispatchSemaphore(value: 0) }
         for index in 0..<count {
             // Each thread keeps the pool alive until `stop()` lets it return.
@@ -68,17 +89,21 @@ public final class WorkerPool: @unchecked Sendable {
             thread.stackSize = 1 << 20
             thread.start()
         }
+        let monitor = Thread { [self] in self.watch() }
+        monitor.name = "duradora.worker.monitor"
+        monitor.start()
     }
 
     /// Queues `job`; false when the queue is full or the pool is stopping.
     @discardableResult
     public func submit(_ job: @escaping @Sendable () -> Void) -> Bool {
-        let (accepted, wake) = state.withLock { state -> (Bool, Int?) in
-            guard !state.isStopping, state.waiting < maxQueued else { return (false, nil) }
-            state.jobs.append(job)
-            return (true, state.threadToWake())
+        let now = DispatchTime.now().uptimeNanoseconds
+        let (accepted, wake) = state.withLock { state -> (Bool, Wake) in
+            guard !state.isStopping, state.waiting < maxQueued else { return (false, Wake()) }
+            state.jobs.append((job, now))
+            return (true, nextWake(&state, now: now))
         }
-        if let wake { wakers[wake].signal() }
+        perform(wake)
         return accepted
     }
 
@@ -91,31 +116,57 @@ public final class WorkerPool: @unchecked Sendable {
     public func stop() {
         let sleepers = state.withLock { state in
             state.isStopping = true
+            state.awake += state.idle.count
             defer { state.idle.removeAll() }
             return state.idle
         }
         for index in sleepers { wakers[index].signal() }
+        monitorSignal.signal()
+    }
+
+    /// The thread to wake for waiting jobs, if the limit allows one; else whether the monitor must watch.
+    private func nextWake(_ state: inout State, now: UInt64) -> Wake {
+        guard state.waiting > 0, !state.isWakePending, !state.idle.isEmpty else { return Wake() }
+        if state.awake < runningLimit || state.working(now: now, stall: stallNanoseconds) < runningLimit {
+            state.isWakePending = true
+            state.awake += 1
+            return Wake(thread: state.idle.popLast())
+        }
+        guard !state.isMonitoring else { return Wake() }
+        state.isMonitoring = true
+        return Wake(startMonitor: true)
+    }
+
+    private func perform(_ wake: Wake) {
+        if let thread = wake.thread { wakers[thread].signal() }
+        if wake.startMonitor { monitorSignal.signal() }
     }
 
     private func work(_ index: Int) {
         var wasWoken = false
         var finishedJob = false
         while true {
-            enum Next { case run(@Sendable () -> Void, wake: Int?), sleep, end }
+            enum Next { case run(@Sendable () -> Void, Wake), sleep, end }
+            let now = DispatchTime.now().uptimeNanoseconds
             let next = state.withLock { state -> Next in
-                if finishedJob { state.running -= 1 }
+                if finishedJob {
+                    state.running -= 1
+                    state.startedAt[index] = 0
+                }
                 if wasWoken { state.isWakePending = false }
                 if let job = state.take() {
                     state.running += 1
-                    return .run(job, wake: state.threadToWake())
+                    state.startedAt[index] = now
+                    return .run(job, nextWake(&state, now: now))
                 }
                 if state.isStopping { return .end }
                 state.idle.append(index)
+                state.awake -= 1
                 return .sleep
             }
             switch next {
             case .run(let job, let wake):
-                if let wake { wakers[wake].signal() }
+                perform(wake)
                 job()
                 finishedJob = true
                 wasWoken = false
@@ -126,6 +177,32 @@ public final class WorkerPool: @unchecked Sendable {
             case .end:
                 return
             }
+        }
+    }
+
+    /// While jobs wait behind the limit: every `stallNanoseconds`, wakes a thread if a running job has stalled.
+    private func watch() {
+        while true {
+            monitorSignal.wait()
+            while true {
+                usleep(useconds_t(max(50, stallNanoseconds / 1000)))
+                let now = DispatchTime.now().uptimeNanoseconds
+                let (wake, keepWatching) = state.withLock { state -> (Int?, Bool) in
+                    if state.isStopping { return (nil, false) }
+                    guard state.waiting > 0 else {
+                        state.isMonitoring = false
+                        return (nil, false)
+                    }
+                    guard !state.isWakePending, !state.idle.isEmpty,
+                          state.working(now: now, stall: stallNanoseconds) < runningLimit else { return (nil, true) }
+                    state.isWakePending = true
+                    state.awake += 1
+                    return (state.idle.popLast(), true)
+                }
+                if let wake { wakers[wake].signal() }
+                if !keepWatching { break }
+            }
+            if state.withLock({ $0.isStopping }) { return }
         }
     }
 }
