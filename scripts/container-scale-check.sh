@@ -94,8 +94,11 @@ pass "$COMPOSE_FILE validates with docker-compose; stand-ins $POSTGRES_IMAGE, $H
 # healthcheck run until it passes — what Docker does by itself with the same file.
 PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 BASE="http://127.0.0.1:$PORT"
+# Every variable the file reads, so that none comes from the caller's shell (the names below are the defaults).
 export DURADORA_PORT="$PORT" DURADORA_PUBLIC_URL="$BASE" DURADORA_ADMIN_USERNAME=scaleadmin \
-    DURADORA_ADMIN_PASSWORD=scale-check-password DURADORA_DB_PASSWORD=scale-check-db DURADORA_S3_SECRET_KEY=scale-check-s3
+    DURADORA_ADMIN_PASSWORD=scale-check-password DURADORA_DB_PASSWORD=scale-check-db DURADORA_S3_SECRET_KEY=scale-check-s3 \
+    DURADORA_DB_USER=duradora DURADORA_DB_NAME=duradora DURADORA_S3_ACCESS_KEY=duradora DURADORA_S3_BUCKET=audio \
+    DURADORA_OPEN_REGISTRATION=true DURADORA_LOG_FORMAT=json
 container_of() {
     podman ps -a --filter "label=io.podman.compose.project=$PROJECT" --filter "label=com.docker.compose.service=$1" \
         --format '{{.Names}}' | head -1
