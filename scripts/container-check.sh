@@ -4,13 +4,14 @@
 # the healthcheck, a non-root process, the bootstrap admin from the environment, every shared library the binary
 # links present in the image, cover uploads and thumbnails through its libvips, https trusting the image's CA file,
 # a drained `compose stop` that exits 0, a volume backup, uploads that survive `down` + `up`, and `down -v` removing
-# the volumes. Prints the image size and fails over the 150 MB goal.
+# the volumes. Prints the image size and fails over the 150 MB goal. Then scripts/container-scale-check.sh runs the
+# second compose file, deploy/docker-compose.scale.yml (PostgreSQL, SeaweedFS, two instances, haproxy), on that image.
 #
 # No registry is reachable on the build machines, so the image the Dockerfile builds in is made here as a stand-in
 # under its exact name: swift:<version>-<release> on a debian:<release>-slim stand-in (an mmdebstrap rootfs), with
 # the host's toolchain mounted (not copied) into the build with the host's SwiftPM mirror. (The runtime stage is
 # FROM scratch.)
-# See ../shared/research/containers.md for why each podman setting below exists.
+# See ../shared/research/containers.md for why each podman setting (scripts/container/podman-env.sh) exists.
 #
 # Podman keeps its store in $DURADORA_CONTAINER_CACHE (default /var/tmp/duradora-container-check), with its own
 # containers.conf and storage.conf written there: nothing system-wide changes. The stand-ins (built only when
@@ -19,9 +20,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-CACHE="${DURADORA_CONTAINER_CACHE:-/var/tmp/duradora-container-check}"
 PROJECT=duradora-check
-VENV=.build/container-venv
 START=$SECONDS
 PASSED=0
 pass() { PASSED=$((PASSED + 1)); echo "container-check ok ($((SECONDS - START)) s): $*"; }
@@ -34,40 +33,9 @@ step() { echo "container-check: $* ($((SECONDS - START)) s)"; }
 for tool in podman mmdebstrap runc curl sox vips openssl python3 flock; do
     command -v "$tool" >/dev/null || fail "$tool is not installed (make test-deps installs it)"
 done
-# Debian's podman-compose 1.0.3 passes `${VAR:-}` through literally (the server then refuses the admin name).
-if ! "$VENV/bin/podman-compose" --version >/dev/null 2>&1; then
-    echo "installing podman-compose into $VENV"
-    rm -rf "$VENV"
-    python3 -m venv "$VENV"
-    "$VENV/bin/pip" install --quiet --disable-pip-version-check 'podman-compose==1.6.0'
-fi
-
-mkdir -p "$CACHE"
-exec 9>"$CACHE/lock"
-flock 9
-
-# ---- podman, isolated ----
-# runc, not crun: crun refuses these machines' hybrid cgroups. Only lowered rlimits: we cannot raise nofile past the
-# hard limit, and conmon runs with nproc 32768. Docker-format images: OCI ones drop the HEALTHCHECK.
-export CONTAINERS_CONF="$CACHE/containers.conf" CONTAINERS_STORAGE_CONF="$CACHE/storage.conf" BUILDAH_FORMAT=docker
-export CONTAINERS_REGISTRIES_CONF="$CACHE/registries.conf"
-hard_nofile="$(ulimit -Hn)"
-[ "$hard_nofile" = unlimited ] && hard_nofile=1048576
-cat > "$CONTAINERS_CONF" <<CONF
-[containers]
-default_ulimits = ["nofile=$hard_nofile:$hard_nofile", "nproc=16384:16384"]
-[engine]
-runtime = "runc"
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-tmp_dir = "$CACHE/tmp"
-[network]
-network_config_dir = "$CACHE/networks"
-CONF
-printf '[storage]\ndriver = "overlay"\ngraphroot = "%s/storage"\nrunroot = "%s/run"\n' "$CACHE" "$CACHE" \
-    > "$CONTAINERS_STORAGE_CONF"
-# Short names resolve to local images only: nothing is ever pulled.
-printf 'unqualified-search-registries = []\nshort-name-mode = "permissive"\n' > "$CONTAINERS_REGISTRIES_CONF"
+# podman isolated in $CACHE, podman-compose in $VENV, the store's lock held.
+# shellcheck source=container/podman-env.sh
+. scripts/container/podman-env.sh
 
 compose() { "$VENV/bin/podman-compose" -p "$PROJECT" "$@"; }
 WORK="$(mktemp -d /tmp/duradora-container-check.XXXXXX)"
@@ -349,3 +317,8 @@ echo "container-check: image duradora:latest is $image_mb MB: binary $binary_mb 
     "(goal: under 150 MB)"
 [ "$image_mb" -lt 150 ] || fail "the image is $image_mb MB, over the 150 MB goal"
 echo "container-check: $PASSED checks passed in $((SECONDS - START)) s"
+
+# ---- the second compose file, deploy/docker-compose.scale.yml, on the image built above ----
+compose down -v -t 5 > /dev/null 2>&1 || true
+scripts/container-scale-check.sh || fail "the scale-out compose file (scripts/container-scale-check.sh, above)"
+echo "container-check: both compose files pass ($((SECONDS - START)) s in all)"
