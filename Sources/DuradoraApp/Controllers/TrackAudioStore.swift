@@ -184,15 +184,18 @@ final class TrackAudioStore: Sendable {
     @discardableResult
     func reaching<T>(_ body: () throws -> T) throws -> T {
         guard case .bucket(let store, _, _, _) = home else { return try body() }
-        return try Self.reaching(store, body)
+        return try Self.reaching(store, log: log, body)
     }
 
-    /// A missing object (404) is not an outage: it passes through as the `S3Error` it is.
+    /// A missing object (404) is not an outage: it passes through as the `S3Error` it is. The client is told only
+    /// the store's error code; `log` gets its whole account (which host, and why: a name that did not resolve, a
+    /// refused connection, a timeout), which is what an operator needs and a client should not see.
     @discardableResult
-    static func reaching<T>(_ store: S3TrackStore, _ body: () throws -> T) throws -> T {
+    static func reaching<T>(_ store: S3TrackStore, log: AccessLog? = nil, _ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let error as S3Error where !error.isNotFound {
+            log?.log(.warning, "audio store not answering", [("error", error.description)])
             throw APIError.unavailable("The audio store is not answering (\(error.code)); try again shortly.", retryAfter: 5)
         }
     }
