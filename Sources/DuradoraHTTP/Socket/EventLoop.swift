@@ -70,26 +70,35 @@ final class EventLoop: @unchecked Sendable {
     let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 << 10, alignment: 16)
 
     init(label: String) throws(SocketError) {
-        epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
+        // Both descriptors are made and joined before any property is set: a class whose init throws after every
+        // property is set runs its deinit, which closes them, and closing them here as well would close numbers
+        // another thread may have been given meanwhile.
+        (epoll, wake) = try Self.openDescriptors()
+        events = .allocate(capacity: Self.batch)
+        // The block holds the loop until `stop()` ends it; a queue of its own gets a thread of its own (Dispatch's
+        // overcommitting pool), so the other loops and Dispatch's shared threads never wait for this one.
+        DispatchQueue(label: label, qos: .userInitiated).async { [self] in run() }
+    }
+
+    /// An epoll set with a non-blocking eventfd in it (level-triggered, under `wakeKey`).
+    private static func openDescriptors() throws(SocketError) -> (epoll: Int32, wake: Int32) {
+        let epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
         guard epoll >= 0 else { throw .make("epoll_create1") }
-        wake = eventfd(0, Int32(EFD_CLOEXEC | EFD_NONBLOCK))
+        let wake = eventfd(0, Int32(EFD_CLOEXEC | EFD_NONBLOCK))
         guard wake >= 0 else {
             _ = Glibc.close(epoll)
             throw .make("eventfd")
         }
-        events = .allocate(capacity: Self.batch)
         var event = epoll_event()
         event.events = EPOLLIN.rawValue
-        event.data.u64 = Self.wakeKey
+        event.data.u64 = wakeKey
         guard epoll_ctl(epoll, EPOLL_CTL_ADD, wake, &event) == 0 else {
             let error = SocketError.make("epoll_ctl")
             _ = Glibc.close(wake)
             _ = Glibc.close(epoll)
             throw error
         }
-        // The block holds the loop until `stop()` ends it; a queue of its own gets a thread of its own (Dispatch's
-        // overcommitting pool), so the other loops and Dispatch's shared threads never wait for this one.
-        DispatchQueue(label: label, qos: .userInitiated).async { [self] in run() }
+        return (epoll, wake)
     }
 
     deinit {
@@ -124,22 +133,18 @@ final class EventLoop: @unchecked Sendable {
     /// Runs `task` on the loop, after what is already queued, as part of the loop's next batch. From any thread;
     /// from the loop itself it costs no system call (the loop looks at its inbox before it sleeps).
     func execute(_ task: @escaping @Sendable () -> Void) {
-        let mustWake = inbox.withLock { inbox in
-            inbox.tasks.append(task)
-            guard inbox.isSleeping, !inbox.isWoken else { return false }
-            inbox.isWoken = true
-            return true
-        }
-        if mustWake {
-            var one: UInt64 = 1
-            _ = Glibc.write(wake, &one, 8)
-        }
+        post { $0.tasks.append(task) }
     }
 
     /// Ends the loop (server shutdown, once its connections are gone). The loop's thread returns.
     func stop() {
+        post { $0.isStopping = true }
+    }
+
+    /// Changes the inbox, and writes `wake` if the loop sleeps and nobody has woken it yet.
+    private func post(_ change: (inout Inbox) -> Void) {
         let mustWake = inbox.withLock { inbox in
-            inbox.isStopping = true
+            change(&inbox)
             guard inbox.isSleeping, !inbox.isWoken else { return false }
             inbox.isWoken = true
             return true
