@@ -55,7 +55,8 @@ public final class WorkerPool: @unchecked Sendable {
 
         /// Threads at work that count against the limit: awake, less those whose job has stalled.
         func working(now: UInt64, stall: UInt64) -> Int {
-            awake - startedAt.count(where: { $0 != 0 && now &- $0 > stall })
+            // `now` may be older than a start another thread just recorded: that job has not stalled.
+            awake - startedAt.count(where: { $0 != 0 && now > $0 && now - $0 > stall })
         }
     }
 
@@ -80,7 +81,7 @@ public final class WorkerPool: @unchecked Sendable {
         let count = max(1, threadCount)
         self.runningLimit = max(1, runningLimit)
         self.stallNanoseconds = stallNanoseconds
-        state = Mutex(State(startedAt: Array(repeating: 0, count: count), awake: count))
+        state = Mutex(State(startedAt: Array(repeating: 0, count: count), awake: 0))
         wakers = (0..<count).map { _ in DispatchSemaphore(value: 0) }
         for index in 0..<count {
             // Each thread keeps the pool alive until `stop()` lets it return.
@@ -126,8 +127,9 @@ public final class WorkerPool: @unchecked Sendable {
 
     /// The thread to wake for waiting jobs, if the limit allows one; else whether the monitor must watch.
     private func nextWake(_ state: inout State, now: UInt64) -> Wake {
-        guard state.waiting > 0, !state.isWakePending, !state.idle.isEmpty else { return Wake() }
-        if state.awake < runningLimit || state.working(now: now, stall: stallNanoseconds) < runningLimit {
+        guard state.waiting > 0, !state.isWakePending else { return Wake() }
+        if !state.idle.isEmpty,
+           state.awake < runningLimit || state.working(now: now, stall: stallNanoseconds) < runningLimit {
             state.isWakePending = true
             state.awake += 1
             return Wake(thread: state.idle.popLast())
@@ -145,6 +147,22 @@ public final class WorkerPool: @unchecked Sendable {
     private func work(_ index: Int) {
         var wasWoken = false
         var finishedJob = false
+        // A starting thread joins the idle ones, unless jobs already wait and the limit lets it take one: the
+        // limit holds from the first job (eight threads starting under a burst all took jobs before).
+        let starts = state.withLock { state -> Bool in
+            if state.isStopping || (state.waiting > 0 && state.awake < runningLimit) {
+                state.awake += 1
+                return true
+            }
+            state.idle.append(index)
+            return false
+        }
+        // Jobs that came before this thread was idle found no thread to wake: the monitor looks after them.
+        if !starts { perform(state.withLock { nextWake(&$0, now: DispatchTime.now().uptimeNanoseconds) }) }
+        if !starts {
+            wakers[index].wait()
+            wasWoken = true
+        }
         while true {
             enum Next { case run(@Sendable () -> Void, Wake), sleep, end }
             let now = DispatchTime.now().uptimeNanoseconds
