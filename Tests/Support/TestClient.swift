@@ -69,8 +69,14 @@ public final class TestClient: @unchecked Sendable {
             result = connect(to: address)
         }
         guard result == 0 else {
-            Glibc.close(descriptor)
-            throw TestClientError("connect to \(host) port \(port) failed: errno \(errno)")
+            // Through `close()`, which marks the socket closed: every stored property is set, so the throw runs
+            // `deinit`, and its `close()` must find nothing left to close. A bare `Glibc.close` here closed the
+            // number twice, and in between another test's thread could be handed that number for a SQLite
+            // database or an upload's temporary file, which the second close then took away (SQLITE_IOERR, uploads
+            // received short). Tests that poll a port until it listens (or until it stops) hit this path often.
+            let code = errno
+            close()
+            throw TestClientError("connect to \(host) port \(port) failed: errno \(code)")
         }
     }
 
