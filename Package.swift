@@ -1,6 +1,11 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+// Release builds skip the run-time exclusivity checks (debug builds and `swift test` keep them, and the compiler's
+// static checks stay on in both). Callgrind: 15 checked accesses a request on the HTTP path, ~60 instructions each
+// (a thread-local access set), 6 % of `/health`'s instructions; the standard library is built the same way.
+let releaseSettings: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+
 let package = Package(
     name: "Duradora",
     platforms: [.macOS(.v14)],
@@ -28,7 +33,7 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
         // The HTTP/1.1 server: POSIX sockets + Dispatch. Knows nothing about music.
-        .target(name: "DuradoraHTTP", dependencies: ["CEpoll", "COpenSSL"]),
+        .target(name: "DuradoraHTTP", dependencies: ["CEpoll", "COpenSSL"], swiftSettings: releaseSettings),
 
         // The music server: configuration, storage, audio, auth, controllers.
         .target(
@@ -38,7 +43,8 @@ let package = Package(
                 "CLibPQ", .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             // The web player (HTML, CSS, JS modules; no build step), shipped as the resource bundle beside the binary.
-            resources: [.copy("Web")]
+            resources: [.copy("Web")],
+            swiftSettings: releaseSettings
         ),
 
         .executableTarget(

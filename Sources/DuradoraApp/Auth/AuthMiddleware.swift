@@ -16,11 +16,15 @@ public struct AuthMiddleware: Middleware {
         self.skipping = skipping
     }
 
+    public func applies(to method: HTTPMethod, pattern: String) -> Bool {
+        !skipping.contains(pattern)
+    }
+
+    /// Not on the `skipping` routes (the router asks `applies`).
     public func handle(
         _ request: Request, context: RequestContext, next: (Request, RequestContext) throws -> Response
     ) throws -> Response {
-        guard !skipping.contains(context.route),
-              let credentials = Credentials.extract(from: request),
+        guard let credentials = Credentials.extract(from: request),
               let authentication = try tokens.authenticate(credentials.token)
         else { return try next(request, context) }
         var context = context

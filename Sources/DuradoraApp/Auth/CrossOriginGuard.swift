@@ -18,10 +18,15 @@ public struct CrossOriginGuard: Middleware {
         self.skipping = skipping
     }
 
+    public func applies(to method: HTTPMethod, pattern: String) -> Bool {
+        !skipping.contains(pattern)
+    }
+
+    /// Not on the `skipping` routes (the router asks `applies`).
     public func handle(
         _ request: Request, context: RequestContext, next: (Request, RequestContext) throws -> Response
     ) throws -> Response {
-        if !skipping.contains(context.route), Self.isStateChanging(request.method), Credentials.extract(from: request)?.source == .cookie,
+        if Self.isStateChanging(request.method), Credentials.extract(from: request)?.source == .cookie,
            !Self.isSameOrigin(request) {
             throw Self.refusal
         }

@@ -33,12 +33,12 @@ extension ByteWriter {
                     index += 1
                     continue
                 }
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[verbatim..<index]))
+                appendRaw(UnsafeBufferPointer(rebasing: utf8[verbatim..<index]))
                 markup(replacement)
                 index += length
                 verbatim = index
             }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[verbatim...]))
+            appendRaw(UnsafeBufferPointer(rebasing: utf8[verbatim...]))
         }
     }
 
@@ -89,7 +89,7 @@ extension ByteWriter {
     }
 
     private mutating func flush(_ utf8: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) {
-        if start < end { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<end])) }
+        if start < end { appendRaw(UnsafeBufferPointer(rebasing: utf8[start..<end])) }
     }
 
     /// An integer in decimal, without the `String` that `String(number)` would make.
@@ -107,13 +107,14 @@ extension ByteWriter {
             rest /= 10
         }
         count = max(count, width)
-        var position = bytes.count + count
-        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: count))
-        var value = number
-        while value > 0 {
-            position -= 1
-            bytes[position] = UInt8(ascii: "0") + UInt8(value % 10)
-            value /= 10
+        appendRaw(count: count) { start in
+            var position = count
+            var value = number
+            while position > 0 {
+                position -= 1
+                start[position] = UInt8(ascii: "0") + UInt8(value % 10)
+                value /= 10
+            }
         }
     }
 
@@ -126,10 +127,8 @@ extension ByteWriter {
 
     /// A library id as a lowercase UUID, `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` (`UUID.lowercasedString`).
     mutating func appendID(_ id: UUID) {
-        let start = bytes.count
-        bytes.append(contentsOf: repeatElement(0, count: UUID.textLength))
-        bytes.withUnsafeMutableBufferPointer { buffer in
-            id.spellLowercased(into: UnsafeMutableBufferPointer(rebasing: buffer[start..<start + UUID.textLength]))
+        appendRaw(count: UUID.textLength) { start in
+            id.spellLowercased(into: UnsafeMutableBufferPointer(start: start, count: UUID.textLength))
         }
     }
 
@@ -147,6 +146,32 @@ extension ByteWriter {
         let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
         let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        if (0...9999).contains(year) {
+            // The usual case, written in one piece: `yyyy-mm-ddThh:mm:ss.sssZ`.
+            return appendRaw(count: 24) { start in
+                func put(_ value: Int64, _ width: Int, at offset: Int) {
+                    var value = value
+                    for position in stride(from: offset + width - 1, through: offset, by: -1) {
+                        start[position] = UInt8(ascii: "0") + UInt8(value % 10)
+                        value /= 10
+                    }
+                }
+                put(year, 4, at: 0)
+                start[4] = UInt8(ascii: "-")
+                put(month, 2, at: 5)
+                start[7] = UInt8(ascii: "-")
+                put(day, 2, at: 8)
+                start[10] = UInt8(ascii: "T")
+                put(secondOfDay / 3600, 2, at: 11)
+                start[13] = UInt8(ascii: ":")
+                put(secondOfDay / 60 % 60, 2, at: 14)
+                start[16] = UInt8(ascii: ":")
+                put(secondOfDay % 60, 2, at: 17)
+                start[19] = UInt8(ascii: ".")
+                put(millisecond, 3, at: 20)
+                start[23] = UInt8(ascii: "Z")
+            }
+        }
         if year < 0 { bytes.append(UInt8(ascii: "-")) }
         appendDigits(year.magnitude, width: 4)
         bytes.append(UInt8(ascii: "-"))

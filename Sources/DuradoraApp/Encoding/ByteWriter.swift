@@ -8,14 +8,35 @@ protocol ByteWriter {
 }
 
 extension ByteWriter {
+    /// Appends `count` bytes that `fill` writes from the pointer it is given: one capacity check and the bytes
+    /// written in place. Everything longer than a byte goes through here: `append(contentsOf:)` walks its source
+    /// as a `Sequence`, ~90 instructions a call whatever the length (callgrind), 27 times in a track's JSON keys
+    /// alone.
+    @inline(__always)
+    mutating func appendRaw(count: Int, _ fill: (UnsafeMutablePointer<UInt8>) -> Void) {
+        bytes.append(addingCapacity: count) { span in
+            span.withUnsafeMutableBufferPointer { buffer, initialized in
+                fill(buffer.baseAddress! + initialized)
+                initialized += count
+            }
+        }
+    }
+
+    /// A copy of `source`'s bytes.
+    @inline(__always)
+    mutating func appendRaw(_ source: UnsafeBufferPointer<UInt8>) {
+        guard let base = source.baseAddress, source.count > 0 else { return }
+        appendRaw(count: source.count) { $0.update(from: base, count: source.count) }
+    }
+
     /// Text that needs no escaping: names from the code (ASCII identifiers), a checked JSONP callback.
     mutating func append(_ text: String) {
         var text = text
-        text.withUTF8 { bytes.append(contentsOf: $0) }
+        text.withUTF8 { appendRaw($0) }
     }
 
     /// Markup and literals.
     mutating func markup(_ text: StaticString) {
-        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        appendRaw(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 }

@@ -8,10 +8,14 @@ struct RateLimitMiddleware: Middleware {
     /// `"POST /api/v1/tracks"`-style keys: the method and the router's pattern (never the raw path).
     let routes: Set<String>
 
+    func applies(to method: HTTPMethod, pattern: String) -> Bool {
+        routes.contains("\(method.rawValue) \(pattern)")
+    }
+
+    /// Only on `routes` (the router asks `applies`).
     func handle(_ request: Request, context: RequestContext,
                 next: (Request, RequestContext) throws -> Response) throws -> Response {
-        if routes.contains("\(request.method.rawValue) \(context.route)"),
-           let wait = limiter.take(request.remoteAddress) {
+        if let wait = limiter.take(request.remoteAddress) {
             throw APIError.tooManyRequests(retryAfter: wait)
         }
         return try next(request, context)

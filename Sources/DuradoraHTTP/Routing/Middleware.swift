@@ -8,7 +8,16 @@ public typealias FastPathHandler = @Sendable (Request, RequestContext) -> Respon
 
 /// Wraps handlers: authentication, logging, metrics. Call `next` to continue, or answer directly.
 public protocol Middleware: Sendable {
+    /// Whether this middleware wraps the route `method pattern` (`POST`, `/api/v1/tracks`). Asked once per route,
+    /// when the router builds its chains: a rule about routes costs nothing per request (such checks made a
+    /// `String` and hashed it on every call). The default wraps every route.
+    func applies(to method: HTTPMethod, pattern: String) -> Bool
+
     func handle(_ request: Request, context: RequestContext, next: (Request, RequestContext) throws -> Response) throws -> Response
+}
+
+extension Middleware {
+    public func applies(to method: HTTPMethod, pattern: String) -> Bool { true }
 }
 
 /// An error that knows its HTTP answer. The router renders it as the contract's JSON error shape.

@@ -55,10 +55,10 @@ public struct RoutePattern: Hashable, Sendable, CustomStringConvertible {
 
     /// The captured parameters of `pathSegments`, which the router's tree already matched to this pattern (so the
     /// literals are not compared again).
-    func captures(_ pathSegments: [Substring]) -> [String: String] {
-        var parameters = [String: String](minimumCapacity: 2)
+    func captures(_ pathSegments: [Substring]) -> [(name: String, value: String)] {
+        var parameters: [(name: String, value: String)] = []
         for (segment, value) in zip(segments, pathSegments) {
-            if case .parameter(let name) = segment { parameters[name] = String(value) }
+            if case .parameter(let name) = segment { parameters.append((name: name, value: String(value))) }
         }
         return parameters
     }

@@ -50,7 +50,9 @@ public final class Router: Sendable {
             self.groups = groups.map { group in
                 var group = group
                 for index in group.routes.indices where !group.routes[index].isInline {
-                    group.routes[index].chain = middleware.reversed().reduce(group.routes[index].handler) { next, middleware in
+                    let route = group.routes[index]
+                    let wrapping = middleware.filter { $0.applies(to: route.method, pattern: group.pattern.description) }
+                    group.routes[index].chain = wrapping.reversed().reduce(route.handler) { next, middleware in
                         { request, context in try middleware.handle(request, context: context, next: next) }
                     }
                 }
@@ -146,7 +148,7 @@ public final class Router: Sendable {
                 return (response, pattern.description)
             }
         }
-        let context = RequestContext(route: pattern.description, parameters: parameters)
+        let context = RequestContext(route: pattern.description, captured: parameters)
         if request.head.framing == .none {
             if route.isInline {
                 return .answered(response: render(request) { try route.handler(request, context) }, route: pattern.description)
