@@ -224,7 +224,7 @@ public final class Application: @unchecked Sendable {
     }
 
     /// Worker threads of the server, and so the PostgreSQL pool's size (one connection each).
-    static let workerThreads = max(16, ProcessInfo.processInfo.activeProcessorCount * 8)
+    static let workerThreads = max(16, Processors.available * 8)
 
     var serverConfiguration: ServerConfiguration {
         let server = configuration.server

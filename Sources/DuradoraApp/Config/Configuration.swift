@@ -1,4 +1,5 @@
 import Foundation
+import DuradoraHTTP
 
 /// Everything `config.toml` can say, typed and validated.
 ///
@@ -133,7 +134,7 @@ public struct Configuration: Sendable, Equatable {
         public var effectiveMaxConcurrentTranscodes: Int {
             maxConcurrentTranscodes > 0
                 ? maxConcurrentTranscodes
-                : max(1, ProcessInfo.processInfo.activeProcessorCount)
+                : max(1, Processors.available)
         }
     }
 
@@ -152,7 +153,7 @@ public struct Configuration: Sendable, Equatable {
         public init() {}
 
         public var effectiveMaxLive: Int {
-            maxLive > 0 ? maxLive : 2 * max(1, ProcessInfo.processInfo.activeProcessorCount)
+            maxLive > 0 ? maxLive : 2 * max(1, Processors.available)
         }
     }
 

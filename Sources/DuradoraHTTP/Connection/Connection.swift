@@ -5,7 +5,7 @@ import Synchronization
 /// events (edge-triggered: each event means "something changed", so the connection reads or writes until the
 /// socket would block) and the server's timeout sweep. Requests are answered one at a time in order, so
 /// pipelined requests simply wait in the parser's buffer. Nothing here blocks.
-final class Connection: @unchecked Sendable, EventLoopClient {
+final class Connection: @unchecked Sendable, EventLoopClient, RequestBodyOwner {
     enum State {
         case awaitingHead
         case exchange(Exchange)
@@ -207,17 +207,7 @@ final class Connection: @unchecked Sendable, EventLoopClient {
     private func startExchange(_ head: RequestHead) {
         arm(.none)  // the head's window closes; the body opens its own when it waits for bytes
         let expected: Int64? = if case .length(let length) = head.framing { length } else { nil }
-        let hooks = RequestBody.Hooks(
-            willRead: { [weak self] in
-                guard let self else { return }
-                loop.execute { self.sendContinueIfNeeded() }
-            },
-            drained: { [weak self] in
-                guard let self else { return }
-                loop.execute { self.process() }
-            }
-        )
-        let body = RequestBody(expectedLength: expected, timeout: server.configuration.readTimeoutSeconds, hooks: hooks)
+        let body = RequestBody(expectedLength: expected, timeout: server.configuration.readTimeoutSeconds, owner: self)
         let client = server.configuration.trustedProxies.clientAddress(peer: peer, headers: head.headers)
         let request = Request(head: head, body: body, remoteAddress: client, id: server.makeRequestId())
         let exchange = Exchange(request: request, keepAlive: head.keepAlive && !isShuttingDown)
@@ -235,16 +225,28 @@ final class Connection: @unchecked Sendable, EventLoopClient {
         case .onWorker(let work):
             answer = work
         }
-        let accepted = server.workers.submit { [self] in
+        let (accepted, wake) = server.workers.submit({ [self] in
             let (response, route) = answer()
             loop.execute { self.handlerFinished(exchange, response: response, route: route) }
-        }
+        }, wakingLater: true)
+        // Amid a batch, the thread is woken when the batch ends (see `WorkerPool.submit(_:wakingLater:)`).
+        if loop.isHandlingBatch { loop.wakeAfterBatch(server.workers, wake) } else { server.workers.perform(wake) }
         if !accepted {
             exchange.keepAlive = false
             let response = Response.error(.serviceUnavailable, code: "overloaded",
                                           message: "The server is busy; try again shortly.", headers: [.retryAfter: "1"])
             handlerFinished(exchange, response: response, route: "rejected")
         }
+    }
+
+    /// From the handler's thread (see `RequestBodyOwner`).
+    func bodyWillRead() {
+        loop.execute { [self] in sendContinueIfNeeded() }
+    }
+
+    /// From the handler's thread (see `RequestBodyOwner`).
+    func bodyDrained() {
+        loop.execute { [self] in process() }
     }
 
     private func sendContinueIfNeeded() {

@@ -226,7 +226,9 @@ struct RequestHeadBuilder {
     // MARK: Finishing
 
     /// Applies the message-level rules (Host, framing, Expect, persistence) and returns the head.
-    func finish() throws(HTTPParseError) -> RequestHead {
+    /// The head; its strings and fields are moved out (the builder is made anew for the next request), not
+    /// copied: a copy was a retain here and a release when the builder was replaced, for each of them.
+    mutating func finish() throws(HTTPParseError) -> RequestHead {
         if hostCount > 1 {
             throw HTTPParseError(.badRequest, code: "duplicate_host", "More than one Host header field.")
         }
@@ -239,6 +241,11 @@ struct RequestHeadBuilder {
                 .expectationFailed, code: "expectation_failed", "Only the 100-continue expectation is supported.")
         }
         let keepAlive = version == .http1_1 ? !hasConnectionClose : (hasConnectionKeepAlive && !hasConnectionClose)
+        var (target, path, query, headers) = ("", "", String?.none, HTTPHeaders())
+        swap(&target, &self.target)
+        swap(&path, &self.path)
+        swap(&query, &self.query)
+        swap(&headers, &self.headers)
         return RequestHead(
             method: method, target: target, path: path, query: query, version: version, headers: headers,
             framing: framing, keepAlive: keepAlive, expectsContinue: expectsContinue && version == .http1_1)

@@ -40,7 +40,7 @@ final class ServerCore: @unchecked Sendable {
     /// Called once by `HTTPServer.start()`, before the listener admits anyone.
     func openEventLoops() throws {
         guard eventLoops.isEmpty else { return }
-        let count = configuration.eventLoops > 0 ? configuration.eventLoops : ProcessInfo.processInfo.activeProcessorCount
+        let count = configuration.eventLoops > 0 ? configuration.eventLoops : Processors.available
         eventLoops = try (0..<max(1, count)).map { index throws(SocketError) in try EventLoop(label: "duradora.loop.\(index)") }
         headLines = eventLoops.map { _ in CommonHeadLines(serverName: configuration.serverName) }
     }

@@ -52,6 +52,8 @@ final class EventLoop: @unchecked Sendable {
     private var deferredWrites: [EventLoopClient] = []
     /// The batch's deferred writes while `finishBatch` hands them out.
     private var writing: [EventLoopClient] = []
+    /// Worker wake-ups for jobs queued amid the batch (`wakeAfterBatch`).
+    private var deferredWakes: [(pool: WorkerPool, wake: WorkerPool.Wake)] = []
 
     /// What other threads hand the loop, and whether it must be woken to see it.
     private struct Inbox {
@@ -130,6 +132,13 @@ final class EventLoop: @unchecked Sendable {
         deferredWrites.append(client)
     }
 
+    /// Wakes a worker thread for jobs queued amid the batch once the batch's responses are written. Call on the
+    /// loop, while `isHandlingBatch`.
+    func wakeAfterBatch(_ pool: WorkerPool, _ wake: WorkerPool.Wake) {
+        guard wake.isNeeded else { return }
+        deferredWakes.append((pool, wake))
+    }
+
     /// Runs `task` on the loop, after what is already queued, as part of the loop's next batch. From any thread;
     /// from the loop itself it costs no system call (the loop looks at its inbox before it sleeps).
     func execute(_ task: @escaping @Sendable () -> Void) {
@@ -205,5 +214,7 @@ final class EventLoop: @unchecked Sendable {
         swap(&deferredWrites, &writing)
         for client in writing { client.writeDeferredResponse() }
         writing.removeAll(keepingCapacity: true)
+        for (pool, wake) in deferredWakes { pool.perform(wake) }
+        deferredWakes.removeAll(keepingCapacity: true)
     }
 }
