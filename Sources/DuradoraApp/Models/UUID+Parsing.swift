@@ -12,7 +12,7 @@ extension UUID {
         return copy.withUTF8 { parse(utf8: $0) }
     }
 
-    private static func parse(utf8: UnsafeBufferPointer<UInt8>) -> UUID? {
+    static func parse(utf8: UnsafeBufferPointer<UInt8>) -> UUID? {
         let dash = UInt8(ascii: "-")
         guard utf8.count == 36, utf8[8] == dash, utf8[13] == dash, utf8[18] == dash, utf8[23] == dash else { return nil }
         var bytes: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)

@@ -8,6 +8,8 @@ protocol SQLRow: SendableMetatype {
     func isNull(at index: Int32) -> Bool
     /// The column as text, or nil when it is NULL.
     func string(at index: Int32) -> String?
+    /// The column's UTF-8 bytes handed to `body` without a `String` made of them, or nil when it is NULL.
+    func withText<R>(at index: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R?
     /// The column as an integer; NULL reads as 0 (as in SQLite).
     func int64(at index: Int32) throws -> Int64
     func double(at index: Int32) throws -> Double
@@ -27,16 +29,23 @@ extension SQLRow {
         isNull(at: index) ? nil : try int(at: index)
     }
 
+    /// The column's text as a `String`, for backends whose rows hold strings anyway.
+    func withText<R>(at index: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
+        guard var text = string(at: index) else { return nil }
+        return text.withUTF8(body)
+    }
+
     /// A UUID column; anything else is reported as corruption.
     func uuid(at index: Int32) throws -> UUID {
-        guard let text = string(at: index), let id = UUID.parse(text) else {
-            throw corruption("is not a UUID", at: index)
-        }
+        guard let id = try optionalUUID(at: index) else { throw corruption("is not a UUID", at: index) }
         return id
     }
 
+    /// Parsed from the column's bytes: a 36-character `String` per id was an allocation, three a track.
     func optionalUUID(at index: Int32) throws -> UUID? {
-        isNull(at: index) ? nil : try uuid(at: index)
+        guard let parsed = withText(at: index, { UUID.parse(utf8: $0) }) else { return nil }
+        guard let id = parsed else { throw corruption("is not a UUID", at: index) }
+        return id
     }
 
     /// Times are stored as whole milliseconds (`Date.sqliteValue`).

@@ -165,9 +165,15 @@ public final class SQLiteStatement {
 
     /// The column as text, or nil when it is NULL.
     public func string(at index: Int32) -> String? {
-        guard let handle, !isNull(at: index), let text = sqlite3_column_text(handle, index) else { return nil }
+        withText(at: index) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The column's bytes, valid during `body`, or nil when it is NULL. `sqlite3_column_text` answers NULL for a
+    /// NULL value (and a pointer to an empty string for ''), so no `sqlite3_column_type` call is needed.
+    func withText<R>(at index: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
+        guard let handle, let text = sqlite3_column_text(handle, index) else { return nil }
         let count = Int(sqlite3_column_bytes(handle, index))
-        return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
+        return body(UnsafeBufferPointer(start: text, count: count))
     }
 
     /// The column as bytes, or nil when it is NULL.
