@@ -14,16 +14,16 @@ struct ResponseHead {
     }
 
     mutating func append(_ text: StaticString) {
-        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.appendBytes(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
     mutating func append(_ text: String) {
         var text = text
-        text.withUTF8 { bytes.append(contentsOf: $0) }
+        text.withUTF8 { bytes.appendBytes($0) }
     }
 
     mutating func append(_ other: [UInt8]) {
-        bytes.append(contentsOf: other)
+        other.withUnsafeBufferPointer { bytes.appendBytes($0) }
     }
 
     /// `name: value` and CRLF.
@@ -41,10 +41,7 @@ struct ResponseHead {
     }
 
     mutating func appendStatusLine(_ status: HTTPStatus) {
-        if let line = status.statusLine {
-            bytes.append(contentsOf: line)
-            return
-        }
+        if let line = status.statusLine { return append(line) }
         append("HTTP/1.1 ")
         appendDecimal(Int64(status.code))
         bytes.append(UInt8(ascii: " "))
@@ -62,7 +59,7 @@ struct ResponseHead {
                 digits[start] = UInt8(ascii: "0") + UInt8(remaining % 10)
                 remaining /= 10
             } while remaining > 0
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
+            bytes.appendBytes(UnsafeBufferPointer(rebasing: digits[start...]))
         }
     }
 }

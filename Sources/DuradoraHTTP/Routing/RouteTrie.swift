@@ -51,38 +51,36 @@ struct RouteTrie: Sendable {
         return nodes.count - 1
     }
 
-    private func literalChild(of node: Int, _ segment: Substring) -> Int? {
-        let children = nodes[node].literals
-        guard !children.isEmpty else { return nil }
-        let found: Int?? = segment.utf8.withContiguousStorageIfAvailable { text in
-            for child in children where child.bytes.count == text.count {
-                let same = child.bytes.withUnsafeBufferPointer { memcmp($0.baseAddress!, text.baseAddress!, text.count) == 0 }
-                if same { return child.node }
-            }
-            return nil
+    private func literalChild(of node: Int, _ segment: UnsafeBufferPointer<UInt8>) -> Int? {
+        for child in nodes[node].literals where child.bytes.count == segment.count {
+            let same = child.bytes.withUnsafeBufferPointer { memcmp($0.baseAddress!, segment.baseAddress!, segment.count) == 0 }
+            if same { return child.node }
         }
-        return found ?? children.first { $0.bytes.elementsEqual(segment.utf8) }?.node
+        return nil
     }
 
-    /// The position of the first pattern that matches `segments` (percent-decoded), if any.
-    func firstMatch(_ segments: [Substring]) -> Int? {
+    /// The position of the first pattern that matches `path`'s (percent-decoded) segments, if any.
+    func firstMatch(_ path: PathSegments) -> Int? {
         var best: Int?
-        walk(from: 0, depth: 0, segments, &best)
+        path.withBytes { bytes in
+            walk(from: 0, depth: 0, path.ranges, bytes, &best)
+        }
         return best
     }
 
-    private func walk(from node: Int, depth: Int, _ segments: [Substring], _ best: inout Int?) {
+    private func walk(from node: Int, depth: Int, _ segments: [Range<Int>], _ bytes: UnsafeBufferPointer<UInt8>,
+                      _ best: inout Int?) {
         guard depth < segments.count else {
             if let found = nodes[node].pattern, found < best ?? .max { best = found }
             return
         }
-        let segment = segments[depth]
+        let segment = UnsafeBufferPointer(rebasing: bytes[segments[depth]])
         if let next = literalChild(of: node, segment) {
-            walk(from: next, depth: depth + 1, segments, &best)
+            walk(from: next, depth: depth + 1, segments, bytes, &best)
         }
         // A parameter captures one non-empty segment (the path splitter never makes empty ones; this says why not).
         if let next = nodes[node].parameter, !segment.isEmpty {
-            walk(from: next, depth: depth + 1, segments, &best)
+            walk(from: next, depth: depth + 1, segments, bytes, &best)
         }
     }
 }

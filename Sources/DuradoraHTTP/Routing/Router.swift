@@ -10,16 +10,33 @@ public enum RoutedRequest: Sendable {
 /// method, HEAD served by the GET handler (the writer drops the body), OPTIONS answered from the route table.
 /// Routes are registered before the server starts; matching is read-only afterwards.
 public final class Router: Sendable {
-    struct Route: Sendable {
+    /// A class, not a struct: a request's match is then one reference, where copying the struct out of its group
+    /// retained and released each of its closures (callgrind).
+    final class Route: Sendable {
         let method: HTTPMethod
         let pattern: RoutePattern
         let handler: Handler
         /// Runs on the connection's event loop, without middleware (see `getInline`).
         let isInline: Bool
         /// Tried on the event loop before the handler; nil lets the handler answer (see `get(_:fastPath:_:)`).
-        var fastPath: FastPathHandler? = nil
+        let fastPath: FastPathHandler?
         /// `handler` inside the router's middleware (set by `Compiled`; inline routes run without it).
-        var chain: Handler? = nil
+        let chain: Handler?
+
+        init(method: HTTPMethod, pattern: RoutePattern, handler: @escaping Handler, isInline: Bool,
+             fastPath: FastPathHandler? = nil, chain: Handler? = nil) {
+            self.method = method
+            self.pattern = pattern
+            self.handler = handler
+            self.isInline = isInline
+            self.fastPath = fastPath
+            self.chain = chain
+        }
+
+        /// This route with its handler inside `chain`.
+        func wrapped(in chain: @escaping Handler) -> Route {
+            Route(method: method, pattern: pattern, handler: handler, isInline: isInline, fastPath: fastPath, chain: chain)
+        }
     }
 
     /// The routes of one path pattern, one per method.
@@ -52,9 +69,9 @@ public final class Router: Sendable {
                 for index in group.routes.indices where !group.routes[index].isInline {
                     let route = group.routes[index]
                     let wrapping = middleware.filter { $0.applies(to: route.method, pattern: group.pattern.description) }
-                    group.routes[index].chain = wrapping.reversed().reduce(route.handler) { next, middleware in
+                    group.routes[index] = route.wrapped(in: wrapping.reversed().reduce(route.handler) { next, middleware in
                         { request, context in try middleware.handle(request, context: context, next: next) }
-                    }
+                    })
                 }
                 return group
             }
@@ -123,7 +140,7 @@ public final class Router: Sendable {
     /// is an event loop; everything else,
     /// 404 and 405 included, comes back as work for a worker, with the match already made.
     public func route(_ request: Request) -> RoutedRequest {
-        let segments = RoutePattern.decodedSegments(request.head.path)
+        let segments = PathSegments(path: request.head.path)
         let compiled = state.withLock { $0.compiled }
         guard let index = compiled.trie.firstMatch(segments),
               case let group = compiled.groups[index], case let parameters = group.pattern.captures(segments) else {
