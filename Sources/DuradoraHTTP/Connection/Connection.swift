@@ -131,7 +131,7 @@ final class Connection: @unchecked Sendable, EventLoopClient, RequestBodyOwner {
                         if idle { arm(.idle) } else { armReadWindow() }
                         return
                     }
-                    guard case .head(let head) = event else { continue }
+                    guard case .head(let head) = consume event else { continue }
                     startExchange(head)
                 } catch {
                     refuse(error)  // the loop goes on: closes once the refusal is written, or waits to write it
@@ -204,13 +204,14 @@ final class Connection: @unchecked Sendable, EventLoopClient, RequestBodyOwner {
         return true
     }
 
-    private func startExchange(_ head: RequestHead) {
+    private func startExchange(_ head: consuming RequestHead) {
         arm(.none)  // the head's window closes; the body opens its own when it waits for bytes
         let expected: Int64? = if case .length(let length) = head.framing { length } else { nil }
         let body = RequestBody(expectedLength: expected, timeout: server.configuration.readTimeoutSeconds, owner: self)
         let client = server.configuration.trustedProxies.clientAddress(peer: peer, headers: head.headers)
+        // The head moves into the request (consumed, not copied: a copy retained and released its four strings).
         let request = Request(head: head, body: body, remoteAddress: client, id: server.makeRequestId())
-        let exchange = Exchange(request: request, keepAlive: head.keepAlive && !isShuttingDown)
+        let exchange = Exchange(request: request, keepAlive: request.head.keepAlive && !isShuttingDown)
         state = .exchange(exchange)
         let answer: @Sendable () -> (response: Response, route: String)
         switch server.route(request) {

@@ -14,14 +14,14 @@ public final class Request: Sendable {
     public let path: String
 
     public init(head: RequestHead, body: RequestBody, remoteAddress: String, id: String) {
-        self.head = head
-        self.body = body
-        self.remoteAddress = remoteAddress
-        self.id = id
         self.queryItems = PercentDecoding.queryItems(head.query)
         // Without escapes the path is shared, not copied (`decode` makes a new String even when it changes nothing).
         self.path = PercentDecoding.mayHoldEscapes(head.path)
             ? PercentDecoding.decode(Substring(head.path)) ?? head.path : head.path
+        self.body = body
+        self.remoteAddress = remoteAddress
+        self.id = id
+        self.head = head  // last: the head moves in
     }
 
     public var method: HTTPMethod { head.method }
