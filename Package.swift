@@ -60,7 +60,7 @@ let package = Package(
 
         // Test helpers shared by both test targets: a real server on port 0 and a raw-socket client.
         .target(name: "DuradoraTestSupport", dependencies: ["DuradoraHTTP", "DuradoraApp", "CLibPQ"], path: "Tests/Support"),
-        .testTarget(name: "DuradoraHTTPTests", dependencies: ["DuradoraHTTP", "DuradoraTestSupport"]),
+        .testTarget(name: "DuradoraHTTPTests", dependencies: ["DuradoraHTTP", "DuradoraTestSupport", "CEpoll"]),
         .testTarget(name: "DuradoraAppTests", dependencies: ["DuradoraApp", "DuradoraTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,3 +1,4 @@
+import DuradoraHTTP
 import Foundation
 import Testing
 @testable import DuradoraApp
@@ -63,7 +64,7 @@ private func configurationError(_ body: () throws -> Configuration) -> Configura
         #expect(configuration.audio.vbrQuality == 2)
         #expect(configuration.audio.keepOriginals == false)
         #expect(configuration.audio.maxConcurrentTranscodes == 0)
-        #expect(configuration.audio.effectiveMaxConcurrentTranscodes == ProcessInfo.processInfo.activeProcessorCount)
+        #expect(configuration.audio.effectiveMaxConcurrentTranscodes == Processors.available)
         #expect(configuration.audio.syncEncodeSeconds == 15)
         #expect(configuration.auth.openRegistration)
         #expect(configuration.auth.accessTTLSeconds == 3_600)

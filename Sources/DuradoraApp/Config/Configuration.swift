@@ -130,7 +130,7 @@ public struct Configuration: Sendable, Equatable {
 
         public var isVBR: Bool { bitrate == 0 }
 
-        /// `maxConcurrentTranscodes`, with 0 replaced by the number of active cores (at least 1).
+        /// `maxConcurrentTranscodes`, with 0 replaced by the number of processors we may run on (at least 1).
         public var effectiveMaxConcurrentTranscodes: Int {
             maxConcurrentTranscodes > 0
                 ? maxConcurrentTranscodes
@@ -143,7 +143,7 @@ public struct Configuration: Sendable, Equatable {
     public struct Transcoding: Sendable, Equatable {
         public static let defaultCacheDir = "cache/transcodes"
 
-        /// 0 = 2 × the number of cores; read `effectiveMaxLive`.
+        /// 0 = 2 × the processors we may run on (`Processors.available`); read `effectiveMaxLive`.
         public var maxLive = 0
         public var maxPerUser = 2
         public var cacheBytes: Int64 = 1_073_741_824
