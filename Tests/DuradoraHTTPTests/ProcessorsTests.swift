@@ -14,9 +14,7 @@ import Testing
         let done = DispatchSemaphore(value: 0)
         let thread = Thread {
             let unpinned = duradora_available_processors()
-            var set = cpu_set_t()
-            set.__bits.0 = 1  // processor 0 only
-            let pinned = sched_setaffinity(0, MemoryLayout<cpu_set_t>.size, &set) == 0 ? duradora_available_processors() : -1
+            let pinned = duradora_pin_calling_thread(0) == 0 ? duradora_available_processors() : -1
             counted.withLock { $0 = (pinned, unpinned) }
             done.signal()
         }
