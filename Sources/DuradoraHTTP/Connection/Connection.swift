@@ -226,11 +226,11 @@ final class Connection: @unchecked Sendable, EventLoopClient, RequestBodyOwner {
         case .onWorker(let work):
             answer = work
         }
-        let (accepted, wake) = server.workers.submit({ [self] in
+        let (accepted, wake) = server.workers.submitWakingLater { [self] in
             let (response, route) = answer()
             loop.execute { self.handlerFinished(exchange, response: response, route: route) }
-        }, wakingLater: true)
-        // Amid a batch, the thread is woken when the batch ends (see `WorkerPool.submit(_:wakingLater:)`).
+        }
+        // Amid a batch, the thread is woken when the batch ends (see `WorkerPool.submitWakingLater`).
         if loop.isHandlingBatch { loop.wakeAfterBatch(server.workers, wake) } else { server.workers.perform(wake) }
         if !accepted {
             exchange.keepAlive = false

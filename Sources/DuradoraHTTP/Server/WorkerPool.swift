@@ -61,7 +61,7 @@ public final class WorkerPool: @unchecked Sendable {
     }
 
     /// What to do after a change of the state: a thread to signal, and whether the monitor must start watching.
-    /// Returned by `submit(_:wakingLater:)` for the caller to `perform` when its batch ends.
+    /// Returned by `submitWakingLater` for the caller to `perform` when its batch ends.
     public struct Wake: Sendable {
         fileprivate var thread: Int?
         fileprivate var startMonitor = false
@@ -100,7 +100,7 @@ public final class WorkerPool: @unchecked Sendable {
     /// Queues `job`; false when the queue is full or the pool is stopping.
     @discardableResult
     public func submit(_ job: @escaping @Sendable () -> Void) -> Bool {
-        let (accepted, wake) = submit(job, wakingLater: true)
+        let (accepted, wake) = submitWakingLater(job)
         perform(wake)
         return accepted
     }
@@ -109,7 +109,7 @@ public final class WorkerPool: @unchecked Sendable {
     /// queues a batch's jobs and wakes a thread once the batch is done. Woken at once, a thread on the loop's
     /// core took the core from the loop for each job in turn, and the two took turns per request (callgrind and
     /// `/proc/…/status`: ~0.5 context switches a request on the worker path).
-    func submit(_ job: @escaping @Sendable () -> Void, wakingLater: Bool) -> (accepted: Bool, wake: Wake) {
+    func submitWakingLater(_ job: @escaping @Sendable () -> Void) -> (accepted: Bool, wake: Wake) {
         let now = DispatchTime.now().uptimeNanoseconds
         return state.withLock { state -> (Bool, Wake) in
             guard !state.isStopping, state.waiting < maxQueued else { return (false, Wake()) }
