@@ -107,14 +107,17 @@ extension ByteWriter {
             rest /= 10
         }
         count = max(count, width)
-        appendRaw(count: count) { start in
-            var position = count
-            var value = number
-            while position > 0 {
-                position -= 1
-                start[position] = UInt8(ascii: "0") + UInt8(value % 10)
-                value /= 10
-            }
+        appendRaw(count: count) { Self.spellDigits(number, width: count, into: $0) }
+    }
+
+    /// Writes the last `width` decimal digits of `number` at `start`, zero-padded.
+    private static func spellDigits(_ number: UInt64, width: Int, into start: UnsafeMutablePointer<UInt8>) {
+        var position = width
+        var value = number
+        while position > 0 {
+            position -= 1
+            start[position] = UInt8(ascii: "0") + UInt8(value % 10)
+            value /= 10
         }
     }
 
@@ -150,11 +153,7 @@ extension ByteWriter {
             // The usual case, written in one piece: `yyyy-mm-ddThh:mm:ss.sssZ`.
             return appendRaw(count: 24) { start in
                 func put(_ value: Int64, _ width: Int, at offset: Int) {
-                    var value = value
-                    for position in stride(from: offset + width - 1, through: offset, by: -1) {
-                        start[position] = UInt8(ascii: "0") + UInt8(value % 10)
-                        value /= 10
-                    }
+                    Self.spellDigits(UInt64(value), width: width, into: start + offset)
                 }
                 put(year, 4, at: 0)
                 start[4] = UInt8(ascii: "-")

@@ -24,12 +24,11 @@ extension ByteWriter {
 
     /// Text that needs no escaping: names from the code (ASCII identifiers), a checked JSONP callback.
     mutating func append(_ text: String) {
-        var text = text
-        text.withUTF8 { appendRaw($0) }
+        bytes.appendBytes(text)
     }
 
     /// Markup and literals.
     mutating func markup(_ text: StaticString) {
-        appendRaw(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        bytes.appendBytes(text)
     }
 }

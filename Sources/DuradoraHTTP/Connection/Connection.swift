@@ -231,7 +231,7 @@ final class Connection: @unchecked Sendable, EventLoopClient, RequestBodyOwner {
             loop.execute { self.handlerFinished(exchange, response: response, route: route) }
         }
         // Amid a batch, the thread is woken when the batch ends (see `WorkerPool.submitWakingLater`).
-        if loop.isHandlingBatch { loop.wakeAfterBatch(server.workers, wake) } else { server.workers.perform(wake) }
+        loop.wakeAfterBatch(server.workers, wake)
         if !accepted {
             exchange.keepAlive = false
             let response = Response.error(.serviceUnavailable, code: "overloaded",

@@ -14,12 +14,11 @@ struct ResponseHead {
     }
 
     mutating func append(_ text: StaticString) {
-        bytes.appendBytes(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        bytes.appendBytes(text)
     }
 
     mutating func append(_ text: String) {
-        var text = text
-        text.withUTF8 { bytes.appendBytes($0) }
+        bytes.appendBytes(text)
     }
 
     mutating func append(_ other: [UInt8]) {

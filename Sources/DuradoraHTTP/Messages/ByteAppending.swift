@@ -19,4 +19,17 @@ extension Array where Element == UInt8 {
         guard let base = source.baseAddress, source.count > 0 else { return }
         appendBytes(count: source.count) { $0.update(from: base, count: source.count) }
     }
+
+    /// `text`'s UTF-8 bytes.
+    @inlinable
+    public mutating func appendBytes(_ text: StaticString) {
+        appendBytes(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    /// `text`'s UTF-8 bytes.
+    @inlinable
+    public mutating func appendBytes(_ text: String) {
+        var text = text
+        text.withUTF8 { appendBytes($0) }
+    }
 }

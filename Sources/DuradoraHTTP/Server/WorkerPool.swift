@@ -62,7 +62,7 @@ public final class WorkerPool: @unchecked Sendable {
 
     /// What to do after a change of the state: a thread to signal, and whether the monitor must start watching.
     /// Returned by `submitWakingLater` for the caller to `perform` when its batch ends.
-    public struct Wake: Sendable {
+    struct Wake: Sendable {
         fileprivate var thread: Int?
         fileprivate var startMonitor = false
         var isNeeded: Bool { thread != nil || startMonitor }

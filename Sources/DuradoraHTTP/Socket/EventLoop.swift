@@ -132,11 +132,11 @@ final class EventLoop: @unchecked Sendable {
         deferredWrites.append(client)
     }
 
-    /// Wakes a worker thread for jobs queued amid the batch once the batch's responses are written. Call on the
-    /// loop, while `isHandlingBatch`.
+    /// Wakes a worker thread for jobs queued amid a batch once the batch's responses are written; outside a batch,
+    /// at once. Call on the loop.
     func wakeAfterBatch(_ pool: WorkerPool, _ wake: WorkerPool.Wake) {
         guard wake.isNeeded else { return }
-        deferredWakes.append((pool, wake))
+        if isHandlingBatch { deferredWakes.append((pool, wake)) } else { pool.perform(wake) }
     }
 
     /// Runs `task` on the loop, after what is already queued, as part of the loop's next batch. From any thread;
