@@ -19,7 +19,7 @@ extension Connection {
         case .read: server.configuration.readTimeoutSeconds
         case .write: server.configuration.idleTimeoutSeconds
         }
-        let value = kind == .none ? 0 : DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9)
+        let value = kind == .none ? 0 : loop.batchStartNanoseconds + UInt64(seconds * 1e9)
         deadline.store(value, ordering: .relaxed)
     }
 

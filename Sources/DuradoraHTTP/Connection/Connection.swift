@@ -207,21 +207,25 @@ final class Connection: @unchecked Sendable, EventLoopClient, RequestBodyOwner {
     private func startExchange(_ head: consuming RequestHead) {
         arm(.none)  // the head's window closes; the body opens its own when it waits for bytes
         let expected: Int64? = if case .length(let length) = head.framing { length } else { nil }
-        let body = RequestBody(expectedLength: expected, timeout: server.configuration.readTimeoutSeconds, owner: self)
+        // Most requests have no body at all: they share one that has ended, and this connection never touches it.
+        let isBodiless = head.framing == .none
+        let body = isBodiless ? RequestBody.none
+            : RequestBody(expectedLength: expected, timeout: server.configuration.readTimeoutSeconds, owner: self)
         let client = server.configuration.trustedProxies.clientAddress(peer: peer, headers: head.headers)
         // The head moves into the request (consumed, not copied: a copy retained and released its four strings).
         let request = Request(head: head, body: body, remoteAddress: client, id: server.makeRequestId())
-        let exchange = Exchange(request: request, keepAlive: request.head.keepAlive && !isShuttingDown)
+        let exchange = Exchange(request: request, keepAlive: request.head.keepAlive && !isShuttingDown,
+                                startedAt: loop.batchStartNanoseconds)
         state = .exchange(exchange)
+        if isBodiless {
+            // The only body event of a request without a body is `.end`: taken now, the exchange has its whole
+            // request whoever answers it (an inline route answers here and now, see Router.getInline).
+            _ = try? parser.next()
+            exchange.isBodyDone = true
+        }
         let answer: @Sendable () -> (response: Response, route: String)
         switch server.route(request) {
         case .answered(let response, let route):
-            // An inline route, answered here on the event loop (see Router.getInline); such requests have no body,
-            // and their only body event is `.end`: take it now so the exchange is complete.
-            if case .end? = try? parser.next() {
-                exchange.isBodyDone = true
-                body.finish()
-            }
             return handlerFinished(exchange, response: response, route: route)
         case .onWorker(let work):
             answer = work
@@ -336,8 +340,8 @@ final class Connection: @unchecked Sendable, EventLoopClient, RequestBodyOwner {
     func refuse(_ error: HTTPParseError) {
         let head = RequestHead(method: HTTPMethod("-"), target: "-", path: "-", query: nil, version: .http1_1,
                                headers: HTTPHeaders(), framing: .none, keepAlive: false, expectsContinue: false)
-        let request = Request(head: head, body: RequestBody(), remoteAddress: peer, id: server.makeRequestId())
-        let exchange = Exchange(request: request, keepAlive: false)
+        let request = Request(head: head, body: RequestBody.none, remoteAddress: peer, id: server.makeRequestId())
+        let exchange = Exchange(request: request, keepAlive: false, startedAt: loop.batchStartNanoseconds)
         exchange.isBodyDone = true
         state = .exchange(exchange)
         setReading(false)

@@ -4,7 +4,8 @@ import Dispatch
 /// Touched only on its connection's queue; it crosses to a worker only as an identity to hand back.
 final class Exchange: @unchecked Sendable {
     let request: Request
-    let startedAt: DispatchTime
+    /// Uptime in nanoseconds when its event loop's batch that read the head began.
+    let startedAt: UInt64
     /// All body events were pulled from the parser (or the body was abandoned).
     var isBodyDone = false
     /// The handler answered and the response was fully written.
@@ -17,9 +18,9 @@ final class Exchange: @unchecked Sendable {
     var isDiscardingBody = false
     var discardedBytes = 0
 
-    init(request: Request, keepAlive: Bool) {
+    init(request: Request, keepAlive: Bool, startedAt: UInt64) {
         self.request = request
         self.keepAlive = keepAlive
-        self.startedAt = .now()
+        self.startedAt = startedAt
     }
 }

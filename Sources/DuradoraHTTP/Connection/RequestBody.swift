@@ -61,6 +61,14 @@ public final class RequestBody: @unchecked Sendable {
         self.owner = owner
     }
 
+    /// The body of every request without one (no Content-Length, no Transfer-Encoding): ended, empty, shared.
+    /// Its connection never pushes to it or finishes it, so only a handler's reads touch its lock.
+    public static let none: RequestBody = {
+        let body = RequestBody(expectedLength: nil, timeout: 1, owner: nil)  // no length was declared
+        body.finish()
+        return body
+    }()
+
     /// A body that is already complete (tests, requests without a body).
     public convenience init(bytes: [UInt8] = []) {
         self.init(expectedLength: Int64(bytes.count), timeout: 1, owner: nil)

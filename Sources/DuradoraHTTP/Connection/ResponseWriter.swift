@@ -19,6 +19,12 @@ final class ResponseWriter {
     /// MSG_MORE (a file region). Larger ones follow the head in their own segments.
     private static let coalescedBodyLimit = 16 << 10
 
+    /// The head (with a small body copied behind it), apart from `segments`: most responses are this buffer
+    /// alone, and an array of segments around it was an allocation and its teardown per request.
+    private let head: [UInt8]
+    /// Bytes of `head` handed to the socket.
+    private var headOffset = 0
+    /// What follows the head: a large body, a file region, a stream's chunks.
     private var segments: [Segment] = []
     private var segmentIndex = 0
     private var offsetInSegment = 0
@@ -45,43 +51,29 @@ final class ResponseWriter {
         // A small body is copied behind the head: one buffer, one syscall, one segment on the wire.
         var coalesced: [UInt8]?
         if sendsBody, case .bytes(let body) = response.body, body.count <= Self.coalescedBodyLimit { coalesced = body }
-        var head = ResponseHead(fields: response.headers, commonLines: commonLines, requestId: requestId,
-                                bodyCount: coalesced?.count ?? 0)
-        head.appendStatusLine(response.status)
-        for field in response.headers.fields where !Self.isOwned(field.name) {
-            head.appendField(field.name.name, field.value)
-        }
-        head.append(commonLines)
-        head.appendField("X-Request-Id", requestId)
+        var framing = ResponseHead.Framing.none
         if bodyAllowed {
             if let length {
-                head.append("Content-Length: ")
-                head.appendDecimal(length)
-                head.appendLineEnd()
+                framing = .length(length)
             } else if version == .http1_1 {
-                head.append("Transfer-Encoding: chunked\r\n")
+                framing = .chunked
                 chunked = sendsBody
             } else {
                 keepAlive = false  // HTTP/1.0 has no chunked encoding: the close delimits the body
             }
         }
-        if !keepAlive {
-            head.append("Connection: close\r\n")
-        } else if version == .http1_0 {
-            head.append("Connection: keep-alive\r\n")
-        }
-        head.appendLineEnd()
+        let persistence: ResponseHead.Persistence = !keepAlive ? .close : version == .http1_0 ? .keepAlive : .implied
+        let head = ResponseHead(status: response.status, fields: response.headers, commonLines: commonLines,
+                                requestId: requestId, framing: framing, persistence: persistence)
+        (self.head, headLength) = head.bytes(followedBy: coalesced)
         isChunked = chunked
         self.keepAlive = keepAlive
-        headLength = head.bytes.count
-        if let coalesced { head.append(coalesced) }
-        segments = [.bytes(head.bytes)]
         guard sendsBody else { return }
         switch response.body {
         case .empty:
             break
         case .bytes(let body):
-            if coalesced == nil { segments.append(.bytes(body)) }
+            if coalesced == nil && !body.isEmpty { segments.append(.bytes(body)) }
         case .file(let region):
             segments.append(.file(region))
         case .stream(let stream):
@@ -92,25 +84,14 @@ final class ResponseWriter {
     /// Whether the body may have to wait for its producer (`PacedBodyStream`): only then does `wake` matter.
     var mayWaitForBody: Bool { stream is any PacedBodyStream }
 
-    /// Headers the writer owns; a handler's values for them are ignored. Told by length first: most names a
-    /// handler sets (`Content-Type`, `ETag`) are then rejected without comparing a byte.
-    private static func isOwned(_ name: HTTPHeader) -> Bool {
-        switch name.canonical.utf8.count {
-        case 4: name == .date
-        case 6: name == .server
-        case 10: name == .connection
-        case 12: name == .xRequestId
-        case 14: name == .contentLength
-        case 17: name == .transferEncoding
-        case 22: name == .xContentTypeOptions
-        default: false
-        }
-    }
-
     /// Sends as much as the socket takes. Throws when the peer is gone or the body source fails.
     func pump(_ socket: Socket) throws -> Progress {
         isWaitingForBody = false
         while true {
+            if headOffset < head.count {
+                if try writeBytes(socket) == .wouldBlock { return .wouldBlock }
+                continue
+            }
             if segmentIndex == segments.count {
                 guard try pullNextChunk() else { return isWaitingForBody ? .waitingForBody : .finished }
                 continue
@@ -140,20 +121,22 @@ final class ResponseWriter {
         }
     }
 
-    /// Writes consecutive byte segments with one `sendmsg`.
+    /// Writes what is left of the head and the byte segments after it with one `sendmsg`.
     private func writeBytes(_ socket: Socket) throws -> IOResult {
+        let headPending = headOffset < head.count
         // Whether the head waits for what follows (MSG_MORE, below) depends on what follows: pull a stream's first
         // chunk before the head goes. Only then: a slow reader must not make us pull ahead on every write.
-        if stream != nil, headLength > 0, segmentIndex == segments.count - 1 { _ = try pullNextChunk() }
-        if case .bytes(let bytes) = segments[segmentIndex], segmentIndex + 1 == segments.count, stream == nil {
+        if stream != nil, headPending, segmentIndex == segments.count { _ = try pullNextChunk() }
+        if segmentIndex == segments.count || !headPending && segmentIndex + 1 == segments.count, stream == nil,
+           case let (bytes, offset) = headPending ? (head, headOffset) : segmentBytes(segmentIndex) {
             // The usual case, a head with its small body and nothing after: one buffer, no vector to build.
             let result = try bytes.withUnsafeBytes { raw in
-                try socket.write(UnsafeRawBufferPointer(rebasing: raw[offsetInSegment...]))
+                try socket.write(UnsafeRawBufferPointer(rebasing: raw[offset...]))
             }
             if case .transferred(let count) = result { consumeBytes(count) }
             return result
         }
-        var arrays: [[UInt8]] = []
+        var arrays: [[UInt8]] = headPending ? [head] : []
         var index = segmentIndex
         while index < segments.count, arrays.count < 8, case .bytes(let bytes) = segments[index] {
             arrays.append(bytes)
@@ -169,7 +152,7 @@ final class ResponseWriter {
         } else {
             index < segments.count || stream != nil
         }
-        let result = try withBuffers(arrays, firstOffset: offsetInSegment) { buffers in
+        let result = try withBuffers(arrays, firstOffset: headPending ? headOffset : offsetInSegment) { buffers in
             try socket.write(buffers, moreFollows: moreFollows)
         }
         guard case .transferred(let count) = result else { return result }
@@ -181,6 +164,9 @@ final class ResponseWriter {
     private func consumeBytes(_ written: Int) {
         var count = written
         countBodyBytes(count)
+        let fromHead = min(count, head.count - headOffset)
+        headOffset += fromHead
+        count -= fromHead
         while count > 0, segmentIndex < segments.count, case .bytes(let bytes) = segments[segmentIndex] {
             let available = bytes.count - offsetInSegment
             if count >= available {
@@ -191,6 +177,12 @@ final class ResponseWriter {
                 count = 0
             }
         }
+    }
+
+    /// Segment `index`'s bytes and how many of them were sent (it must be a byte segment).
+    private func segmentBytes(_ index: Int) -> ([UInt8], Int) {
+        guard case .bytes(let bytes) = segments[index] else { preconditionFailure("not a byte segment") }
+        return (bytes, offsetInSegment)
     }
 
     private func countBodyBytes(_ written: Int) {

@@ -100,7 +100,7 @@ final class ServerCore: @unchecked Sendable {
 
     func report(exchange: Exchange, completed: Bool, eventLoop: Int) {
         guard let observer, exchange.request.method.rawValue != "-" || exchange.writer != nil else { return }
-        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - exchange.startedAt.uptimeNanoseconds) / 1e9
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds &- exchange.startedAt) / 1e9
         observer(ExchangeRecord(
             requestId: exchange.request.id, method: exchange.request.method, target: exchange.request.loggableTarget,
             route: exchange.route, status: exchange.writer?.status.code ?? 0, bytesSent: exchange.writer?.bodyBytesSent ?? 0,

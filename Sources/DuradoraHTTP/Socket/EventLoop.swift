@@ -49,6 +49,9 @@ final class EventLoop: @unchecked Sendable {
     private static let batch = 256
     /// A batch of events or tasks is being handed out (on the loop's thread).
     private(set) var isHandlingBatch = false
+    /// `DispatchTime.now()`'s uptime when the current batch began: one clock reading a batch, for what needs no
+    /// more precision than that (timeouts of seconds, when an exchange began), not three a request.
+    private(set) var batchStartNanoseconds = DispatchTime.now().uptimeNanoseconds
     private var deferredWrites: [EventLoopClient] = []
     /// The batch's deferred writes while `finishBatch` hands them out.
     private var writing: [EventLoopClient] = []
@@ -176,6 +179,7 @@ final class EventLoop: @unchecked Sendable {
             }
             if timeout == -2 { return }
             let count = epoll_wait(epoll, events, Int32(Self.batch), timeout)
+            batchStartNanoseconds = DispatchTime.now().uptimeNanoseconds
             var wasWoken = false
             inbox.withLock { inbox in
                 inbox.isSleeping = false

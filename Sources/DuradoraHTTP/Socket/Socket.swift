@@ -44,15 +44,17 @@ final class Socket {
         try? setOption(level: Int32(IPPROTO_TCP), name: TCP_NODELAY, value: 1)
     }
 
+    /// `recv`, not `read`: a socket read through the file layer paid for it (the file position lookup, the
+    /// iterator set-up) on every request (perf: ~2 % of a `/health` request's kernel time beside nginx's `recv`).
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(SocketError) -> IOResult {
         while true {
-            let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
+            let count = recv(descriptor, buffer.baseAddress, buffer.count, 0)
             if count > 0 { return .transferred(count) }
             if count == 0 { return .endOfFile }
             switch errno {
             case EINTR: continue
             case EAGAIN, EWOULDBLOCK: return .wouldBlock
-            default: throw .make("read")
+            default: throw .make("recv")
             }
         }
     }
