@@ -34,6 +34,22 @@ import DuradoraTestSupport
         #expect(!response.text.contains("/no/such"))
     }
 
+    /// Any token is a method to HTTP: one the server does not know is counted as `OTHER`, so a client inventing a
+    /// new method on every request cannot make a series of each (the scrape would grow without bound).
+    @Test func unknownMethodsShareOneSeries() throws {
+        let app = try TestApplication()
+        defer { app.stop() }
+        let client = try app.makeClient()
+        for index in 0..<20 { #expect(try client.request("BREW\(index)", "/no/such").status == 404) }
+        #expect(try client.request("PATCH", "/no/such").status == 404)
+        let text = try client.get("/metrics").text
+        let scrape = try PrometheusText(text)
+        let requests = "duradora_http_requests_total"
+        #expect(scrape.value(requests, ["route": "unmatched", "method": "OTHER", "status": "4xx"]) == 20)
+        #expect(scrape.value(requests, ["route": "unmatched", "method": "PATCH", "status": "4xx"]) == 1)
+        #expect(!text.contains("BREW"))
+    }
+
     @Test func countersReportedByOtherCodeAppearInTheScrape() throws {
         let app = try TestApplication()
         defer { app.stop() }

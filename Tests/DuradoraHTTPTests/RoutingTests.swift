@@ -66,6 +66,26 @@ import DuradoraTestSupport
         #expect(try client.get("/shelves/new").status == 404)
     }
 
+    /// A path in plain form finds a pattern of literals through the router's table of them; every other spelling
+    /// of the same path walks the tree and must find the same pattern, and a parameter pattern of the same length
+    /// registered first does not shadow it.
+    @Test func plainPathsAndOtherSpellingsFindTheSameLiteralPattern() throws {
+        let router = Router()
+        router.get("/{kind}/{name}") { _, context in .text("param \(context.parameters.require("kind"))") }
+        router.get("/rest/ping.view") { _, context in .text("ping \(context.route)") }
+        router.get("/") { _, _ in .text("root") }
+        let server = try TestHTTPServer(router: router)
+        defer { server.stop() }
+        let client = try server.makeClient()
+        for spelling in ["/rest/ping.view", "/rest/ping.view/", "//rest//ping.view", "/rest/ping%2Eview", "/r%65st/ping.view"] {
+            #expect(try client.get(spelling).text == "ping /rest/ping.view", "\(spelling)")
+        }
+        #expect(try client.get("/Rest/ping.view").text == "param Rest")  // literals are case-sensitive
+        #expect(try client.get("/rest/pong.view").text == "param rest")
+        #expect(try client.get("/").text == "root")
+        #expect(try client.get("/rest").status == 404)
+    }
+
     @Test func headGetsHeadersWithoutBody() throws {
         let server = try TestHTTPServer(router: TestRoutes.makeRouter())
         defer { server.stop() }
