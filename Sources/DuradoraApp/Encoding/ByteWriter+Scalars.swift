@@ -1,3 +1,4 @@
+import DuradoraHTTP
 import Foundation
 
 /// The values of an answer spelled out as bytes: escaped text, numbers, ids and times, each appended in place
@@ -100,25 +101,8 @@ extension ByteWriter {
 
     /// `number` in decimal, zero-padded to at least `width` digits.
     private mutating func appendDigits(_ number: UInt64, width: Int) {
-        var count = 1
-        var rest = number / 10
-        while rest > 0 {
-            count += 1
-            rest /= 10
-        }
-        count = max(count, width)
-        appendRaw(count: count) { Self.spellDigits(number, width: count, into: $0) }
-    }
-
-    /// Writes the last `width` decimal digits of `number` at `start`, zero-padded.
-    private static func spellDigits(_ number: UInt64, width: Int, into start: UnsafeMutablePointer<UInt8>) {
-        var position = width
-        var value = number
-        while position > 0 {
-            position -= 1
-            start[position] = UInt8(ascii: "0") + UInt8(value % 10)
-            value /= 10
-        }
+        let count = max(DecimalDigits.count(number), width)
+        appendRaw(count: count) { DecimalDigits.spell(number, width: count, into: $0) }
     }
 
     /// Finite numbers as JSON allows them (no `nan`, no `inf`: those become 0), whole ones without a fraction.
@@ -153,7 +137,7 @@ extension ByteWriter {
             // The usual case, written in one piece: `yyyy-mm-ddThh:mm:ss.sssZ`.
             return appendRaw(count: 24) { start in
                 func put(_ value: Int64, _ width: Int, at offset: Int) {
-                    Self.spellDigits(UInt64(value), width: width, into: start + offset)
+                    DecimalDigits.spell(UInt64(value), width: width, into: start + offset)
                 }
                 put(year, 4, at: 0)
                 start[4] = UInt8(ascii: "-")

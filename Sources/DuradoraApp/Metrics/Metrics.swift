@@ -90,7 +90,7 @@ public final class Metrics: Sendable {
 
         /// Every series, by key (for a scrape).
         var routes: [RouteKey: RouteCounters] {
-            Dictionary(series.map { ($0.key, $0.counters) }, uniquingKeysWith: { first, _ in first })
+            Dictionary(uniqueKeysWithValues: series.map { ($0.key, $0.counters) })
         }
     }
 

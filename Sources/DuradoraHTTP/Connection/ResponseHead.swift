@@ -119,13 +119,7 @@ struct ResponseHead {
 
     /// Decimal digits of a count (a negative one is written as 0).
     private static func digitCount(_ value: Int64) -> Int {
-        var remaining = UInt64(max(0, value)) / 10
-        var digits = 1
-        while remaining > 0 {
-            digits += 1
-            remaining /= 10
-        }
-        return digits
+        DecimalDigits.count(UInt64(max(0, value)))
     }
 
     /// Where the next byte goes; the first pass made room for every byte put.
@@ -168,11 +162,7 @@ struct ResponseHead {
 
         /// `value` in exactly `digits` decimal digits (its `digitCount`).
         mutating func putDecimal(_ value: Int64, digits: Int) {
-            var remaining = UInt64(max(0, value))
-            for position in stride(from: digits - 1, through: 0, by: -1) {
-                next[position] = UInt8(ascii: "0") + UInt8(remaining % 10)
-                remaining /= 10
-            }
+            DecimalDigits.spell(UInt64(max(0, value)), width: digits, into: next)
             next += digits
         }
     }

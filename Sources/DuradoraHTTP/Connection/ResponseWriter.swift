@@ -37,7 +37,8 @@ final class ResponseWriter {
     /// Resumes `pump` once a paced body has more (set by the connection).
     var wake: (@Sendable () -> Void)?
     private var isWaitingForBody = false
-    private var headLength = 0
+    /// The head's own bytes at the start of `head` (a small body may follow them there).
+    private let headLength: Int
 
     /// - Parameter commonLines: the `Date`, `Server` and `X-Content-Type-Options` lines (`CommonHeadLines`).
     init(response: Response, requestMethod: HTTPMethod, version: HTTPVersion, keepAlive: Bool, requestId: String,
@@ -162,11 +163,11 @@ final class ResponseWriter {
 
     /// Counts `written` bytes of the byte segments as sent and moves past the segments they finish.
     private func consumeBytes(_ written: Int) {
-        var count = written
-        countBodyBytes(count)
-        let fromHead = min(count, head.count - headOffset)
+        // Everything but the head's own bytes is body (chunk framing included: close enough for byte counters).
+        bodyBytesSent += Int64(written - min(written, max(0, headLength - headOffset)))
+        let fromHead = min(written, head.count - headOffset)
         headOffset += fromHead
-        count -= fromHead
+        var count = written - fromHead
         while count > 0, segmentIndex < segments.count, case .bytes(let bytes) = segments[segmentIndex] {
             let available = bytes.count - offsetInSegment
             if count >= available {
@@ -183,14 +184,6 @@ final class ResponseWriter {
     private func segmentBytes(_ index: Int) -> ([UInt8], Int) {
         guard case .bytes(let bytes) = segments[index] else { preconditionFailure("not a byte segment") }
         return (bytes, offsetInSegment)
-    }
-
-    private func countBodyBytes(_ written: Int) {
-        // Everything after the head is body (chunk framing included: close enough for byte counters).
-        let headRemaining = max(0, headLength)
-        let headPart = min(headRemaining, written)
-        headLength -= headPart
-        bodyBytesSent += Int64(written - headPart)
     }
 
     private func advance() {

@@ -94,11 +94,10 @@ struct RequestHeadBuilder {
         default: nil
         }
         guard let candidate else { return nil }
-        var matches = true
-        candidate.rawValue.utf8.withContiguousStorageIfAvailable { spelled in
-            matches = memcmp(spelled.baseAddress!, bytes.baseAddress! + range.lowerBound, range.count) == 0
+        let matches = candidate.rawValue.utf8.withContiguousStorageIfAvailable { spelled in
+            memcmp(spelled.baseAddress!, bytes.baseAddress! + range.lowerBound, range.count) == 0
         }
-        return matches ? candidate : nil
+        return matches == true ? candidate : nil
     }
 
     /// `HTTP/DIGIT.DIGIT`: 1.0 and 1.1 are served, any other well-formed version → 505, anything else → 400.
@@ -272,8 +271,8 @@ struct RequestHeadBuilder {
     // MARK: Finishing
 
     /// Applies the message-level rules (Host, framing, Expect, persistence) and returns the head.
-    /// The head; its strings and fields are moved out (the builder is made anew for the next request), not
-    /// copied: a copy was a retain here and a release when the builder was replaced, for each of them.
+    /// The head; its strings and fields are moved out (the builder is `reset` for the next request), not copied:
+    /// a copy was a retain here and a release when the builder was replaced, for each of them.
     mutating func finish() throws(HTTPParseError) -> RequestHead {
         let (framing, keepAlive) = try validate()
         return take(framing: framing, keepAlive: keepAlive)

@@ -30,6 +30,23 @@ struct PathSegments {
 
     var count: Int { ranges.count }
 
+    /// Whether `path` is its own segments joined, as `cut` and the decoding would give them back: no escape, no
+    /// empty segment, no trailing slash (but `/`). The router looks such a path up whole (`RoutePattern.literalPath`).
+    static func isPlain(_ path: String) -> Bool {
+        var path = path
+        return path.withUTF8 { bytes in
+            guard bytes.first == UInt8(ascii: "/") else { return false }
+            if bytes.count == 1 { return true }
+            if bytes[bytes.count - 1] == UInt8(ascii: "/") { return false }
+            var previous: UInt8 = 0
+            for byte in bytes {
+                if byte == UInt8(ascii: "%") || byte == UInt8(ascii: "/") && previous == byte { return false }
+                previous = byte
+            }
+            return true
+        }
+    }
+
     /// Calls `body` with the text's bytes (contiguous for a native string; copied once otherwise).
     func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         if let result = text.utf8.withContiguousStorageIfAvailable(body) { return result }

@@ -34,6 +34,17 @@ public struct RoutePattern: Hashable, Sendable, CustomStringConvertible {
         return parameters
     }
 
+    /// The one path this pattern matches in plain form (see `PathSegments.isPlain`) when it has no parameter:
+    /// its literals joined, `/` for none at all.
+    var literalPath: String? {
+        var texts: [String] = []
+        for segment in segments {
+            guard case .literal(let text) = segment else { return nil }
+            texts.append(text)
+        }
+        return "/" + texts.joined(separator: "/")
+    }
+
     /// Literal segments first, so `/playlists/shared/{token}` wins over `/playlists/{id}/{x}` shapes.
     var specificity: Int {
         segments.reduce(0) { total, segment in

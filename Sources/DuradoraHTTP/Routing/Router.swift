@@ -95,44 +95,20 @@ public final class Router: Sendable {
             trie = RouteTrie(groups.map(\.pattern))
             var literals: [String: Int] = [:]
             for (index, group) in groups.enumerated() {
-                var path = ""
-                for segment in group.pattern.segments {
-                    guard case .literal(let text) = segment else {
-                        path = ""
-                        break
-                    }
-                    path += "/" + text
-                }
-                if path.isEmpty && group.pattern.segments.isEmpty { path = "/" }
-                if !path.isEmpty && literals[path] == nil { literals[path] = index }
+                if let path = group.pattern.literalPath, literals[path] == nil { literals[path] = index }
             }
             self.literals = literals
         }
 
         /// The group and parameters of `path`, or nil when no pattern matches it.
         func match(_ path: String) -> (Group, [(name: String, value: String)])? {
-            if Self.isPlain(path), let index = literals[path] { return (groups[index], []) }
+            if PathSegments.isPlain(path), let index = literals[path] { return (groups[index], []) }
             let segments = PathSegments(path: path)
             guard let index = trie.firstMatch(segments) else { return nil }
             let group = groups[index]
             return (group, group.pattern.captures(segments))
         }
 
-        /// A path that is its own segments joined: no escape, no empty segment, no trailing slash (but `/`).
-        private static func isPlain(_ path: String) -> Bool {
-            var path = path
-            return path.withUTF8 { bytes in
-                guard bytes.first == UInt8(ascii: "/") else { return false }
-                if bytes.count == 1 { return true }
-                if bytes[bytes.count - 1] == UInt8(ascii: "/") { return false }
-                var previous: UInt8 = 0
-                for byte in bytes {
-                    if byte == UInt8(ascii: "%") || byte == UInt8(ascii: "/") && previous == byte { return false }
-                    previous = byte
-                }
-                return true
-            }
-        }
     }
     /// Called with errors that are not `HTTPResponseError`s: these become a 500 and must be logged.
     private let onUnexpectedError: @Sendable (Error, Request) -> Void
